@@ -1,0 +1,327 @@
+import { AsyncSubject, from, isObservable, Observable, Subject, take, timer, type Subscriber, type Subscription } from 'rxjs';
+import { CodexError, JsonRpcError, RequestTimeoutError, rpcErrorFromWire, TransportClosedError, ValidationError, type ValidationIssue } from '../errors.js';
+import { notificationIds, serverRequestIds, type MessageIds } from '../protocol/ids.js';
+import type { InitializeCapabilities } from '../protocol/generated/InitializeCapabilities.js';
+import type { InitializeResponse } from '../protocol/generated/InitializeResponse.js';
+import type { ClientMethod, ParamsOf, ResultOf } from '../protocol/methods.js';
+import { MalformedLine, type Transport } from '../transport/transport.js';
+import { Demultiplexer, DEFAULT_MAX_BUFFERED_PER_THREAD, type RouteSink, type TurnClaim } from './demultiplexer.js';
+import { classify, type RequestId, type WireError, type WireNotification, type WireRequest, type WireResponse } from './message.js';
+
+/** A message routed to a turn: a notification, or a server request (it has an `id`). */
+export type RoutedMessage = WireNotification | WireRequest;
+
+/** Answers a server request: a value, a Promise or an Observable (its first value is the result). */
+export type ServerRequestHandler = (request: WireRequest, ids: MessageIds) => unknown;
+
+/** Something the peer did wrong that the connection survived. */
+export interface ProtocolWarning {
+  readonly kind: 'malformed-line' | 'invalid-message' | 'unknown-response' | 'handler-error' | 'unanswerable';
+  readonly message: string;
+  readonly detail?: unknown;
+}
+
+/** Who we are, what we opt into, and the bounds. */
+export interface ConnectionOptions {
+  readonly clientInfo: { name: string; title: string | null; version: string };
+  /** Merged over `{ experimentalApi: true, requestAttestation: false }`. */
+  readonly capabilities?: Partial<InitializeCapabilities>;
+  /** Deadline for each request's answer (turns are not requests); default 300 000 ms; 0 = none. */
+  readonly requestTimeoutMs?: number;
+  /** Messages held per thread while a turn/start awaits its answer (default 10 000). */
+  readonly maxBufferedPerThread?: number;
+  /** Answers server→client requests; without one they get a JSON-RPC "method not found" error. */
+  readonly serverRequestHandler?: ServerRequestHandler;
+  /** Checks params before they are sent; issues fail the request with ValidationError. */
+  readonly validateParams?: (method: string, params: unknown) => readonly ValidationIssue[] | undefined;
+}
+
+/** connecting → ready → closed (or idle before the first use). */
+export type ConnectionState = 'idle' | 'connecting' | 'ready' | 'closed';
+
+interface Pending {
+  readonly method: string;
+  readonly subscriber: Subscriber<unknown>;
+  timeout?: Subscription;
+}
+
+/**
+ * The JSON-RPC multiplexer: owns the transport, the handshake, ids, pending requests, the hot
+ * notification stream, routing to turns and the answers to server requests.
+ */
+export class Connection {
+  /** Every server notification, hot: started by the connection, never by subscribers. */
+  readonly notifications$: Observable<WireNotification>;
+  /** Protocol problems the connection survived. */
+  readonly warnings$: Observable<ProtocolWarning>;
+
+  private readonly notifications = new Subject<WireNotification>();
+  private readonly warnings = new Subject<ProtocolWarning>();
+  private readonly ready = new AsyncSubject<InitializeResponse>();
+  private readonly pending = new Map<RequestId, Pending>();
+  private readonly demux: Demultiplexer<RoutedMessage>;
+  private readonly answering = new Set<Subscription>();
+  private inbound?: Subscription;
+  private nextId = 1;
+  private closedError?: CodexError;
+  private closing?: Promise<void>;
+  private _state: ConnectionState = 'idle';
+  private _metadata?: InitializeResponse;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly options: ConnectionOptions,
+  ) {
+    this.notifications$ = this.notifications.asObservable();
+    this.warnings$ = this.warnings.asObservable();
+    this.demux = new Demultiplexer(options.maxBufferedPerThread ?? DEFAULT_MAX_BUFFERED_PER_THREAD);
+  }
+
+  get state(): ConnectionState {
+    return this._state;
+  }
+
+  /** The `initialize` answer, once connected. */
+  get metadata(): InitializeResponse | undefined {
+    return this._metadata;
+  }
+
+  /** Live counters: they return to zero when nothing is in flight. */
+  get stats() {
+    return { pendingRequests: this.pending.size, pendingServerRequests: this.answering.size, ...this.demux.stats };
+  }
+
+  /** Starts the transport and the handshake once; emits the `InitializeResponse` to every caller. */
+  connect(): Observable<InitializeResponse> {
+    return new Observable<InitializeResponse>((subscriber) => {
+      this.start();
+      return this.ready.subscribe(subscriber);
+    });
+  }
+
+  /** A request: cold, one id per subscription, sent after the handshake; its answer is the one value. */
+  request<M extends ClientMethod>(method: M, params: ParamsOf<M>, options?: { timeoutMs?: number }): Observable<ResultOf<M>>;
+  request(method: string, params?: unknown, options?: { timeoutMs?: number }): Observable<unknown>;
+  request(method: string, params?: unknown, options: { timeoutMs?: number } = {}): Observable<unknown> {
+    return new Observable<unknown>((subscriber) => {
+      const issues = this.options.validateParams?.(method, params);
+      if (issues && issues.length > 0) {
+        subscriber.error(new ValidationError(`${method} params`, issues));
+        return;
+      }
+      if (this.closedError) {
+        subscriber.error(this.closedError);
+        return;
+      }
+      this.start();
+      let id: RequestId | undefined;
+      const send = () => {
+        id = this.send(method, params, subscriber, options.timeoutMs);
+      };
+      const gate = this._state === 'ready' ? (send(), undefined) : this.ready.subscribe({ complete: send, error: (e) => subscriber.error(e) });
+      return () => {
+        gate?.unsubscribe();
+        if (id !== undefined) this.forget(id);
+      };
+    });
+  }
+
+  /** Sends a notification (fire and forget) after the handshake. */
+  notify(method: string, params?: unknown): void {
+    if (this._state !== 'ready') throw this.closedError ?? new CodexError(`cannot notify ${method} before the connection is ready`);
+    this.transport.send(params === undefined ? { method } : { method, params });
+  }
+
+  /** Claims the next turn of a thread: its messages are held until `bind(turnId)`, then routed to `sink`. */
+  claimTurn(threadId: string, sink: RouteSink<RoutedMessage>): TurnClaim {
+    if (this.closedError) throw this.closedError;
+    return this.demux.claim(threadId, sink);
+  }
+
+  /** Stops routing a turn's messages. */
+  releaseTurn(turnId: string, sink?: RouteSink<RoutedMessage>): void {
+    this.demux.remove(turnId, sink);
+  }
+
+  /** Closes: every in-flight Observable errors with TransportClosedError; the transport is ended. */
+  close(): Promise<void> {
+    if (!this.closing) {
+      this.terminate(new TransportClosedError('the connection was closed'), true);
+      this.closing = this.transport.close().finally(() => this.inbound?.unsubscribe());
+    }
+    return this.closing;
+  }
+
+  private start(): void {
+    if (this._state !== 'idle') return;
+    this._state = 'connecting';
+    this.inbound = this.transport.messages$.subscribe({
+      next: (m) => this.dispatch(m),
+      error: (e) => this.terminate(CodexError.is(e) ? (e as CodexError) : new TransportClosedError(String(e), { cause: e })),
+      complete: () => this.terminate(new TransportClosedError('the app-server closed the connection')),
+    });
+    if (this.closedError) return; // the transport failed synchronously
+    const capabilities = { experimentalApi: true, requestAttestation: false, ...this.options.capabilities };
+    const handshake = new Observable<unknown>((subscriber) => {
+      this.send('initialize', { clientInfo: this.options.clientInfo, capabilities }, subscriber, undefined);
+    });
+    handshake.pipe(take(1)).subscribe({
+      next: (result) => {
+        try {
+          this.transport.send({ method: 'initialized' });
+        } catch (e) {
+          this.terminate(e as CodexError);
+          return;
+        }
+        this._metadata = result as InitializeResponse;
+        this._state = 'ready';
+        this.ready.next(this._metadata);
+        this.ready.complete();
+      },
+      error: (e) => this.terminate(e as CodexError),
+    });
+  }
+
+  private send(method: string, params: unknown, subscriber: Subscriber<unknown>, timeoutMs: number | undefined): RequestId | undefined {
+    const id = this.nextId++;
+    const entry: Pending = { method, subscriber };
+    this.pending.set(id, entry);
+    try {
+      this.transport.send(params === undefined ? { id, method } : { id, method, params });
+    } catch (e) {
+      this.pending.delete(id);
+      subscriber.error(e);
+      return undefined;
+    }
+    const ms = timeoutMs ?? this.options.requestTimeoutMs ?? 300_000;
+    if (ms > 0 && this.pending.has(id)) {
+      entry.timeout = timer(ms).subscribe(() => {
+        this.pending.delete(id);
+        subscriber.error(new RequestTimeoutError(method, ms));
+      });
+    }
+    return id;
+  }
+
+  private forget(id: RequestId): void {
+    const entry = this.pending.get(id);
+    if (!entry) return;
+    entry.timeout?.unsubscribe();
+    this.pending.delete(id);
+  }
+
+  private dispatch(raw: unknown): void {
+    if (raw instanceof MalformedLine) {
+      this.warn('malformed-line', `app-server wrote a line that is not JSON: ${raw.reason}`, raw.text.slice(0, 200));
+      return;
+    }
+    const c = classify(raw);
+    switch (c.kind) {
+      case 'notification':
+        return this.onNotification(c.message);
+      case 'response':
+        return this.onResponse(c.message);
+      case 'request':
+        return this.onServerRequest(c.message);
+      case 'invalid':
+        return this.warn('invalid-message', `app-server sent a message that is not JSON-RPC: ${c.reason}`, raw);
+    }
+  }
+
+  private onNotification(n: WireNotification): void {
+    this.notifications.next(n);
+    let { threadId, turnId } = notificationIds(n.method, n.params);
+    if (n.method === 'serverRequest/resolved' && turnId === undefined) {
+      const requestId = (n.params as { requestId?: RequestId } | undefined)?.requestId;
+      if (requestId !== undefined) turnId = this.demux.takeRequestTurn(String(requestId));
+    }
+    this.demux.dispatch(n, threadId, turnId);
+  }
+
+  private onResponse(r: WireResponse): void {
+    const entry = this.pending.get(r.id);
+    if (!entry) {
+      this.warn('unknown-response', `app-server answered request ${JSON.stringify(r.id)}, which is not pending`, r);
+      return;
+    }
+    this.forget(r.id);
+    if (r.error) entry.subscriber.error(rpcErrorFromWire(r.error, entry.method));
+    else {
+      entry.subscriber.next(r.result);
+      entry.subscriber.complete();
+    }
+  }
+
+  private onServerRequest(request: WireRequest): void {
+    const ids = serverRequestIds(request.method, request.params);
+    if (ids.turnId !== undefined) this.demux.noteRequest(String(request.id), ids.turnId);
+    this.demux.dispatch(request, ids.threadId, ids.turnId);
+    const handler = this.options.serverRequestHandler;
+    if (!handler) {
+      this.answer(request.id, undefined, { code: -32601, message: `codex-rx has no handler for ${request.method}` });
+      return;
+    }
+    let source: Observable<unknown>;
+    try {
+      const out = handler(request, ids);
+      source = isObservable(out) || isPromiseLike(out) ? from(out as Observable<unknown>) : from([out]);
+    } catch (e) {
+      source = new Observable((s) => s.error(e));
+    }
+    let answered = false;
+    const sub = source.pipe(take(1)).subscribe({
+      next: (result) => {
+        answered = true;
+        this.answer(request.id, result ?? {});
+      },
+      error: (e) => {
+        answered = true;
+        this.warn('handler-error', `the handler for ${request.method} failed: ${(e as Error)?.message ?? e}`, e);
+        const wire: WireError = JsonRpcError.is(e) ? { code: e.code, message: e.message } : { code: -32603, message: `client handler failed: ${(e as Error)?.message ?? e}` };
+        this.answer(request.id, undefined, wire);
+      },
+      complete: () => {
+        if (!answered) this.answer(request.id, undefined, { code: -32603, message: `client handler for ${request.method} gave no answer` });
+      },
+    });
+    if (!sub.closed) {
+      this.answering.add(sub);
+      sub.add(() => this.answering.delete(sub));
+    }
+  }
+
+  private answer(id: RequestId, result: unknown, error?: WireError): void {
+    if (this.closedError) return;
+    try {
+      this.transport.send(error ? { id, error } : { id, result });
+    } catch (e) {
+      this.warn('unanswerable', `could not answer server request ${JSON.stringify(id)}`, e);
+    }
+  }
+
+  private warn(kind: ProtocolWarning['kind'], message: string, detail?: unknown): void {
+    this.warnings.next({ kind, message, detail });
+  }
+
+  private terminate(error: CodexError, byClient = false): void {
+    if (this.closedError) return;
+    this.closedError = error;
+    this._state = 'closed';
+    for (const s of [...this.answering]) s.unsubscribe();
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) {
+      p.timeout?.unsubscribe();
+      p.subscriber.error(error);
+    }
+    if (!this.ready.closed && !this.ready.isStopped) this.ready.error(error);
+    this.demux.failAll(error);
+    if (byClient) this.notifications.complete();
+    else this.notifications.error(error);
+    this.warnings.complete();
+  }
+}
+
+function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as PromiseLike<unknown>).then === 'function';
+}

@@ -1,0 +1,136 @@
+import { ProtocolError } from '../errors.js';
+
+/** Where routed messages go: a turn's stream. */
+export interface RouteSink<T> {
+  next(message: T): void;
+  error(error: unknown): void;
+}
+
+/** A claim on the next turn of a thread, made before its id is known. */
+export interface TurnClaim {
+  /** The id is known: deliver buffered and future messages of that turn to the sink. */
+  bind(turnId: string): void;
+  /** Give up the claim (start failed, or bound already); drops the buffer when nobody waits. */
+  release(): void;
+}
+
+interface ThreadBuffer<T> {
+  readonly claims: Set<RouteSink<T>>;
+  messages: Array<{ turnId: string; message: T }>;
+}
+
+/** Default number of messages held per thread while a turn/start awaits its answer. */
+export const DEFAULT_MAX_BUFFERED_PER_THREAD = 10_000;
+
+/**
+ * Routes messages to turn streams by turn id through maps: O(1) per message whatever the number
+ * of live turns. Messages that arrive before a turn's id is known (turn/start not yet answered)
+ * are held per thread, bounded, and handed over when the id is bound.
+ */
+export class Demultiplexer<T> {
+  private readonly byTurn = new Map<string, RouteSink<T>>();
+  private readonly waiting = new Map<string, ThreadBuffer<T>>();
+  private readonly requestTurns = new Map<string, string>();
+  private buffered = 0;
+
+  constructor(private readonly maxBufferedPerThread = DEFAULT_MAX_BUFFERED_PER_THREAD) {}
+
+  /** Delivers a message to its turn's route, or holds it for a claim on its thread. */
+  dispatch(message: T, threadId: string | undefined, turnId: string | undefined): boolean {
+    if (turnId === undefined) return false;
+    const sink = this.byTurn.get(turnId);
+    if (sink) {
+      sink.next(message);
+      return true;
+    }
+    const buffer = threadId === undefined ? undefined : this.waiting.get(threadId);
+    if (!buffer) return false;
+    if (buffer.messages.length >= this.maxBufferedPerThread) {
+      const error = new ProtocolError(
+        `more than ${this.maxBufferedPerThread} messages of thread ${threadId} arrived before its turn/start was answered`,
+      );
+      this.dropBuffer(threadId!, buffer);
+      for (const claim of buffer.claims) claim.error(error);
+      return false;
+    }
+    buffer.messages.push({ turnId, message });
+    this.buffered++;
+    return true;
+  }
+
+  /** Claims the next turn of `threadId` for `sink`; messages of unknown turns of that thread are held. */
+  claim(threadId: string, sink: RouteSink<T>): TurnClaim {
+    let buffer = this.waiting.get(threadId);
+    if (!buffer) {
+      buffer = { claims: new Set(), messages: [] };
+      this.waiting.set(threadId, buffer);
+    }
+    buffer.claims.add(sink);
+    const release = () => {
+      const current = this.waiting.get(threadId);
+      if (!current || !current.claims.delete(sink)) return;
+      if (current.claims.size === 0) this.dropBuffer(threadId, current);
+    };
+    return {
+      bind: (turnId) => {
+        this.byTurn.set(turnId, sink);
+        const current = this.waiting.get(threadId);
+        if (current && current.claims.has(sink)) {
+          const mine = current.messages.filter((m) => m.turnId === turnId);
+          if (mine.length > 0) {
+            current.messages = current.messages.filter((m) => m.turnId !== turnId);
+            this.buffered -= mine.length;
+          }
+          release();
+          for (const m of mine) {
+            if (this.byTurn.get(turnId) !== sink) break; // the sink finished while flushing
+            sink.next(m.message);
+          }
+        }
+      },
+      release,
+    };
+  }
+
+  /** Stops routing a turn. */
+  remove(turnId: string, sink?: RouteSink<T>): void {
+    if (sink !== undefined && this.byTurn.get(turnId) !== sink) return;
+    this.byTurn.delete(turnId);
+    // Few server requests are ever outstanding: a scan is cheaper than an index.
+    for (const [requestId, turn] of this.requestTurns) if (turn === turnId) this.requestTurns.delete(requestId);
+  }
+
+  /** Remembers which turn a server request belongs to (for `serverRequest/resolved`). */
+  noteRequest(requestId: string, turnId: string): void {
+    if (this.byTurn.has(turnId)) this.requestTurns.set(requestId, turnId);
+  }
+
+  /** The turn of a server request, forgetting it. */
+  takeRequestTurn(requestId: string): string | undefined {
+    const turnId = this.requestTurns.get(requestId);
+    if (turnId !== undefined) this.requestTurns.delete(requestId);
+    return turnId;
+  }
+
+  /** Errors every route and claim (the connection is gone) and forgets everything. */
+  failAll(error: unknown): void {
+    const sinks = new Set<RouteSink<T>>(this.byTurn.values());
+    for (const buffer of this.waiting.values()) for (const c of buffer.claims) sinks.add(c);
+    this.byTurn.clear();
+    this.waiting.clear();
+    this.requestTurns.clear();
+    this.buffered = 0;
+    for (const s of sinks) s.error(error);
+  }
+
+  /** Live turn routes, threads with claims, held messages, tracked server requests. */
+  get stats(): { routes: number; claimedThreads: number; bufferedMessages: number; trackedRequests: number } {
+    return { routes: this.byTurn.size, claimedThreads: this.waiting.size, bufferedMessages: this.buffered, trackedRequests: this.requestTurns.size };
+  }
+
+  private dropBuffer(threadId: string, buffer: ThreadBuffer<T>): void {
+    this.buffered -= buffer.messages.length;
+    buffer.messages = [];
+    this.waiting.delete(threadId);
+  }
+}

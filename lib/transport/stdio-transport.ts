@@ -1,0 +1,185 @@
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import spawn from 'cross-spawn';
+import { Observable, Subject } from 'rxjs';
+import { CodexError, ProtocolError, TransportClosedError } from '../errors.js';
+import { DEFAULT_MAX_LINE_BYTES, LineDecoder } from './line-decoder.js';
+import { TextRingBuffer } from './ring-buffer.js';
+import { appServerArgs, type ConfigOverrides } from './stdio-args.js';
+import { resolveCodexBinary } from './stdio-binary.js';
+import { MalformedLine, type InboundMessage, type Transport } from './transport.js';
+
+/** How to start `codex app-server` as a child process. */
+export interface StdioTransportOptions {
+  /** Path to the codex binary; default: the one `@openai/codex` installs. */
+  readonly codexBin?: string;
+  /** Replaces the whole argv after the binary (default `[--config k=v…] app-server --listen stdio://`). */
+  readonly launchArgsOverride?: readonly string[];
+  /** `--config` overrides: `{ model: 'o3' }` or `['model="o3"']`. */
+  readonly configOverrides?: ConfigOverrides;
+  /** Working directory of the process. */
+  readonly cwd?: string;
+  /** Environment, merged over `process.env`; `undefined` removes a variable. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Longest line accepted from the server (default 64 MiB). */
+  readonly maxLineBytes?: number;
+  /** Characters of stderr kept for error messages (default 16 KiB). */
+  readonly stderrTailChars?: number;
+  /** Bytes allowed to queue on stdin when the server stops reading (default 64 MiB). */
+  readonly maxPendingWriteBytes?: number;
+  /** How long close() waits for a graceful exit before SIGTERM, then SIGKILL (default 2000 ms each). */
+  readonly closeGraceMs?: number;
+  /** Applied to every stderr text the transport keeps or reports (e.g. to mask secrets). */
+  readonly redact?: (text: string) => string;
+}
+
+// Children still running when the parent process exits are killed: no orphans.
+const liveChildren = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function track(child: ChildProcess): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const c of liveChildren) c.kill('SIGKILL');
+    });
+  }
+  liveChildren.add(child);
+}
+
+/** Runs `codex app-server` as a child process and speaks JSONL over its stdin/stdout. */
+export class StdioTransport implements Transport {
+  readonly messages$: Observable<InboundMessage>;
+  /** stderr of the app-server as it arrives (hot; not printed anywhere by default). */
+  readonly stderr$ = new Subject<string>();
+
+  private child?: ChildProcess;
+  private exited?: Promise<void>;
+  private readonly stderrTail: TextRingBuffer;
+  private closing = false;
+  private fail?: (error: CodexError) => void;
+
+  constructor(private readonly options: StdioTransportOptions = {}) {
+    this.stderrTail = new TextRingBuffer(options.stderrTailChars ?? 16 * 1024);
+    this.messages$ = new Observable<InboundMessage>((subscriber) => {
+      if (this.child || this.closing) {
+        subscriber.error(new CodexError('StdioTransport.messages$ supports one subscription'));
+        return;
+      }
+      const redact = options.redact ?? ((t: string) => t);
+      let binary;
+      let args;
+      try {
+        binary = resolveCodexBinary(options.codexBin);
+        args = appServerArgs(options);
+      } catch (e) {
+        subscriber.error(e);
+        return;
+      }
+      const env: Record<string, string | undefined> = { ...process.env, ...options.env };
+      if (binary.extraPath) env.PATH = [binary.extraPath, env.PATH].filter(Boolean).join(path.delimiter);
+      for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+
+      const child = spawn(binary.path, args, { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+      this.child = child;
+      track(child);
+      let done = false;
+      const finish = (error?: CodexError) => {
+        if (done) return;
+        done = true;
+        if (error) subscriber.error(error);
+        else subscriber.complete();
+      };
+      this.fail = (error) => {
+        finish(error);
+        child.kill('SIGKILL');
+      };
+      this.exited = new Promise<void>((resolve) => {
+        child.once('close', (code, signal) => {
+          liveChildren.delete(child);
+          resolve();
+          if (this.closing) finish();
+          else {
+            const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+            finish(
+              new TransportClosedError(`codex app-server ${how}`, { exitCode: code, signal, stderrTail: redact(this.stderrTail.toString()) }),
+            );
+          }
+        });
+      });
+      child.once('error', (err) => {
+        liveChildren.delete(child);
+        finish(new TransportClosedError(`could not start ${binary.path}: ${err.message}`, { cause: err, stderrTail: redact(this.stderrTail.toString()) }));
+      });
+
+      const decoder = new LineDecoder(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+      const onLine = (line: string) => {
+        let message: unknown;
+        try {
+          message = JSON.parse(line);
+        } catch (e) {
+          message = new MalformedLine(line, (e as Error).message);
+        }
+        subscriber.next(message);
+      };
+      child.stdout!.on('data', (chunk: Buffer) => {
+        if (done) return;
+        try {
+          decoder.push(chunk, onLine);
+        } catch (e) {
+          this.fail?.(e as CodexError);
+        }
+      });
+      child.stdout!.on('end', () => {
+        if (!done) decoder.end(onLine);
+      });
+      child.stderr!.setEncoding('utf8');
+      child.stderr!.on('data', (text: string) => {
+        const clean = redact(text);
+        this.stderrTail.append(clean);
+        this.stderr$.next(clean);
+      });
+      // EPIPE and friends surface as the process exiting; the exit is what we report.
+      child.stdin!.on('error', () => undefined);
+
+      return () => {
+        if (!done) void this.close();
+      };
+    });
+  }
+
+  /** The process id of the running app-server, if any. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  send(message: object): void {
+    const child = this.child;
+    if (!child || this.closing || child.exitCode !== null || child.signalCode !== null || !child.stdin?.writable) {
+      throw new TransportClosedError('codex app-server is not running', { stderrTail: this.stderrTail.toString() });
+    }
+    child.stdin.write(JSON.stringify(message) + '\n');
+    const limit = this.options.maxPendingWriteBytes ?? 64 * 1024 * 1024;
+    if (child.stdin.writableLength > limit) {
+      this.fail?.(new ProtocolError(`codex app-server stopped reading its input (${child.stdin.writableLength} bytes queued)`));
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing = true;
+    const child = this.child;
+    if (!child || !this.exited) return Promise.resolve();
+    if (child.exitCode !== null || child.signalCode !== null) return this.exited;
+    const grace = this.options.closeGraceMs ?? 2000;
+    child.stdin?.end();
+    const escalate = (signal: NodeJS.Signals, after: number) =>
+      setTimeout(() => {
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      }, after);
+    const term = escalate('SIGTERM', grace);
+    const kill = escalate('SIGKILL', grace * 2);
+    return this.exited.finally(() => {
+      clearTimeout(term);
+      clearTimeout(kill);
+    });
+  }
+}

@@ -1,0 +1,202 @@
+#!/usr/bin/env node
+// Regenerates lib/protocol/{generated,schema} from the pinned @openai/codex binary, then derives
+// the tables the client needs (method -> result type, where thread/turn ids sit, params schema
+// names) into lib/protocol/*.generated.ts. Deterministic: running it twice changes nothing.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const protocolDir = path.join(root, 'lib', 'protocol');
+const tsOut = path.join(protocolDir, 'generated');
+const schemaOut = path.join(protocolDir, 'schema');
+const require = createRequire(import.meta.url);
+
+const TRIPLES = {
+  'linux-x64': 'x86_64-unknown-linux-musl',
+  'linux-arm64': 'aarch64-unknown-linux-musl',
+  'darwin-x64': 'x86_64-apple-darwin',
+  'darwin-arm64': 'aarch64-apple-darwin',
+  'win32-x64': 'x86_64-pc-windows-msvc',
+  'win32-arm64': 'aarch64-pc-windows-msvc',
+};
+
+function codexBinary() {
+  if (process.env.CODEX_BIN) return process.env.CODEX_BIN;
+  const key = `${process.platform}-${process.arch}`;
+  const pkgJson = require.resolve(`@openai/codex-${key}/package.json`);
+  const bin = path.join(path.dirname(pkgJson), 'vendor', TRIPLES[key], 'bin', process.platform === 'win32' ? 'codex.exe' : 'codex');
+  if (!existsSync(bin)) throw new Error(`codex binary not found at ${bin}`);
+  return bin;
+}
+
+const pinned = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).dependencies['@openai/codex'];
+const bin = codexBinary();
+const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim().split(/\s+/).pop();
+if (version !== pinned) throw new Error(`binary is ${version}, package.json pins @openai/codex ${pinned}`);
+
+rmSync(tsOut, { recursive: true, force: true });
+rmSync(schemaOut, { recursive: true, force: true });
+execFileSync(bin, ['app-server', 'generate-ts', '--experimental', '--out', tsOut], { stdio: 'inherit' });
+execFileSync(bin, ['app-server', 'generate-json-schema', '--experimental', '--out', schemaOut], { stdio: 'inherit' });
+
+// ESM consumers (moduleResolution node16/nodenext) need explicit extensions in declaration files.
+function walk(dir) {
+  return readdirSync(dir).sort().flatMap((f) => {
+    const p = path.join(dir, f);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+for (const file of walk(tsOut).filter((f) => f.endsWith('.ts'))) {
+  const src = readFileSync(file, 'utf8');
+  const out = src.replace(/(from\s+")(\.{1,2}\/[^"]+?)(?<!\.js)"/g, (_, from, spec) => {
+    const isDir = existsSync(path.join(path.dirname(file), spec)) && statSync(path.join(path.dirname(file), spec)).isDirectory();
+    return `${from}${spec}${isDir ? '/index' : ''}.js"`;
+  });
+  if (out !== src) writeFileSync(file, out);
+}
+
+// ---- derive the tables ----------------------------------------------------------------------
+const readSchema = (name) => JSON.parse(readFileSync(path.join(schemaOut, `${name}.json`), 'utf8'));
+const clientRequest = readSchema('ClientRequest');
+const serverNotification = readSchema('ServerNotification');
+const serverRequest = readSchema('ServerRequest');
+
+const tsTypes = new Map(); // type name -> import path relative to lib/protocol
+for (const file of walk(tsOut).filter((f) => f.endsWith('.ts') && !f.endsWith('index.ts'))) {
+  const name = path.basename(file, '.ts');
+  const rel = './' + path.relative(protocolDir, file).split(path.sep).join('/').replace(/\.ts$/, '.js');
+  if (!tsTypes.has(name)) tsTypes.set(name, rel);
+}
+
+// Result types whose names do not follow `<X>Params` -> `<X>Response`. Taken from the result
+// types the binary generates but no params name predicts; the generator fails if one is missing.
+const RESULT_OVERRIDES = {
+  'memory/reset': 'MemoryResetResponse',
+  'rollout/compress': 'RolloutCompressResponse',
+  'account/gatewayOAuth/read': 'GatewayOAuthReadResponse',
+  'account/gatewayOAuth/login': 'GatewayOAuthLoginResponse',
+  'account/gatewayOAuth/cancel': 'GatewayOAuthCancelResponse',
+  'remoteControl/enable': 'RemoteControlEnableResponse',
+  'remoteControl/disable': 'RemoteControlDisableResponse',
+  'remoteControl/status/read': 'RemoteControlStatusReadResponse',
+  'config/mcpServer/reload': 'McpServerRefreshResponse',
+  'windowsSandbox/readiness': 'WindowsSandboxReadinessResponse',
+  'accountSession/list': 'AccountSessionsResponse',
+  'account/logout': 'LogoutAccountResponse',
+  'account/securitySetup/read': 'GetAccountSecuritySetupResponse',
+  'account/rateLimits/read': 'GetAccountRateLimitsResponse',
+  'account/usage/read': 'GetAccountTokenUsageResponse',
+  'account/workspaceMessages/read': 'GetWorkspaceMessagesResponse',
+  'externalAgentConfig/import/readHistories': 'ExternalAgentConfigImportHistoriesReadResponse',
+  'config/value/write': 'ConfigWriteResponse',
+  'config/batchWrite': 'ConfigWriteResponse',
+  'configRequirements/read': 'ConfigRequirementsReadResponse',
+};
+
+function methodsOf(unionSchema) {
+  return unionSchema.oneOf.map((variant) => {
+    const method = variant.properties.method.enum[0];
+    const ref = variant.properties.params?.$ref;
+    return { method, params: ref ? ref.split('/').pop() : null };
+  });
+}
+
+function resultOf({ method, params }) {
+  const name = RESULT_OVERRIDES[method] ?? (params ? params.replace(/Params$/, 'Response') : undefined);
+  if (!name || !tsTypes.has(name)) throw new Error(`no result type for ${method} (params ${params}); add it to RESULT_OVERRIDES`);
+  return name;
+}
+
+// Where the thread id and the turn id sit in a message's params.
+function idPaths(unionSchema) {
+  const defs = unionSchema.definitions;
+  const deref = (s) => {
+    while (s && s.$ref) s = defs[s.$ref.split('/').pop()];
+    return s ?? {};
+  };
+  const table = {};
+  for (const { method, params } of methodsOf(unionSchema)) {
+    if (!params) continue;
+    const props = deref({ $ref: `#/definitions/${params}` }).properties ?? {};
+    const sub = (key) => deref(props[key]).properties ?? {};
+    const entry = {};
+    if (props.threadId) entry.thread = 'threadId';
+    else if (props.conversationId) entry.thread = 'conversationId';
+    else if (props.thread && sub('thread').id) entry.thread = 'thread.id';
+    if (props.turnId) entry.turn = 'turnId';
+    else if (props.turn && sub('turn').id) entry.turn = 'turn.id';
+    if (entry.thread || entry.turn) table[method] = entry;
+  }
+  return table;
+}
+
+const clientMethods = methodsOf(clientRequest);
+const notificationMethods = methodsOf(serverNotification);
+const serverRequestMethods = methodsOf(serverRequest);
+
+const header = `// GENERATED by scripts/generate-protocol.mjs from codex ${version}. Do not edit by hand.\n`;
+const imports = new Set();
+const typeRef = (name) => {
+  imports.add(name);
+  return name;
+};
+const lines = (rows) => rows.map((r) => `  ${r}`).join('\n');
+const q = JSON.stringify;
+
+const body = `
+/** The codex version this protocol was generated from. */
+export const PROTOCOL_VERSION = ${q(version)};
+
+/** Result type of every client -> server request, by method. */
+export interface ClientResultMap {
+${lines(clientMethods.map((m) => `${q(m.method)}: ${typeRef(resultOf(m))};`))}
+}
+
+/** Result type the client answers every server -> client request with, by method. */
+export interface ServerRequestResultMap {
+${lines(serverRequestMethods.map((m) => `${q(m.method)}: ${typeRef(resultOf(m))};`))}
+}
+
+/** Where the thread id and turn id sit in a message's params ('turn.id' = params.turn.id). */
+export interface IdPaths {
+  readonly thread?: 'threadId' | 'conversationId' | 'thread.id';
+  readonly turn?: 'turnId' | 'turn.id';
+}
+
+/** Id locations of every server notification that carries a thread or turn id. */
+export const NOTIFICATION_ID_PATHS: Readonly<Record<string, IdPaths>> = ${JSON.stringify(idPaths(serverNotification), null, 2)};
+
+/** Id locations of every server request that carries a thread or turn id. */
+export const SERVER_REQUEST_ID_PATHS: Readonly<Record<string, IdPaths>> = ${JSON.stringify(idPaths(serverRequest), null, 2)};
+
+/** Schema definition name of each client method's params (null: the method takes none). */
+export const CLIENT_PARAMS_DEFINITIONS: Readonly<Record<string, string | null>> = ${JSON.stringify(Object.fromEntries(clientMethods.map((m) => [m.method, m.params])), null, 2)};
+
+/** Every server notification method. */
+export const NOTIFICATION_METHODS: readonly string[] = ${JSON.stringify(notificationMethods.map((m) => m.method), null, 2)};
+
+/** Every server request method. */
+export const SERVER_REQUEST_METHODS: readonly string[] = ${JSON.stringify(serverRequestMethods.map((m) => m.method), null, 2)};
+`;
+const importBlock = [...imports].sort().map((n) => `import type { ${n} } from ${q(tsTypes.get(n))};`).join('\n');
+writeFileSync(path.join(protocolDir, 'tables.generated.ts'), `${header}${importBlock}\n${body}`);
+
+// The schemas the runtime validates with, as lazily parsed strings (ESM-safe: no JSON import).
+const schemaModule = (exportName, schema) =>
+  `${header}\n/** ${exportName}'s JSON Schema, as text: parse on first use. */\nexport const ${exportName} = ${q(JSON.stringify(schema))};\n`;
+writeFileSync(path.join(protocolDir, 'schema-text.generated.ts'), [
+  header,
+  `/** JSON Schema (draft-07) of every client request, as text: parse on first use. */`,
+  `export const CLIENT_REQUEST_SCHEMA = ${q(JSON.stringify(clientRequest))};`,
+  `/** JSON Schema of every server notification, as text. */`,
+  `export const SERVER_NOTIFICATION_SCHEMA = ${q(JSON.stringify(serverNotification))};`,
+  `/** JSON Schema of every server request, as text. */`,
+  `export const SERVER_REQUEST_SCHEMA = ${q(JSON.stringify(serverRequest))};`,
+  '',
+].join('\n'));
+void schemaModule;
+
+console.log(`codex ${version}: ${clientMethods.length} client methods, ${notificationMethods.length} notifications, ${serverRequestMethods.length} server requests`);

@@ -34,6 +34,8 @@ export interface ConnectionOptions {
   readonly serverRequestHandler?: ServerRequestHandler;
   /** Checks params before they are sent; issues fail the request with ValidationError. */
   readonly validateParams?: (method: string, params: unknown) => readonly ValidationIssue[] | undefined;
+  /** Vets the `initialize` answer (e.g. the server's version); throwing closes the connection. */
+  readonly checkInitialize?: (response: InitializeResponse) => void;
 }
 
 /** connecting → ready → closed (or idle before the first use). */
@@ -168,9 +170,11 @@ export class Connection {
     handshake.pipe(take(1)).subscribe({
       next: (result) => {
         try {
+          this.options.checkInitialize?.(result as InitializeResponse);
           this.transport.send({ method: 'initialized' });
         } catch (e) {
           this.terminate(e as CodexError);
+          void this.transport.close();
           return;
         }
         this._metadata = result as InitializeResponse;

@@ -9,8 +9,11 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-/** Approval policies accepted by `approval_policy` in config.toml. */
-export type TestApprovalPolicy = 'never' | 'on-request' | 'on-failure' | 'untrusted';
+/**
+ * Approval policies accepted by `approval_policy` in config.toml. (codex 0.169.0 refuses to
+ * start with `"untrusted"` there; pass `approvalPolicy: "untrusted"` to `thread/start` instead.)
+ */
+export type TestApprovalPolicy = 'never' | 'on-request' | 'on-failure';
 
 /** Sandbox modes accepted by `sandbox_mode` in config.toml. */
 export type TestSandboxMode = 'read-only' | 'workspace-write' | 'danger-full-access';

@@ -19,6 +19,10 @@ export type {
   ScriptedStreamFailure,
   RecordedRequest,
   ScriptedModelServerOptions,
+  MessageStepOptions,
+  FunctionCallStepOptions,
+  ShellCommandStepOptions,
+  ApplyPatchStepOptions,
 } from './scripted-model-server.js';
 export { createCodexHome, resolveCodexBinary, MOCK_MODEL } from './codex-home.js';
 export type { CodexHome, CodexHomeOptions, TestApprovalPolicy, TestSandboxMode } from './codex-home.js';

@@ -164,7 +164,7 @@ export class ScriptedModelServer {
 
   private readonly queue: ScriptedStep[] = [];
   private readonly sockets = new Set<Socket>();
-  private readonly waiters: Array<{ count: number; resolve: () => void }> = [];
+  private readonly waiters: Array<{ count: number; resolve: () => void; reject: (e: Error) => void }> = [];
   private readonly model: string;
   private nextId = 1;
   private closing: Promise<void> | undefined;
@@ -238,6 +238,10 @@ export class ScriptedModelServer {
           clearTimeout(timer);
           done();
         },
+        reject: (e: Error) => {
+          clearTimeout(timer);
+          reject(e);
+        },
       };
       const timer = setTimeout(() => {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
@@ -251,8 +255,9 @@ export class ScriptedModelServer {
     });
   }
 
-  /** Stops listening and destroys every open socket, hung streams included. Idempotent. */
+  /** Stops listening, destroys every open socket (hung streams included) and fails pending waits. Idempotent. */
   close(): Promise<void> {
+    for (const w of this.waiters.splice(0)) w.reject(new Error('ScriptedModelServer closed'));
     this.closing ??= new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       for (const socket of this.sockets) socket.destroy();
@@ -280,7 +285,8 @@ export class ScriptedModelServer {
         const step = this.queue.shift() ?? this.defaultStep;
         record.step = step;
         this.notifyWaiters();
-        void this.answer(step, res);
+        res.on('error', () => undefined); // the client may hang up mid-stream (e.g. turn/interrupt)
+        this.answer(step, res).catch(() => res.destroy());
       } else if (record.method === 'GET' && pathOnly(record.path).endsWith('/models')) {
         res.writeHead(200, { 'content-type': 'application/json' }).end(EMPTY_MODEL_LIST);
       } else {
@@ -430,46 +436,68 @@ export class ScriptedModelServer {
   }
 }
 
+/** Options of {@link message}: the message's own fields plus the step's. */
+export type MessageStepOptions = Omit<ScriptedMessage, 'type' | 'text'> & Omit<ScriptedStep, 'output'>;
+
+/** Options of {@link functionCall}: the call's own fields plus the step's. */
+export type FunctionCallStepOptions = Omit<ScriptedFunctionCall, 'type' | 'name' | 'arguments'> &
+  Omit<ScriptedStep, 'output'>;
+
+/** Options of {@link shellCommand}. */
+export interface ShellCommandStepOptions extends FunctionCallStepOptions {
+  /** `workdir` argument (default: the turn's cwd). */
+  workdir?: string;
+  /**
+   * Ask to run outside the sandbox (`sandbox_permissions: "require_escalated"`) with this
+   * justification. Under `approval_policy = "on-request"` this makes Codex send
+   * `item/commandExecution/requestApproval`; a plain sandboxed command runs without asking.
+   */
+  escalate?: string;
+  /** Further `exec_command` arguments (`tty`, `yield_time_ms`, …), merged last. */
+  extraArgs?: Record<string, unknown>;
+}
+
+/** Options of {@link applyPatch}: the call's own fields plus the step's. */
+export type ApplyPatchStepOptions = Omit<ScriptedCustomToolCall, 'type' | 'name' | 'input'> &
+  Omit<ScriptedStep, 'output'>;
+
 /** A step whose output is one assistant message. */
-export function message(
-  text: string,
-  opts: Omit<ScriptedMessage, 'type' | 'text'> & Omit<ScriptedStep, 'output'> = {},
-): ScriptedStep {
+export function message(text: string, opts: MessageStepOptions = {}): ScriptedStep {
   const { chunks, phase, id, ...step } = opts;
-  return { ...step, output: [{ type: 'message', text, chunks, phase, id }] };
+  return { ...step, output: [compact<ScriptedMessage>({ type: 'message', text, chunks, phase, id })] };
 }
 
 /** A step whose output is one function call (arguments given as a value or a JSON string). */
-export function functionCall(
-  name: string,
-  args: string | object,
-  opts: Omit<ScriptedFunctionCall, 'type' | 'name' | 'arguments'> & Omit<ScriptedStep, 'output'> = {},
-): ScriptedStep {
+export function functionCall(name: string, args: string | object, opts: FunctionCallStepOptions = {}): ScriptedStep {
   const { callId, id, ...step } = opts;
-  return { ...step, output: [{ type: 'function_call', name, arguments: args, callId, id }] };
+  return { ...step, output: [compact<ScriptedFunctionCall>({ type: 'function_call', name, arguments: args, callId, id })] };
 }
 
-/** A step calling Codex's `exec_command` tool with `{"cmd": cmd}` (plus optional extra args). */
-export function shellCommand(
-  cmd: string,
-  opts: Omit<ScriptedFunctionCall, 'type' | 'name' | 'arguments'> &
-    Omit<ScriptedStep, 'output'> & { workdir?: string; extraArgs?: Record<string, unknown> } = {},
-): ScriptedStep {
-  const { workdir, extraArgs, ...rest } = opts;
-  return functionCall('exec_command', { cmd, ...(workdir ? { workdir } : {}), ...extraArgs }, rest);
+/** A step calling Codex's shell tool: `exec_command` with `{"cmd": cmd, ...}`. */
+export function shellCommand(cmd: string, opts: ShellCommandStepOptions = {}): ScriptedStep {
+  const { workdir, escalate, extraArgs, ...rest } = opts;
+  const args = compact({
+    cmd,
+    workdir,
+    ...(escalate !== undefined ? { sandbox_permissions: 'require_escalated', justification: escalate } : {}),
+    ...extraArgs,
+  });
+  return functionCall('exec_command', args, rest);
 }
 
 /**
  * A step calling Codex's freeform `apply_patch` tool with a patch in Codex's format
- * (`*** Begin Patch` … `*** End Patch`). Codex registers that tool only when the model's
- * metadata asks for it; `createCodexHome` does so by default.
+ * (`*** Begin Patch` … `*** End Patch`, paths relative to the turn's cwd). Codex offers that
+ * tool only when the model's metadata asks for it, which `createCodexHome` arranges.
  */
-export function applyPatch(
-  patchText: string,
-  opts: Omit<ScriptedCustomToolCall, 'type' | 'name' | 'input'> & Omit<ScriptedStep, 'output'> = {},
-): ScriptedStep {
+export function applyPatch(patchText: string, opts: ApplyPatchStepOptions = {}): ScriptedStep {
   const { callId, id, ...step } = opts;
-  return { ...step, output: [{ type: 'custom_tool_call', name: 'apply_patch', input: patchText, callId, id }] };
+  return { ...step, output: [compact<ScriptedCustomToolCall>({ type: 'custom_tool_call', name: 'apply_patch', input: patchText, callId, id })] };
+}
+
+/** Drops keys whose value is `undefined`, so steps stay plain, comparable data. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 function wireUsage(usage: ScriptedUsage = {}, emitted: number): Record<string, unknown> {

@@ -1,0 +1,224 @@
+import { defer, EMPTY, expand, map, mergeMap, Observable, from } from 'rxjs';
+import { ApprovalRouter, type ApprovalFailure, type ApprovalHandler, type PendingServerRequest } from './approvals/approval-router.js';
+import { SDK_VERSION, type CodexConfig } from './codex-config.js';
+import { ValidationError } from './errors.js';
+import { LoginCompletions, type ChatgptLoginHandle, type DeviceCodeLoginHandle, type LoginHandle } from './login.js';
+import { threadParams, type ThreadOptions } from './options.js';
+import type { InitializeResponse } from './protocol/generated/InitializeResponse.js';
+import type { GetAccountResponse } from './protocol/generated/v2/GetAccountResponse.js';
+import type { LoginAccountResponse } from './protocol/generated/v2/LoginAccountResponse.js';
+import type { ModelListResponse } from './protocol/generated/v2/ModelListResponse.js';
+import type { ThreadListParams } from './protocol/generated/v2/ThreadListParams.js';
+import type { ThreadListResponse } from './protocol/generated/v2/ThreadListResponse.js';
+import type { Thread as ThreadInfo } from './protocol/generated/v2/Thread.js';
+import type { ClientMethod, Notification, ParamsOf, ResultOf, MethodWithoutParams } from './protocol/methods.js';
+import { Connection, type ProtocolWarning } from './rpc/connection.js';
+import { Thread } from './thread.js';
+import { StdioTransport } from './transport/stdio-transport.js';
+import { assertServerVersion } from './version.js';
+
+/** Options of threadStart/threadResume/threadFork, plus a handler for the thread's approvals. */
+export interface ThreadCallOptions extends ThreadOptions {
+  /** Answers this thread's server requests before the client's handler. */
+  approvalHandler?: ApprovalHandler;
+}
+
+/**
+ * The Codex client: one app-server process (or transport), one connection, many threads.
+ * Constructing it does no I/O; the first call connects.
+ *
+ * @example
+ * const codex = new Codex();
+ * const result = await lastValueFrom(codex.threadStart().pipe(mergeMap((t) => t.run('Hello'))));
+ * await codex.close();
+ */
+export class Codex {
+  /** Every server notification, hot. */
+  readonly notifications$: Observable<Notification>;
+  /** Protocol problems the connection survived (bad lines, unknown ids, handler failures). */
+  readonly warnings$: Observable<ProtocolWarning>;
+  /** Server requests no handler claimed: answer them with `respond()` (e.g. from a dialog). */
+  readonly pendingRequests$: Observable<PendingServerRequest>;
+  /** Approval handlers that failed or timed out (the safe default was sent). */
+  readonly approvalFailures$: Observable<ApprovalFailure>;
+
+  private readonly connection: Connection;
+  private readonly approvals: ApprovalRouter;
+  private readonly logins: LoginCompletions;
+  private readonly secrets = new Set<string>();
+
+  constructor(config: CodexConfig = {}) {
+    this.approvals = new ApprovalRouter(config.approvalHandler, config.approvalTimeoutMs);
+    const transport =
+      config.transport ??
+      new StdioTransport({
+        ...config,
+        redact: (text) => this.redact(config.redact ? config.redact(text) : text),
+      });
+    this.connection = new Connection(transport, {
+      clientInfo: { name: config.clientName ?? 'codex_rx', title: config.clientTitle ?? 'codex-rx', version: config.clientVersion ?? SDK_VERSION },
+      capabilities: {
+        experimentalApi: config.experimentalApi ?? true,
+        ...(config.optOutNotificationMethods ? { optOutNotificationMethods: [...config.optOutNotificationMethods] } : {}),
+      },
+      requestTimeoutMs: config.requestTimeoutMs,
+      maxBufferedPerThread: config.maxBufferedPerThread,
+      serverRequestHandler: this.approvals.handle,
+      checkInitialize: (r) => assertServerVersion(r.userAgent),
+    });
+    this.notifications$ = this.connection.notifications$ as Observable<Notification>;
+    this.warnings$ = this.connection.warnings$;
+    this.pendingRequests$ = this.approvals.pending$;
+    this.approvalFailures$ = this.approvals.failures$;
+    this.logins = new LoginCompletions(this.connection.notifications$);
+  }
+
+  /** Connects (once, shared) and emits the server's `initialize` answer. */
+  connect(): Observable<InitializeResponse> {
+    return this.connection.connect();
+  }
+
+  /** The server's `initialize` answer, once connected. */
+  get metadata(): InitializeResponse | undefined {
+    return this.connection.metadata;
+  }
+
+  /** Live counters (pending requests, routes, buffered messages…); all return to zero when idle. */
+  get stats() {
+    return this.connection.stats;
+  }
+
+  /** Any app-server method, typed by its name: cold, one request per subscription. */
+  request<M extends MethodWithoutParams>(method: M, params?: ParamsOf<M>): Observable<ResultOf<M>>;
+  request<M extends ClientMethod>(method: M, params: ParamsOf<M>): Observable<ResultOf<M>>;
+  request(method: ClientMethod, params?: unknown): Observable<unknown> {
+    return this.connection.request(method, params as never);
+  }
+
+  /** Starts a new thread. */
+  threadStart(options?: ThreadCallOptions): Observable<Thread> {
+    return this.openThread('thread/start', undefined, options);
+  }
+
+  /** Resumes a stored thread by id (its history is kept; new turns continue it). */
+  threadResume(threadId: string, options?: ThreadCallOptions): Observable<Thread> {
+    return this.openThread('thread/resume', threadId, options);
+  }
+
+  /** Forks a stored thread (it needs at least one completed turn) into a new one. */
+  threadFork(threadId: string, options?: ThreadCallOptions): Observable<Thread> {
+    return this.openThread('thread/fork', threadId, options);
+  }
+
+  /** One page of stored threads (`thread/list`); pass `nextCursor` back as `cursor` for the next. */
+  threadList(options: ThreadListParams = {}): Observable<ThreadListResponse> {
+    return this.connection.request('thread/list', options);
+  }
+
+  /** Every stored thread, walking all pages; emits each thread. */
+  threadListAll(options: Omit<ThreadListParams, 'cursor'> = {}): Observable<ThreadInfo> {
+    return this.threadList(options).pipe(
+      expand((page) => (page.nextCursor ? this.threadList({ ...options, cursor: page.nextCursor }) : EMPTY)),
+      mergeMap((page) => from(page.data)),
+    );
+  }
+
+  /** Archives a thread. */
+  threadArchive(threadId: string): Observable<void> {
+    return defer(() => this.connection.request('thread/archive', { threadId: requireId(threadId) })).pipe(map(() => undefined));
+  }
+
+  /** Restores an archived thread. */
+  threadUnarchive(threadId: string): Observable<void> {
+    return defer(() => this.connection.request('thread/unarchive', { threadId: requireId(threadId) })).pipe(map(() => undefined));
+  }
+
+  /** The models available (`model/list`). */
+  models(options: { includeHidden?: boolean; modelProvider?: string; cursor?: string; limit?: number } = {}): Observable<ModelListResponse> {
+    return this.connection.request('model/list', options);
+  }
+
+  /** The signed-in account, if any (`account/read`). */
+  account(options: { refreshToken?: boolean } = {}): Observable<GetAccountResponse> {
+    return this.connection.request('account/read', options);
+  }
+
+  /** Signs out. */
+  logout(): Observable<void> {
+    return this.connection.request('account/logout', undefined).pipe(map(() => undefined));
+  }
+
+  /** Signs in with an API key. The key never appears in errors or logs codex-rx produces. */
+  loginApiKey(apiKey: string): Observable<LoginAccountResponse> {
+    return defer(() => {
+      if (typeof apiKey !== 'string' || apiKey.trim() === '') {
+        throw new ValidationError('loginApiKey', [{ path: 'apiKey', message: 'must be a non-empty string' }]);
+      }
+      this.secrets.add(apiKey);
+      return this.connection.request('account/login/start', { type: 'apiKey', apiKey });
+    });
+  }
+
+  /** Starts a browser ChatGPT login: open `authUrl`, then wait on `completed$`. */
+  loginChatgpt(): Observable<ChatgptLoginHandle> {
+    return this.connection.request('account/login/start', { type: 'chatgpt' }).pipe(
+      map((r) => {
+        if (r.type !== 'chatgpt') throw new ValidationError('loginChatgpt', [{ path: 'type', message: `unexpected answer ${r.type}` }]);
+        return { ...this.loginHandle(r.loginId), authUrl: r.authUrl };
+      }),
+    );
+  }
+
+  /** Starts a device-code ChatGPT login: show `userCode`, open `verificationUrl`, wait on `completed$`. */
+  loginChatgptDeviceCode(): Observable<DeviceCodeLoginHandle> {
+    return this.connection.request('account/login/start', { type: 'chatgptDeviceCode' }).pipe(
+      map((r) => {
+        if (r.type !== 'chatgptDeviceCode') throw new ValidationError('loginChatgptDeviceCode', [{ path: 'type', message: `unexpected answer ${r.type}` }]);
+        return { ...this.loginHandle(r.loginId), verificationUrl: r.verificationUrl, userCode: r.userCode };
+      }),
+    );
+  }
+
+  /** Ends the app-server: every in-flight Observable errors with TransportClosedError. Idempotent. */
+  close(): Promise<void> {
+    this.logins.dispose();
+    return this.connection.close();
+  }
+
+  private openThread(method: 'thread/start' | 'thread/resume' | 'thread/fork', threadId: string | undefined, options: ThreadCallOptions | undefined): Observable<Thread> {
+    return defer(() => {
+      const { approvalHandler, ...rest } = options ?? {};
+      if (approvalHandler !== undefined && typeof approvalHandler !== 'function') {
+        throw new ValidationError(`${method} options`, [{ path: 'approvalHandler', message: 'must be a function' }]);
+      }
+      const params = threadParams(rest, `${method} options`);
+      if (threadId !== undefined) params.threadId = requireId(threadId);
+      return (this.connection.request(method, params as never) as Observable<{ thread: ThreadInfo }>).pipe(
+        map((r) => {
+          const thread = new Thread(this.connection, this.approvals, r.thread);
+          if (approvalHandler) thread.setApprovalHandler(approvalHandler);
+          return thread;
+        }),
+      );
+    });
+  }
+
+  private loginHandle(loginId: string): LoginHandle {
+    return {
+      loginId,
+      completed$: this.logins.completed$(loginId),
+      cancel: () => this.connection.request('account/login/cancel', { loginId }).pipe(map(() => undefined)),
+    };
+  }
+
+  private redact(text: string): string {
+    let out = text;
+    for (const s of this.secrets) if (s.length >= 4) out = out.split(s).join('[REDACTED]');
+    return out;
+  }
+}
+
+function requireId(threadId: unknown): string {
+  if (typeof threadId !== 'string' || threadId === '') throw new ValidationError('threadId', [{ path: 'threadId', message: 'must be a non-empty string' }]);
+  return threadId;
+}

@@ -1,0 +1,57 @@
+// codex-rx: the public API. Every name is listed here on purpose; nothing else is public.
+
+// Client
+export { Codex, type ThreadCallOptions } from './codex.js';
+export { SDK_VERSION, type CodexConfig } from './codex-config.js';
+export { Thread, type TurnCallOptions } from './thread.js';
+export type { ChatgptLoginHandle, DeviceCodeLoginHandle, LoginHandle } from './login.js';
+
+// Inputs and options
+export { imageInput, localImageInput, mentionInput, skillInput, textInput, toInputItems, type Input, type InputItem } from './inputs.js';
+export { ApprovalMode, Sandbox, type ThreadOptions, type TurnOptions } from './options.js';
+
+// Turns and operators
+export { isServerRequest, type TurnNotification } from './turn/turn-notification.js';
+export { toTurnResult, type TurnResult } from './turn/turn-result.js';
+export { agentText } from './operators/agent-text.js';
+export { ofMethod } from './operators/of-method.js';
+export { INITIAL_TURN_PROGRESS, reduceTurnProgress, turnProgress, type ItemProgress, type TurnProgress } from './operators/turn-progress.js';
+export { backoffDelay, retryOnOverload, type RetryOnOverloadOptions } from './operators/retry-on-overload.js';
+
+// Approvals and other server requests
+export { Answers } from './approvals/answers.js';
+export { safeAnswer } from './approvals/safe-answers.js';
+export type { ApprovalFailure, ApprovalHandler, PendingServerRequest, ServerRequestContext } from './approvals/approval-router.js';
+
+// Errors
+export {
+  CodexError,
+  InternalRpcError,
+  InvalidParamsError,
+  InvalidRequestError,
+  isRetryableError,
+  JsonRpcError,
+  MethodNotFoundError,
+  ParseError,
+  ProtocolError,
+  RequestTimeoutError,
+  RetryLimitExceededError,
+  ServerBusyError,
+  TransportClosedError,
+  TurnFailedError,
+  ValidationError,
+  type ValidationIssue,
+} from './errors.js';
+export { BinaryNotFoundError } from './transport/stdio-binary.js';
+export { VersionMismatchError } from './version.js';
+
+// Lower layers, for custom transports and tests
+export { Connection, type ConnectionOptions, type ConnectionState, type ProtocolWarning, type ServerRequestHandler } from './rpc/connection.js';
+export type { Transport } from './transport/transport.js';
+export { StdioTransport, type StdioTransportOptions } from './transport/stdio-transport.js';
+export { InMemoryTransport, FAKE_INITIALIZE_RESPONSE, type SentMessage, type FakeRequestHandler } from './transport/in-memory-transport.js';
+
+// Protocol types
+export type { ClientMethod, Notification, NotificationMethod, NotificationParams, ParamsOf, ResultOf, ServerRequestMessage, ServerRequestMethod, ServerRequestParams, ServerRequestResult } from './protocol/methods.js';
+export { PROTOCOL_VERSION } from './protocol/tables.generated.js';
+export type * as protocol from './protocol/generated/index.js';

@@ -1,0 +1,60 @@
+import { defer, filter, map, Observable, of, take, type Subscription } from 'rxjs';
+import type { AccountLoginCompletedNotification } from './protocol/generated/v2/AccountLoginCompletedNotification.js';
+import type { WireNotification } from './rpc/message.js';
+
+/** A ChatGPT login in progress. */
+export interface LoginHandle {
+  readonly loginId: string;
+  /** Emits the `account/login/completed` of this login (even if it arrived before you subscribed), then completes. */
+  readonly completed$: Observable<AccountLoginCompletedNotification>;
+  /** Cancels the login (`account/login/cancel`). */
+  cancel(): Observable<void>;
+}
+/** Browser login: open `authUrl`. */
+export interface ChatgptLoginHandle extends LoginHandle {
+  readonly authUrl: string;
+}
+/** Device-code login: show `userCode`, open `verificationUrl`. */
+export interface DeviceCodeLoginHandle extends LoginHandle {
+  readonly verificationUrl: string;
+  readonly userCode: string;
+}
+
+/** Remembers the last few login completions, so a handle sees one that arrived early. Bounded. */
+export class LoginCompletions {
+  private readonly recent = new Map<string, AccountLoginCompletedNotification>();
+  private readonly subscription: Subscription;
+
+  constructor(
+    private readonly notifications$: Observable<WireNotification>,
+    private readonly capacity = 32,
+  ) {
+    this.subscription = notifications$.subscribe({
+      next: (n) => {
+        if (n.method !== 'account/login/completed') return;
+        const p = n.params as AccountLoginCompletedNotification;
+        if (p.loginId === null) return;
+        this.recent.set(p.loginId, p);
+        if (this.recent.size > this.capacity) this.recent.delete(this.recent.keys().next().value as string);
+      },
+      error: () => undefined,
+    });
+  }
+
+  /** The completion of `loginId`: remembered, or the next to arrive. */
+  completed$(loginId: string): Observable<AccountLoginCompletedNotification> {
+    return defer(() => {
+      const seen = this.recent.get(loginId);
+      if (seen) return of(seen);
+      return this.notifications$.pipe(
+        filter((n) => n.method === 'account/login/completed' && (n.params as AccountLoginCompletedNotification).loginId === loginId),
+        map((n) => n.params as AccountLoginCompletedNotification),
+        take(1),
+      );
+    });
+  }
+
+  dispose(): void {
+    this.subscription.unsubscribe();
+  }
+}

@@ -1,0 +1,127 @@
+import { defer, map, Observable, throwError } from 'rxjs';
+import type { ApprovalHandler, ApprovalRouter } from './approvals/approval-router.js';
+import { CodexError, ValidationError } from './errors.js';
+import { toInputItems, type Input } from './inputs.js';
+import { turnParams, type TurnOptions } from './options.js';
+import type { Thread as ThreadInfo } from './protocol/generated/v2/Thread.js';
+import type { ThreadReadResponse } from './protocol/generated/v2/ThreadReadResponse.js';
+import type { TurnStartParams } from './protocol/generated/v2/TurnStartParams.js';
+import type { Connection } from './rpc/connection.js';
+import { parseStructuredOutput } from './structured-output.js';
+import type { TurnNotification } from './turn/turn-notification.js';
+import { toTurnResult, type TurnResult } from './turn/turn-result.js';
+import { turnStream } from './turn/turn-stream.js';
+
+/** Options of one turn, plus a handler for this turn's approvals. */
+export interface TurnCallOptions extends TurnOptions {
+  /** Answers this turn's server requests before the thread's and the client's handlers. */
+  approvalHandler?: ApprovalHandler;
+}
+
+/** A conversation with the agent. Every method returns a cold Observable. */
+export class Thread {
+  private activeTurnId?: string;
+
+  /** @internal Created by Codex.threadStart / threadResume / threadFork. */
+  constructor(
+    private readonly connection: Connection,
+    private readonly approvals: ApprovalRouter,
+    /** The thread as the server described it when it was started, resumed or forked. */
+    readonly info: ThreadInfo,
+  ) {}
+
+  /** The thread id. */
+  get id(): string {
+    return this.info.id;
+  }
+
+  /** The id of the turn running now through this Thread object, if any. */
+  get activeTurn(): string | undefined {
+    return this.activeTurnId;
+  }
+
+  /**
+   * Runs a turn. Cold: subscribing sends `turn/start`; emits every notification (and server
+   * request) of the turn; completes right after `turn/completed`. Unsubscribing earlier
+   * interrupts the turn — so `firstValueFrom(thread.turn(...))` interrupts it: use `run()`.
+   *
+   * @example thread.turn('Explain this repo').pipe(agentText()).subscribe(render);
+   */
+  turn(input: Input, options?: TurnCallOptions): Observable<TurnNotification> {
+    return defer(() => {
+      const { approvalHandler, ...rest } = options ?? {};
+      if (approvalHandler !== undefined && typeof approvalHandler !== 'function') {
+        throw new ValidationError('turn options', [{ path: 'approvalHandler', message: 'must be a function' }]);
+      }
+      const params = { threadId: this.id, input: toInputItems(input), ...turnParams(rest) } as TurnStartParams;
+      const undo: Array<() => void> = [];
+      if (approvalHandler) undo.push(this.approvals.forStartingTurn(this.id, approvalHandler));
+      return turnStream(this.connection, params, {
+        started: (turnId) => {
+          this.activeTurnId = turnId;
+          if (approvalHandler) undo.push(this.approvals.forTurn(turnId, approvalHandler));
+        },
+        ended: (turnId) => {
+          if (turnId !== undefined && this.activeTurnId === turnId) this.activeTurnId = undefined;
+          for (const u of undo.splice(0)) u();
+        },
+      });
+    });
+  }
+
+  /**
+   * Runs a turn and emits its TurnResult once, on completion. Fails with TurnFailedError when the
+   * turn fails; with `outputSchema`, `output` holds the parsed, validated answer.
+   *
+   * @example const result = await lastValueFrom(thread.run('Summarise README.md'));
+   */
+  run<TOutput = unknown>(input: Input, options?: TurnCallOptions): Observable<TurnResult<TOutput>> {
+    return this.turn(input, options).pipe(
+      toTurnResult(),
+      map((result) => (options?.outputSchema ? parseStructuredOutput<TOutput>(result, options.outputSchema) : (result as TurnResult<TOutput>))),
+    );
+  }
+
+  /** Adds input to the running turn (`turn/steer`); emits the turn id. Errors when no turn runs. */
+  steer(input: Input): Observable<string> {
+    return defer(() => {
+      const turnId = this.activeTurnId;
+      if (turnId === undefined) return throwError(() => new CodexError(`thread ${this.id} has no active turn to steer`));
+      return this.connection
+        .request('turn/steer', { threadId: this.id, expectedTurnId: turnId, input: toInputItems(input) })
+        .pipe(map((r) => r.turnId));
+    });
+  }
+
+  /** Interrupts the running turn; completes once the server accepted. Errors when no turn runs. */
+  interrupt(): Observable<void> {
+    return defer(() => {
+      const turnId = this.activeTurnId;
+      if (turnId === undefined) return throwError(() => new CodexError(`thread ${this.id} has no active turn to interrupt`));
+      return this.connection.request('turn/interrupt', { threadId: this.id, turnId }).pipe(map(() => undefined));
+    });
+  }
+
+  /** Reads the thread (`thread/read`), with its turns when `includeTurns` is true. */
+  read(options: { includeTurns?: boolean } = {}): Observable<ThreadReadResponse> {
+    return this.connection.request('thread/read', { threadId: this.id, includeTurns: options.includeTurns ?? false });
+  }
+
+  /** Renames the thread. */
+  setName(name: string): Observable<void> {
+    return defer(() => {
+      if (typeof name !== 'string') throw new ValidationError('setName', [{ path: 'name', message: 'must be a string' }]);
+      return this.connection.request('thread/name/set', { threadId: this.id, name }).pipe(map(() => undefined));
+    });
+  }
+
+  /** Starts compacting the thread's history (`thread/compact/start`). */
+  compact(): Observable<void> {
+    return this.connection.request('thread/compact/start', { threadId: this.id }).pipe(map(() => undefined));
+  }
+
+  /** Narrows an approval handler to this thread (before the client's); returns the undo. */
+  setApprovalHandler(handler: ApprovalHandler): () => void {
+    return this.approvals.forThread(this.id, handler);
+  }
+}

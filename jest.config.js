@@ -12,4 +12,5 @@ module.exports = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/spec/support/summary-reporter.js'],
 };

@@ -24,7 +24,7 @@ describe('TextRingBuffer', () => {
     expect(b.toString()).toBe('efgh');
   });
 
-  it('drops the oldest whole chunks', () => {
+  it('drops the oldest characters first', () => {
     const b = new TextRingBuffer(6);
     b.append('aaa');
     b.append('bbb');

@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// Builds dist/esm (ES modules) and dist/cjs (CommonJS), each with type declarations.
+import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+rmSync(dist, { recursive: true, force: true });
+
+const build = (outDir, ...flags) =>
+  execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--outDir', path.join(dist, outDir), ...flags], { stdio: 'inherit' });
+
+build('esm', '--module', 'ES2022', '--moduleResolution', 'bundler');
+build('cjs', '--module', 'CommonJS', '--moduleResolution', 'node10');
+
+writeFileSync(path.join(dist, 'esm', 'package.json'), '{ "type": "module" }\n');
+writeFileSync(path.join(dist, 'cjs', 'package.json'), '{ "type": "commonjs" }\n');
+// import.meta does not exist in CommonJS: this one module differs between the builds.
+writeFileSync(
+  path.join(dist, 'cjs', 'transport', 'stdio-module-url.js'),
+  '"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\nexports.moduleUrl = require("node:url").pathToFileURL(__filename).href;\n',
+);
+process.stderr.write('built dist/esm and dist/cjs\n');

@@ -133,7 +133,17 @@ function idPaths(unionSchema) {
   return table;
 }
 
-const clientMethods = methodsOf(clientRequest);
+// The TypeScript union is the type contract: it also has a few legacy methods the JSON Schema
+// leaves out (their params are then not validated).
+function methodsOfTs(file) {
+  const source = readFileSync(path.join(tsOut, file), 'utf8');
+  return [...source.matchAll(/\{ "method": "([^"]+)", id: RequestId, params\??: (\w+)[^,]*, \}/g)].map(([, method, params]) => ({
+    method,
+    params: params === 'undefined' ? null : params,
+  }));
+}
+const clientMethods = methodsOfTs('ClientRequest.ts');
+const schemaClientMethods = new Set(methodsOf(clientRequest).map((m) => m.method));
 const notificationMethods = methodsOf(serverNotification);
 const serverRequestMethods = methodsOf(serverRequest);
 
@@ -173,7 +183,10 @@ export const NOTIFICATION_ID_PATHS: Readonly<Record<string, IdPaths>> = ${JSON.s
 export const SERVER_REQUEST_ID_PATHS: Readonly<Record<string, IdPaths>> = ${JSON.stringify(idPaths(serverRequest), null, 2)};
 
 /** Schema definition name of each client method's params (null: the method takes none). */
-export const CLIENT_PARAMS_DEFINITIONS: Readonly<Record<string, string | null>> = ${JSON.stringify(Object.fromEntries(clientMethods.map((m) => [m.method, m.params])), null, 2)};
+export const CLIENT_PARAMS_DEFINITIONS: Readonly<Record<string, string | null>> = ${JSON.stringify(Object.fromEntries(methodsOf(clientRequest).map((m) => [m.method, m.params])), null, 2)};
+
+/** Client methods in the TypeScript types that the JSON Schema does not describe (not validated). */
+export const UNSCHEMATIZED_CLIENT_METHODS: readonly string[] = ${JSON.stringify(clientMethods.filter((m) => !schemaClientMethods.has(m.method)).map((m) => m.method))};
 
 /** Every server notification method. */
 export const NOTIFICATION_METHODS: readonly string[] = ${JSON.stringify(notificationMethods.map((m) => m.method), null, 2)};
@@ -199,4 +212,4 @@ writeFileSync(path.join(protocolDir, 'schema-text.generated.ts'), [
 ].join('\n'));
 void schemaModule;
 
-console.log(`codex ${version}: ${clientMethods.length} client methods, ${notificationMethods.length} notifications, ${serverRequestMethods.length} server requests`);
+console.log(`codex ${version}: ${schemaClientMethods.size} client methods in the schema (${clientMethods.length} typed), ${notificationMethods.length} notifications, ${serverRequestMethods.length} server requests`);

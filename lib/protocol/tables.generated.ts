@@ -57,7 +57,10 @@ import type { GetAccountRateLimitsResponse } from "./generated/v2/GetAccountRate
 import type { GetAccountResponse } from "./generated/v2/GetAccountResponse.js";
 import type { GetAccountSecuritySetupResponse } from "./generated/v2/GetAccountSecuritySetupResponse.js";
 import type { GetAccountTokenUsageResponse } from "./generated/v2/GetAccountTokenUsageResponse.js";
+import type { GetAuthStatusResponse } from "./generated/GetAuthStatusResponse.js";
+import type { GetConversationSummaryResponse } from "./generated/GetConversationSummaryResponse.js";
 import type { GetWorkspaceMessagesResponse } from "./generated/v2/GetWorkspaceMessagesResponse.js";
+import type { GitDiffToRemoteResponse } from "./generated/GitDiffToRemoteResponse.js";
 import type { HooksListResponse } from "./generated/v2/HooksListResponse.js";
 import type { InitializeResponse } from "./generated/InitializeResponse.js";
 import type { ListMcpServerStatusResponse } from "./generated/v2/ListMcpServerStatusResponse.js";
@@ -379,6 +382,9 @@ export interface ClientResultMap {
   "config/batchWrite": ConfigWriteResponse;
   "configRequirements/read": ConfigRequirementsReadResponse;
   "account/read": GetAccountResponse;
+  "getConversationSummary": GetConversationSummaryResponse;
+  "gitDiffToRemote": GitDiffToRemoteResponse;
+  "getAuthStatus": GetAuthStatusResponse;
   "fuzzyFileSearch": FuzzyFileSearchResponse;
   "fuzzyFileSearch/sessionStart": FuzzyFileSearchSessionStartResponse;
   "fuzzyFileSearch/sessionUpdate": FuzzyFileSearchSessionUpdateResponse;
@@ -860,6 +866,9 @@ export const CLIENT_PARAMS_DEFINITIONS: Readonly<Record<string, string | null>> 
   "fuzzyFileSearch/sessionUpdate": "FuzzyFileSearchSessionUpdateParams",
   "fuzzyFileSearch/sessionStop": "FuzzyFileSearchSessionStopParams"
 };
+
+/** Client methods in the TypeScript types that the JSON Schema does not describe (not validated). */
+export const UNSCHEMATIZED_CLIENT_METHODS: readonly string[] = ["getConversationSummary","gitDiffToRemote","getAuthStatus"];
 
 /** Every server notification method. */
 export const NOTIFICATION_METHODS: readonly string[] = [

@@ -16,7 +16,7 @@ export type ServerRequestHandler = (request: WireRequest, ids: MessageIds) => un
 
 /** Something the peer did wrong that the connection survived. */
 export interface ProtocolWarning {
-  readonly kind: 'malformed-line' | 'invalid-message' | 'unknown-response' | 'handler-error' | 'unanswerable';
+  readonly kind: 'malformed-line' | 'invalid-message' | 'unknown-response' | 'handler-error' | 'unanswerable' | 'schema-drift';
   readonly message: string;
   readonly detail?: unknown;
 }
@@ -34,6 +34,8 @@ export interface ConnectionOptions {
   readonly serverRequestHandler?: ServerRequestHandler;
   /** Checks params before they are sent; issues fail the request with ValidationError. */
   readonly validateParams?: (method: string, params: unknown) => readonly ValidationIssue[] | undefined;
+  /** Checks what the server sends (debugging drift); issues become `schema-drift` warnings, never errors. */
+  readonly validateInbound?: (kind: 'notification' | 'request', method: string, params: unknown) => readonly ValidationIssue[] | undefined;
   /** Vets the `initialize` answer (e.g. the server's version); throwing closes the connection. */
   readonly checkInitialize?: (response: InitializeResponse) => void;
 }
@@ -96,14 +98,16 @@ export class Connection {
   /** Starts the transport and the handshake once; emits the `InitializeResponse` to every caller. */
   connect(): Observable<InitializeResponse> {
     return new Observable<InitializeResponse>((subscriber) => {
+      if (this.closedError) return subscriber.error(this.closedError); // never replay a dead connection's handshake
       this.start();
       return this.ready.subscribe(subscriber);
     });
   }
 
   /** A request: cold, one id per subscription, sent after the handshake; its answer is the one value. */
+  /** Any method the generated protocol does not know (e.g. a newer server's): untyped. */
+  request<M extends string>(method: M extends ClientMethod ? never : M, params?: unknown, options?: { timeoutMs?: number }): Observable<unknown>;
   request<M extends ClientMethod>(method: M, params: ParamsOf<M>, options?: { timeoutMs?: number }): Observable<ResultOf<M>>;
-  request(method: string, params?: unknown, options?: { timeoutMs?: number }): Observable<unknown>;
   request(method: string, params?: unknown, options: { timeoutMs?: number } = {}): Observable<unknown> {
     return new Observable<unknown>((subscriber) => {
       const issues = this.options.validateParams?.(method, params);
@@ -233,6 +237,7 @@ export class Connection {
   }
 
   private onNotification(n: WireNotification): void {
+    if (this.options.validateInbound) this.checkInbound('notification', n.method, n.params);
     this.notifications.next(n);
     let { threadId, turnId } = notificationIds(n.method, n.params);
     if (n.method === 'serverRequest/resolved' && turnId === undefined) {
@@ -257,6 +262,7 @@ export class Connection {
   }
 
   private onServerRequest(request: WireRequest): void {
+    if (this.options.validateInbound) this.checkInbound('request', request.method, request.params);
     const ids = serverRequestIds(request.method, request.params);
     if (ids.turnId !== undefined) this.demux.noteRequest(String(request.id), ids.turnId);
     this.demux.dispatch(request, ids.threadId, ids.turnId);
@@ -300,6 +306,18 @@ export class Connection {
       this.transport.send(error ? { id, error } : { id, result });
     } catch (e) {
       this.warn('unanswerable', `could not answer server request ${JSON.stringify(id)}`, e);
+    }
+  }
+
+  private checkInbound(kind: 'notification' | 'request', method: string, params: unknown): void {
+    try {
+      const issues = this.options.validateInbound!(kind, method, params);
+      if (issues && issues.length > 0) {
+        const text = issues.map((i) => (i.path ? `${i.path} ${i.message}` : i.message)).join('; ');
+        this.warn('schema-drift', `${kind} ${method} does not match the protocol schema: ${text}`, { method, params, issues });
+      }
+    } catch (e) {
+      this.warn('schema-drift', `could not validate ${kind} ${method}: ${(e as Error)?.message ?? e}`, e);
     }
   }
 

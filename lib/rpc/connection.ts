@@ -264,7 +264,7 @@ export class Connection {
   private onServerRequest(request: WireRequest): void {
     if (this.options.validateInbound) this.checkInbound('request', request.method, request.params);
     const ids = serverRequestIds(request.method, request.params);
-    if (ids.turnId !== undefined) this.demux.noteRequest(String(request.id), ids.turnId);
+    if (ids.turnId !== undefined) this.demux.noteRequest(String(request.id), ids.turnId, ids.threadId);
     this.demux.dispatch(request, ids.threadId, ids.turnId);
     const handler = this.options.serverRequestHandler;
     if (!handler) {

@@ -73,9 +73,10 @@ export class Demultiplexer<T> {
     };
     return {
       bind: (turnId) => {
-        this.byTurn.set(turnId, sink);
         const current = this.waiting.get(threadId);
+        // A released (or overflowed) claim gets no route.
         if (current && current.claims.has(sink)) {
+          this.byTurn.set(turnId, sink);
           const mine = current.messages.filter((m) => m.turnId === turnId);
           if (mine.length > 0) {
             current.messages = current.messages.filter((m) => m.turnId !== turnId);
@@ -101,8 +102,8 @@ export class Demultiplexer<T> {
   }
 
   /** Remembers which turn a server request belongs to (for `serverRequest/resolved`). */
-  noteRequest(requestId: string, turnId: string): void {
-    if (this.byTurn.has(turnId)) this.requestTurns.set(requestId, turnId);
+  noteRequest(requestId: string, turnId: string, threadId?: string): void {
+    if (this.byTurn.has(turnId) || (threadId !== undefined && this.waiting.has(threadId))) this.requestTurns.set(requestId, turnId);
   }
 
   /** The turn of a server request, forgetting it. */
@@ -129,6 +130,11 @@ export class Demultiplexer<T> {
   }
 
   private dropBuffer(threadId: string, buffer: ThreadBuffer<T>): void {
+    // Requests of turns that were held but never bound will never be resolved to a route.
+    for (const { turnId } of buffer.messages) {
+      if (this.byTurn.has(turnId)) continue;
+      for (const [requestId, turn] of this.requestTurns) if (turn === turnId) this.requestTurns.delete(requestId);
+    }
     this.buffered -= buffer.messages.length;
     buffer.messages = [];
     this.waiting.delete(threadId);

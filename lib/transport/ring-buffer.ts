@@ -9,13 +9,13 @@ export class TextRingBuffer {
     if (text.length === 0) return;
     this.chunks.push(text);
     this.size += text.length;
-    while (this.size > this.capacity && this.chunks.length > 1) {
+    // Drop whole chunks only while what remains still fills the capacity, then trim the oldest.
+    while (this.chunks.length > 0 && this.size - this.chunks[0].length >= this.capacity) {
       this.size -= this.chunks.shift()!.length;
     }
     if (this.size > this.capacity) {
-      const only = this.chunks[0].slice(this.size - this.capacity);
-      this.chunks = [only];
-      this.size = only.length;
+      this.chunks[0] = this.chunks[0].slice(this.size - this.capacity);
+      this.size = this.capacity;
     }
   }
 

@@ -1,0 +1,209 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { notificationIds, serverRequestIds } from '../../lib/protocol/ids.js';
+import {
+  NOTIFICATION_ID_PATHS,
+  NOTIFICATION_METHODS,
+  SERVER_REQUEST_ID_PATHS,
+  SERVER_REQUEST_METHODS,
+  type IdPaths,
+} from '../../lib/protocol/tables.generated.js';
+
+const schemaDir = path.resolve(__dirname, '..', '..', 'lib', 'protocol', 'schema');
+
+interface JsonSchema {
+  $ref?: string;
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  oneOf?: JsonSchema[];
+  definitions?: Record<string, JsonSchema>;
+}
+
+/** Each method of a union schema (ServerNotification.json, ServerRequest.json) with its dereferenced params schema. */
+function methodsOf(file: string): Array<{ method: string; params: JsonSchema | undefined; deref: (s: JsonSchema | undefined) => JsonSchema }> {
+  const union = JSON.parse(readFileSync(path.join(schemaDir, file), 'utf8')) as JsonSchema;
+  const defs = union.definitions ?? {};
+  const deref = (s: JsonSchema | undefined): JsonSchema => {
+    let at = s;
+    while (at?.$ref) at = defs[at.$ref.split('/').pop()!];
+    return at ?? {};
+  };
+  return union.oneOf!.map((variant) => ({
+    method: (variant.properties!.method as { enum: string[] }).enum[0],
+    params: variant.properties!.params ? deref(variant.properties!.params) : undefined,
+    deref,
+  }));
+}
+
+/** Params with `value` at `where` ('threadId', 'conversationId', 'thread.id', 'turnId', 'turn.id'). */
+function place(params: Record<string, unknown>, where: string, value: unknown): void {
+  const [head, tail] = where.split('.');
+  if (tail === undefined) params[head] = value;
+  else params[head] = { ...(params[head] as object | undefined), [tail]: value };
+}
+
+function paramsWith(paths: IdPaths, threadId: unknown, turnId: unknown): Record<string, unknown> {
+  const params: Record<string, unknown> = { unrelated: 'x', id: 'not-a-thread-id' };
+  if (paths.thread) place(params, paths.thread, threadId);
+  if (paths.turn) place(params, paths.turn, turnId);
+  return params;
+}
+
+describe.each([
+  ['notificationIds', notificationIds, NOTIFICATION_ID_PATHS, NOTIFICATION_METHODS],
+  ['serverRequestIds', serverRequestIds, SERVER_REQUEST_ID_PATHS, SERVER_REQUEST_METHODS],
+] as const)('%s', (_name, idsOf, table, allMethods) => {
+  const entries = Object.entries(table);
+
+  it('has a table that is not trivially empty', () => {
+    expect(entries.length).toBeGreaterThan(5);
+  });
+
+  it('only lists methods that exist', () => {
+    for (const [method] of entries) expect(allMethods).toContain(method);
+  });
+
+  describe.each(entries)('%s', (method, paths) => {
+    it('reads the ids where the table says they are', () => {
+      const ids = idsOf(method, paramsWith(paths, 'thr_1', 'turn_1'));
+      expect(ids.threadId).toBe(paths.thread ? 'thr_1' : undefined);
+      expect(ids.turnId).toBe(paths.turn ? 'turn_1' : undefined);
+    });
+
+    it('ignores ids that are not strings (null, numbers, objects)', () => {
+      for (const bad of [null, 42, { id: 'x' }, true]) {
+        expect(idsOf(method, paramsWith(paths, bad, bad))).toEqual({ threadId: undefined, turnId: undefined });
+      }
+    });
+
+    it('returns no ids when params are missing or not an object', () => {
+      for (const params of [undefined, null, 'thr_1', 3, []]) {
+        const ids = idsOf(method, params);
+        expect(ids.threadId).toBeUndefined();
+        expect(ids.turnId).toBeUndefined();
+      }
+    });
+
+    it('does not read ids from other places', () => {
+      const decoy = { threadId: 'decoy', conversationId: 'decoy', turnId: 'decoy', thread: { id: 'decoy' }, turn: { id: 'decoy' } };
+      const params = { ...decoy };
+      if (paths.thread) place(params, paths.thread, 'thr_real');
+      if (paths.turn) place(params, paths.turn, 'turn_real');
+      const ids = idsOf(method, params);
+      expect(ids.threadId).toBe(paths.thread ? 'thr_real' : undefined);
+      expect(ids.turnId).toBe(paths.turn ? 'turn_real' : undefined);
+    });
+  });
+
+  it('returns no ids for methods without an entry, even when params hold ids', () => {
+    const without = allMethods.filter((m) => !(m in table));
+    for (const method of [...without, 'not/a/method']) {
+      expect(idsOf(method, { threadId: 't', turnId: 'u', thread: { id: 't' }, turn: { id: 'u' }, conversationId: 't' })).toEqual({});
+    }
+  });
+});
+
+describe('notificationIds for real messages', () => {
+  it('turn/started and turn/completed carry the turn as turn.id', () => {
+    expect(notificationIds('turn/started', { threadId: 'th', turn: { id: 'tu', status: 'inProgress', items: [] } })).toEqual({ threadId: 'th', turnId: 'tu' });
+    expect(notificationIds('turn/completed', { threadId: 'th', turn: { id: 'tu', status: 'completed' } })).toEqual({ threadId: 'th', turnId: 'tu' });
+  });
+
+  it('thread/started carries the thread as thread.id', () => {
+    expect(notificationIds('thread/started', { thread: { id: 'th', preview: '' } })).toEqual({ threadId: 'th', turnId: undefined });
+  });
+
+  it('a nullable turnId that is null gives no turn', () => {
+    expect(notificationIds('hook/started', { threadId: 'th', turnId: null })).toEqual({ threadId: 'th', turnId: undefined });
+  });
+
+  it('turn.id with turn null gives no turn', () => {
+    expect(notificationIds('turn/completed', { threadId: 'th', turn: null })).toEqual({ threadId: 'th', turnId: undefined });
+  });
+
+  it('legacy server requests carry the thread as conversationId', () => {
+    expect(serverRequestIds('execCommandApproval', { conversationId: 'th', callId: 'c' })).toEqual({ threadId: 'th', turnId: undefined });
+  });
+});
+
+describe.each([
+  ['ServerNotification.json', NOTIFICATION_ID_PATHS, NOTIFICATION_METHODS],
+  ['ServerRequest.json', SERVER_REQUEST_ID_PATHS, SERVER_REQUEST_METHODS],
+] as const)('the id table against %s', (file, table, allMethods) => {
+  const methods = methodsOf(file);
+
+  it('lists every method of the schema', () => {
+    expect([...allMethods].sort()).toEqual(methods.map((m) => m.method).sort());
+  });
+
+  it('records every required threadId / turnId / conversationId, with that path', () => {
+    let checked = 0;
+    for (const { method, params } of methods) {
+      const required = new Set(params?.required ?? []);
+      if (required.has('threadId')) {
+        expect([method, table[method]?.thread]).toEqual([method, 'threadId']);
+        checked++;
+      }
+      if (required.has('turnId')) {
+        expect([method, table[method]?.turn]).toEqual([method, 'turnId']);
+        checked++;
+      }
+      if (required.has('conversationId') && !params?.properties?.threadId) {
+        expect([method, table[method]?.thread]).toEqual([method, 'conversationId']);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+
+  it('records a required thread / turn object with a required id as thread.id / turn.id', () => {
+    for (const { method, params, deref } of methods) {
+      const props = params?.properties ?? {};
+      const required = new Set(params?.required ?? []);
+      if (required.has('thread') && !props.threadId && deref(props.thread).required?.includes('id')) {
+        expect([method, table[method]?.thread]).toEqual([method, 'thread.id']);
+      }
+      if (required.has('turn') && !props.turnId && deref(props.turn).required?.includes('id')) {
+        expect([method, table[method]?.turn]).toEqual([method, 'turn.id']);
+      }
+    }
+  });
+
+  it('also records optional (nullable) ids, so messages that carry one are routed', () => {
+    for (const { method, params } of methods) {
+      const props = params?.properties ?? {};
+      if (props.threadId) expect([method, table[method]?.thread]).toEqual([method, 'threadId']);
+      if (props.turnId) expect([method, table[method]?.turn]).toEqual([method, 'turnId']);
+    }
+  });
+
+  it('records nothing the schema does not have', () => {
+    const byMethod = new Map(methods.map((m) => [m.method, m]));
+    for (const [method, paths] of Object.entries(table)) {
+      const { params, deref } = byMethod.get(method)!;
+      const props = params?.properties ?? {};
+      for (const where of [paths.thread, paths.turn]) {
+        if (!where) continue;
+        const [head, tail] = where.split('.');
+        expect([method, where, head in props]).toEqual([method, where, true]);
+        if (tail) expect([method, where, tail in (deref(props[head]).properties ?? {})]).toEqual([method, where, true]);
+      }
+    }
+  });
+
+  it('the ids it extracts from a schema-shaped message are the ones the schema puts there', () => {
+    for (const { method, params } of methods) {
+      const props = params?.properties ?? {};
+      const message: Record<string, unknown> = {};
+      if (props.threadId) message.threadId = 'th';
+      else if (props.conversationId) message.conversationId = 'th';
+      else if (props.thread) message.thread = { id: 'th' };
+      if (props.turnId) message.turnId = 'tu';
+      else if (props.turn) message.turn = { id: 'tu' };
+      const ids = (file === 'ServerNotification.json' ? notificationIds : serverRequestIds)(method, message);
+      expect([method, ids.threadId]).toEqual([method, 'threadId' in message || 'conversationId' in message || 'thread' in message ? 'th' : undefined]);
+      expect([method, ids.turnId]).toEqual([method, 'turnId' in message || 'turn' in message ? 'tu' : undefined]);
+    }
+  });
+});

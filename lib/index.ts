@@ -22,6 +22,8 @@ export { backoffDelay, retryOnOverload, type RetryOnOverloadOptions } from './op
 export { Answers } from './approvals/answers.js';
 export { safeAnswer } from './approvals/safe-answers.js';
 export type { ApprovalFailure, ApprovalHandler, PendingServerRequest, ServerRequestContext } from './approvals/approval-router.js';
+export type { ApprovalFailureKind, ApprovalHandlerResult, ServerRequestAnswer } from './approvals/approval-router.js';
+export { handleRequests, type ServerRequestHandlerContext, type ServerRequestHandlers } from './approvals/handle-requests.js';
 
 // Errors
 export {

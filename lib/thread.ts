@@ -55,11 +55,13 @@ export class Thread {
       }
       const params = { threadId: this.id, input: toInputItems(input), ...turnParams(rest) } as TurnStartParams;
       const undo: Array<() => void> = [];
-      if (approvalHandler) undo.push(this.approvals.forStartingTurn(this.id, approvalHandler));
+      const undoStarting = approvalHandler ? this.approvals.forStartingTurn(this.id, approvalHandler) : undefined;
+      if (undoStarting) undo.push(undoStarting);
       return turnStream(this.connection, params, {
         started: (turnId) => {
           this.activeTurnId = turnId;
           if (approvalHandler) undo.push(this.approvals.forTurn(turnId, approvalHandler));
+          undoStarting?.(); // the id is known: stop claiming the thread's other turns
         },
         ended: (turnId) => {
           if (turnId !== undefined && this.activeTurnId === turnId) this.activeTurnId = undefined;

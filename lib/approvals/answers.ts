@@ -6,6 +6,7 @@ import type { PermissionsRequestApprovalResponse } from '../protocol/generated/v
 import type { ToolRequestUserInputResponse } from '../protocol/generated/v2/ToolRequestUserInputResponse.js';
 import type { DynamicToolCallResponse } from '../protocol/generated/v2/DynamicToolCallResponse.js';
 import type { JsonValue } from '../protocol/generated/serde_json/JsonValue.js';
+import type { ExecPolicyAmendment } from '../protocol/generated/v2/ExecPolicyAmendment.js';
 
 type Decision = CommandExecutionRequestApprovalResponse & FileChangeRequestApprovalResponse;
 
@@ -15,9 +16,13 @@ export const Answers = Object.freeze({
   accept: (): Decision => ({ decision: 'accept' }),
   /** Accept, and do not ask again for the same thing in this session. */
   acceptForSession: (): Decision => ({ decision: 'acceptForSession' }),
-  /** Refuse; the turn goes on. */
+  /** Run the command and add this prefix rule (`params.proposedExecpolicyAmendment`) so similar commands are not asked again. */
+  acceptWithExecpolicyAmendment: (amendment: ExecPolicyAmendment): CommandExecutionRequestApprovalResponse => ({
+    decision: { acceptWithExecpolicyAmendment: { execpolicy_amendment: [...amendment] } },
+  }),
+  /** Refuse; the turn goes on (the item completes with status `declined`). */
   decline: (): Decision => ({ decision: 'decline' }),
-  /** Refuse and stop the turn. */
+  /** Refuse and stop the turn (it completes `interrupted`). */
   cancel: (): Decision => ({ decision: 'cancel' }),
   /** Grant these permissions (a subset of those requested) for the turn or the session. */
   grantPermissions: (permissions: GrantedPermissionProfile, scope: 'turn' | 'session' = 'turn'): PermissionsRequestApprovalResponse => ({ permissions, scope }),

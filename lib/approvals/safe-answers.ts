@@ -28,6 +28,6 @@ export function safeAnswer(method: ServerRequestMethod | string): unknown {
     case 'currentTime/read':
       return { currentTimeAt: Math.floor(Date.now() / 1000) };
     default:
-      throw new MethodNotFoundError(-32601, `codex-rx has no answer for ${method} without a handler`);
+      throw new MethodNotFoundError(-32601, `codex-rx has no handler for ${method}`);
   }
 }

@@ -1,0 +1,94 @@
+import { answerIssues } from '../../lib/approvals/answer-check';
+import { Answers } from '../../lib/approvals/answers';
+import { safeAnswer } from '../../lib/approvals/safe-answers';
+import { MethodNotFoundError } from '../../lib/errors';
+import { SERVER_REQUEST_METHODS } from '../../lib/protocol/tables.generated';
+import { harness, PARAMS_BY_METHOD, type Harness } from './harness';
+
+const DECLINED = 'declined by codex-rx: no handler answered';
+
+/** What the client answers each server request when nobody claims it: never an acceptance. */
+const EXPECTED: Record<string, { result: unknown } | { error: { code: number; message: unknown } }> = {
+  'item/commandExecution/requestApproval': { result: { decision: 'decline' } },
+  'item/fileChange/requestApproval': { result: { decision: 'decline' } },
+  'item/permissions/requestApproval': { result: { permissions: {}, scope: 'turn' } },
+  'mcpServer/elicitation/request': { result: { action: 'decline', content: null, _meta: null } },
+  'item/tool/requestUserInput': { result: { answers: {} } },
+  'item/tool/call': { result: { contentItems: [{ type: 'inputText', text: DECLINED }], success: false } },
+  'account/chatgptAuthTokens/refresh': { error: { code: -32601, message: expect.stringContaining('account/chatgptAuthTokens/refresh') } },
+  'attestation/generate': { error: { code: -32601, message: expect.stringContaining('attestation/generate') } },
+  'currentTime/read': { result: { currentTimeAt: expect.any(Number) } },
+  applyPatchApproval: { result: { decision: { denied: { rejection: DECLINED } } } },
+  execCommandApproval: { result: { decision: { denied: { rejection: DECLINED } } } },
+};
+
+describe('safe defaults: a server request nobody claims', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await harness();
+  });
+  afterEach(() => h.dispose());
+
+  it('the table covers every server request method of the protocol', () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual([...SERVER_REQUEST_METHODS].sort());
+    expect(Object.keys(PARAMS_BY_METHOD).sort()).toEqual([...SERVER_REQUEST_METHODS].sort());
+  });
+
+  it.each([...SERVER_REQUEST_METHODS])('%s gets its safe answer, exactly once', (method) => {
+    h.request(7, method, PARAMS_BY_METHOD[method]);
+    const answers = h.answers(7);
+    expect(answers).toHaveLength(1);
+    expect(answers[0]).toEqual({ id: 7, ...EXPECTED[method] } as never);
+    expect(h.failures).toEqual([]);
+  });
+
+  it('no safe answer ever accepts or grants anything', () => {
+    for (const method of SERVER_REQUEST_METHODS) {
+      let answer: unknown;
+      try {
+        answer = safeAnswer(method);
+      } catch (e) {
+        expect(MethodNotFoundError.is(e)).toBe(true);
+        continue;
+      }
+      expect(answerIssues(method, answer)).toEqual([]);
+      const text = JSON.stringify(answer);
+      expect(text).not.toMatch(/"accept|"approved|"session"|"success":true/);
+    }
+  });
+
+  it('an unknown method gets JSON-RPC -32601 (method not found)', () => {
+    h.request(8, 'item/teleport/requestApproval', { threadId: 'thr-1', turnId: 'turn-1' });
+    h.request(9, 'noParams/atAll');
+    expect(h.answer(8)).toEqual({ id: 8, error: { code: -32601, message: expect.stringContaining('item/teleport/requestApproval') } });
+    expect(h.answer(9)).toEqual({ id: 9, error: { code: -32601, message: expect.stringContaining('noParams/atAll') } });
+  });
+
+  it('Answers helpers build answers the router accepts', () => {
+    expect(answerIssues('item/commandExecution/requestApproval', Answers.accept())).toEqual([]);
+    expect(answerIssues('item/commandExecution/requestApproval', Answers.acceptForSession())).toEqual([]);
+    expect(answerIssues('item/commandExecution/requestApproval', Answers.acceptWithExecpolicyAmendment(['touch', 'x']))).toEqual([]);
+    expect(answerIssues('item/fileChange/requestApproval', Answers.decline())).toEqual([]);
+    expect(answerIssues('item/fileChange/requestApproval', Answers.cancel())).toEqual([]);
+    expect(answerIssues('item/permissions/requestApproval', Answers.grantPermissions({ network: { enabled: true } }, 'session'))).toEqual([]);
+    expect(answerIssues('item/permissions/requestApproval', Answers.denyPermissions())).toEqual([]);
+    expect(answerIssues('item/tool/requestUserInput', Answers.answerQuestions({ q1: 'yes', q2: ['a', 'b'] }))).toEqual([]);
+    expect(Answers.answerQuestions({ q1: 'yes', q2: ['a', 'b'] })).toEqual({ answers: { q1: { answers: ['yes'] }, q2: { answers: ['a', 'b'] } } });
+    expect(answerIssues('mcpServer/elicitation/request', Answers.acceptElicitation({ name: 'x' }))).toEqual([]);
+    expect(answerIssues('mcpServer/elicitation/request', Answers.declineElicitation())).toEqual([]);
+    expect(answerIssues('item/tool/call', Answers.toolResult('42'))).toEqual([]);
+  });
+
+  it('malformed answers are caught before they are sent', () => {
+    expect(answerIssues('item/commandExecution/requestApproval', 'accept')).toEqual([{ path: '', message: expect.stringContaining('must be an object') }]);
+    expect(answerIssues('item/commandExecution/requestApproval', { decision: 'yes' })).toEqual([{ path: 'decision', message: expect.stringContaining('"accept"') }]);
+    expect(answerIssues('item/fileChange/requestApproval', { decision: { acceptWithExecpolicyAmendment: { execpolicy_amendment: [] } } })).toHaveLength(1);
+    expect(answerIssues('item/permissions/requestApproval', { permissions: {}, scope: 'forever' })).toHaveLength(1);
+    expect(answerIssues('mcpServer/elicitation/request', { action: 'ok' })).toHaveLength(1);
+    expect(answerIssues('item/tool/call', { contentItems: 'x' })).toHaveLength(2);
+    expect(answerIssues('execCommandApproval', { decision: 'approved' })).toEqual([]);
+    expect(answerIssues('execCommandApproval', { decision: 'yes' })).toHaveLength(1);
+    expect(answerIssues('some/unknown', null)).toHaveLength(1);
+    expect(answerIssues('some/unknown', { anything: true })).toEqual([]);
+  });
+});

@@ -99,7 +99,7 @@ function check(subject: string, options: object | undefined, allowed: readonly s
     if (v === undefined) continue;
     if (!allowed.includes(k)) issues.push({ path: k, message: `is not a known option (known: ${allowed.join(', ')})` });
     else if (STRING_KEYS.has(k) && typeof v !== 'string') issues.push({ path: k, message: 'must be a string' });
-    else if (k === 'sandbox' && !(v as string in SANDBOX_MODES)) issues.push({ path: k, message: `must be one of Sandbox.${Object.keys(SANDBOX_MODES).join(', Sandbox.')}` });
+    else if (k === 'sandbox' && !(typeof v === 'string' && Object.prototype.hasOwnProperty.call(SANDBOX_MODES, v))) issues.push({ path: k, message: `must be one of Sandbox.${Object.keys(SANDBOX_MODES).join(', Sandbox.')}` });
     else if (k === 'approvalMode' && !Object.values(ApprovalMode).includes(v as ApprovalMode)) {
       issues.push({ path: k, message: `must be one of ApprovalMode.${Object.keys(ApprovalMode).join(', ApprovalMode.')}` });
     } else if ((k === 'config' || k === 'outputSchema') && (v === null || typeof v !== 'object' || Array.isArray(v))) {

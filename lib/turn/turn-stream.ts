@@ -21,15 +21,22 @@ export interface TurnHooks {
 export function turnStream(connection: Connection, params: TurnStartParams, hooks: TurnHooks = {}): Observable<TurnNotification> {
   return new Observable<TurnNotification>((subscriber) => {
     let turnId: string | undefined;
-    let finished = false;
+    let finished = false; // the stream ended (completed or errored)
+    let completed = false; // the turn itself ended: never interrupt it then
     let unsubscribed = false;
-    const end = () => hooks.ended?.(turnId);
+    let ended = false;
+    // Both the teardown and the late turn/start answer may end the stream: report it once.
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      hooks.ended?.(turnId);
+    };
 
     const sink: RouteSink<RoutedMessage> = {
       next: (message) => {
         if (finished) return;
         const isCompletion = message.method === 'turn/completed' && (message as { id?: unknown }).id === undefined;
-        if (isCompletion) finished = true;
+        if (isCompletion) finished = completed = true;
         subscriber.next(message as TurnNotification);
         if (isCompletion) {
           if (turnId !== undefined) connection.releaseTurn(turnId, sink);
@@ -62,7 +69,8 @@ export function turnStream(connection: Connection, params: TurnStartParams, hook
         claim.bind(turnId); // hands over what arrived early; may complete the stream
         if (unsubscribed) {
           connection.releaseTurn(turnId, sink);
-          if (!finished) interrupt(turnId);
+          // Also after an error (e.g. the early-message buffer overflowed): nobody listens any more.
+          if (!completed) interrupt(turnId);
           end();
         }
       },
@@ -84,7 +92,7 @@ export function turnStream(connection: Connection, params: TurnStartParams, hook
       }
       if (turnId !== undefined) {
         connection.releaseTurn(turnId, sink);
-        if (!finished) interrupt(turnId);
+        if (!completed) interrupt(turnId);
       }
       end();
     };

@@ -1,0 +1,313 @@
+import { lastValueFrom } from 'rxjs';
+import type { Codex } from '../lib/codex.js';
+import { CodexError, TurnFailedError, ValidationError } from '../lib/errors.js';
+import type { Thread } from '../lib/thread.js';
+import type { InMemoryTransport } from '../lib/transport/in-memory-transport.js';
+import type { TurnNotification } from '../lib/turn/turn-notification.js';
+import type { TurnResult } from '../lib/turn/turn-result.js';
+import {
+  agentMessage,
+  commandExecution,
+  createClient,
+  delta,
+  expectIdle,
+  FakeServer,
+  itemCompleted,
+  itemStarted,
+  openThread,
+  THREAD_ID,
+  tokenUsageUpdated,
+  turn,
+  TURN_ID,
+  turnCompleted,
+  turnError,
+  turnStarted,
+  turnStartResponse,
+  usage,
+  userMessage,
+} from './support/fake-server.js';
+import { ObservableStream } from './support/observable-stream.js';
+
+const text = (t: string) => [{ type: 'text', text: t, text_elements: [] }];
+
+describe('Thread', () => {
+  let codex: Codex;
+  let transport: InMemoryTransport;
+  let server: FakeServer;
+  let thread: Thread;
+
+  beforeEach(() => {
+    ({ codex, transport, server } = createClient());
+    thread = openThread(codex, transport);
+  });
+
+  afterEach(async () => {
+    await codex.close();
+  });
+
+  /** Subscribes to a turn and answers its turn/start. */
+  function startTurn(turnId = TURN_ID): ObservableStream<TurnNotification> {
+    const stream = new ObservableStream(thread.turn('Hi'));
+    server.respondTo('turn/start', turnStartResponse(turnId));
+    return stream;
+  }
+
+  it('has the id and info the server gave it', () => {
+    expect(thread.id).toBe(THREAD_ID);
+    expect(thread.info.id).toBe(THREAD_ID);
+    expect(thread.activeTurn).toBeUndefined();
+  });
+
+  describe('activeTurn', () => {
+    it('is the running turn once turn/start is answered, and undefined once it completes', async () => {
+      const stream = new ObservableStream(thread.turn('Hi'));
+      expect(thread.activeTurn).toBeUndefined();
+      server.respondTo('turn/start', turnStartResponse());
+      expect(thread.activeTurn).toBe(TURN_ID);
+      server.emit(turnCompleted());
+      await stream.takeNext();
+      await stream.takeComplete();
+      expect(thread.activeTurn).toBeUndefined();
+    });
+
+    it('is cleared when the consumer unsubscribes', () => {
+      const stream = startTurn();
+      stream.unsubscribe();
+      expect(thread.activeTurn).toBeUndefined();
+    });
+  });
+
+  describe('steer()', () => {
+    it('sends turn/steer with expectedTurnId = the active turn, and emits the turn id', async () => {
+      startTurn();
+      const steer = new ObservableStream(thread.steer('Also update the README'));
+      expect(server.paramsOf('turn/steer')).toEqual([{ threadId: THREAD_ID, expectedTurnId: TURN_ID, input: text('Also update the README') }]);
+      server.respondTo('turn/steer', { turnId: TURN_ID });
+      expect(await steer.takeNext()).toBe(TURN_ID);
+      await steer.takeComplete();
+    });
+
+    it('is cold: nothing is sent before subscription', () => {
+      startTurn();
+      const steer$ = thread.steer('more');
+      expect(server.paramsOf('turn/steer')).toEqual([]);
+      steer$.subscribe({ error: () => undefined });
+      expect(server.paramsOf('turn/steer')).toHaveLength(1);
+    });
+
+    it('errors with CodexError, sending nothing, when no turn runs', async () => {
+      const error = await new ObservableStream(thread.steer('more')).takeError();
+      expect(CodexError.is(error)).toBe(true);
+      expect((error as Error).message).toContain('no active turn');
+      expect(transport.sent).toEqual([]);
+    });
+
+    it('errors with CodexError after the turn completed', async () => {
+      const stream = startTurn();
+      server.emit(turnCompleted());
+      await stream.takeNext();
+      expect(CodexError.is(await new ObservableStream(thread.steer('more')).takeError())).toBe(true);
+      expect(server.paramsOf('turn/steer')).toEqual([]);
+    });
+
+    it('errors with ValidationError for empty input', async () => {
+      startTurn();
+      expect(ValidationError.is(await new ObservableStream(thread.steer([])).takeError())).toBe(true);
+      expect(server.paramsOf('turn/steer')).toEqual([]);
+    });
+  });
+
+  describe('interrupt()', () => {
+    it('sends turn/interrupt {threadId, turnId} and completes once accepted', async () => {
+      const turn$ = startTurn();
+      const interrupt = new ObservableStream(thread.interrupt());
+      expect(server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
+      expect(await interrupt.takeNext()).toBeUndefined();
+      await interrupt.takeComplete();
+      // the server then completes the turn as interrupted
+      server.emit(turnCompleted('interrupted'));
+      expect(((await turn$.takeNext()) as ReturnType<typeof turnCompleted>).params.turn.status).toBe('interrupted');
+      await turn$.takeComplete();
+      expectIdle(codex);
+    });
+
+    it('errors with CodexError, sending nothing, when no turn runs', async () => {
+      const error = await new ObservableStream(thread.interrupt()).takeError();
+      expect(CodexError.is(error)).toBe(true);
+      expect(transport.sent).toEqual([]);
+    });
+  });
+
+  describe('read() / setName() / compact()', () => {
+    it('read() sends thread/read with includeTurns false by default', async () => {
+      const read = new ObservableStream(thread.read());
+      expect(server.paramsOf('thread/read')).toEqual([{ threadId: THREAD_ID, includeTurns: false }]);
+      const answer = { thread: thread.info, readState: null };
+      server.respondTo('thread/read', answer);
+      expect(await read.takeNext()).toEqual(answer);
+    });
+
+    it('read({ includeTurns: true }) asks for the turns', () => {
+      thread.read({ includeTurns: true }).subscribe({ error: () => undefined });
+      expect(server.paramsOf('thread/read')).toEqual([{ threadId: THREAD_ID, includeTurns: true }]);
+    });
+
+    it('setName() sends thread/name/set and completes with undefined', async () => {
+      const rename = new ObservableStream(thread.setName('Refactor'));
+      expect(server.paramsOf('thread/name/set')).toEqual([{ threadId: THREAD_ID, name: 'Refactor' }]);
+      server.respondTo('thread/name/set', {});
+      expect(await rename.takeNext()).toBeUndefined();
+      await rename.takeComplete();
+    });
+
+    it('setName() refuses a non-string, sending nothing', async () => {
+      expect(ValidationError.is(await new ObservableStream(thread.setName(42 as unknown as string)).takeError())).toBe(true);
+      expect(transport.sent).toEqual([]);
+    });
+
+    it('compact() sends thread/compact/start', async () => {
+      const compact = new ObservableStream(thread.compact());
+      expect(server.paramsOf('thread/compact/start')).toEqual([{ threadId: THREAD_ID }]);
+      server.respondTo('thread/compact/start', {});
+      expect(await compact.takeNext()).toBeUndefined();
+      await compact.takeComplete();
+    });
+  });
+
+  describe('run()', () => {
+    const userItem = userMessage('user-1', 'Hi');
+    const commentary = agentMessage('msg-1', 'Looking at the files.', 'commentary');
+    const cmd = commandExecution('cmd-1', 'ls');
+
+    /** Runs a turn whose server emits `events` (then turn/completed), and returns the run's stream. */
+    function run(events: TurnNotification[], completed = turnCompleted(), options?: Parameters<Thread['run']>[1]) {
+      const stream = new ObservableStream(thread.run('Hi', options));
+      server.respondTo('turn/start', turnStartResponse());
+      for (const e of [turnStarted(), ...events, completed]) server.emit(e);
+      return stream;
+    }
+
+    it('reduces the turn to a TurnResult: items from item/completed only, last usage, status, times', async () => {
+      const answer = agentMessage('msg-2', 'Done.', 'final_answer');
+      const summaryOnly = agentMessage('summary-1', 'not authoritative');
+      const completed = turnCompleted();
+      completed.params.turn.items = [summaryOnly];
+      const stream = run(
+        [
+          itemStarted(userItem),
+          itemCompleted(userItem),
+          itemStarted(commentary),
+          delta('msg-1', 'Looking'),
+          itemCompleted(commentary),
+          itemStarted(cmd),
+          tokenUsageUpdated(100),
+          itemCompleted(cmd),
+          delta('msg-2', 'Done.'),
+          itemCompleted(answer),
+          tokenUsageUpdated(250),
+        ],
+        completed,
+      );
+      const result = await stream.takeNext();
+      await stream.takeComplete();
+      expect(result).toEqual<TurnResult>({
+        id: TURN_ID,
+        threadId: THREAD_ID,
+        status: 'completed',
+        error: null,
+        startedAt: 1_700_000_100,
+        completedAt: 1_700_000_103,
+        durationMs: 3_000,
+        finalResponse: 'Done.',
+        items: [userItem, commentary, cmd, answer],
+        usage: usage(250),
+      });
+      expect(transport.sent.map((m) => m.method)).toEqual(['turn/start']); // no interrupt
+      expect(thread.activeTurn).toBeUndefined();
+      expectIdle(codex);
+    });
+
+    it.each([
+      ['the last final_answer, even before a later unphased message', [agentMessage('a', 'first', 'final_answer'), agentMessage('b', 'second', 'final_answer'), agentMessage('c', 'later')], 'second'],
+      ['else the last message without a phase', [agentMessage('a', 'one'), agentMessage('b', 'two'), agentMessage('c', 'thinking', 'commentary')], 'two'],
+      ['null when only commentary', [agentMessage('a', 'thinking', 'commentary'), agentMessage('b', 'partial', 'partial_answer')], null],
+      ['null when no agent message', [userMessage('u', 'Hi')], null],
+    ])('finalResponse is %s', async (_case, items, expected) => {
+      const stream = run(items.map((i) => itemCompleted(i)));
+      expect((await stream.takeNext()).finalResponse).toBe(expected);
+    });
+
+    it('has usage null when no thread/tokenUsage/updated came', async () => {
+      expect((await run([]).takeNext()).usage).toBeNull();
+    });
+
+    it('emits status interrupted for an interrupted turn', async () => {
+      const stream = run([delta('msg-1', 'Hal')], turnCompleted('interrupted'));
+      const result = await stream.takeNext();
+      expect(result.status).toBe('interrupted');
+      await stream.takeComplete();
+    });
+
+    it('fails with TurnFailedError carrying the turn error for a failed turn', async () => {
+      const failure = turnError('model provider returned 500');
+      const stream = run([], turnCompleted('failed', failure));
+      const error = await stream.takeError();
+      expect(TurnFailedError.is(error)).toBe(true);
+      expect(error).toMatchObject({ threadId: THREAD_ID, turnId: TURN_ID, turnError: failure, turn: turn(TURN_ID, 'failed', { error: failure }) });
+      expect((error as Error).message).toContain('model provider returned 500');
+      expect(thread.activeTurn).toBeUndefined();
+      expectIdle(codex);
+    });
+
+    it('fails with the transport error when the app-server dies mid-turn', async () => {
+      const stream = new ObservableStream(thread.run('Hi'));
+      server.respondTo('turn/start', turnStartResponse());
+      transport.fail();
+      expect(CodexError.is(await stream.takeError())).toBe(true);
+      expectIdle(codex);
+    });
+
+    it('is cold and one turn per subscription', async () => {
+      const run$ = thread.run('Hi');
+      expect(server.paramsOf('turn/start')).toEqual([]);
+      const first = lastValueFrom(run$);
+      server.respondTo('turn/start', turnStartResponse('turn-1'));
+      server.emit(turnCompleted('completed', null, THREAD_ID, 'turn-1'));
+      const second = lastValueFrom(run$);
+      server.respondTo('turn/start', turnStartResponse('turn-2'));
+      server.emit(turnCompleted('completed', null, THREAD_ID, 'turn-2'));
+      expect((await first).id).toBe('turn-1');
+      expect((await second).id).toBe('turn-2');
+      expect(server.paramsOf('turn/start')).toHaveLength(2);
+    });
+
+    describe('with outputSchema', () => {
+      const schema = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'], additionalProperties: false };
+
+      it('sends the schema and parses the final response into output', async () => {
+        const stream = run([itemCompleted(agentMessage('m', '{"ok":true}', 'final_answer'))], turnCompleted(), { outputSchema: schema });
+        expect(server.paramsOf('turn/start')).toEqual([{ threadId: THREAD_ID, input: text('Hi'), outputSchema: schema }]);
+        const result = await stream.takeNext();
+        expect(result.output).toEqual({ ok: true });
+        expect(result.finalResponse).toBe('{"ok":true}');
+      });
+
+      it('fails with ValidationError keeping the raw text when the answer is not JSON', async () => {
+        const stream = run([itemCompleted(agentMessage('m', 'Sure! ok=true', 'final_answer'))], turnCompleted(), { outputSchema: schema });
+        const error = await stream.takeError();
+        expect(ValidationError.is(error)).toBe(true);
+        expect(error).toMatchObject({ raw: 'Sure! ok=true' });
+      });
+
+      it('fails with ValidationError when there is no final response', async () => {
+        const stream = run([], turnCompleted(), { outputSchema: schema });
+        expect(ValidationError.is(await stream.takeError())).toBe(true);
+      });
+
+      it('leaves output undefined without a schema', async () => {
+        const result = await run([itemCompleted(agentMessage('m', '{"ok":true}', 'final_answer'))]).takeNext();
+        expect(result.output).toBeUndefined();
+      });
+    });
+  });
+});

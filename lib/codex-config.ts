@@ -24,6 +24,24 @@ export interface CodexConfig extends StdioTransportOptions {
   readonly requestTimeoutMs?: number;
   /** Messages held per thread while a turn/start awaits its answer (default 10 000). */
   readonly maxBufferedPerThread?: number;
+  /** Server requests awaiting an answer at once (default 1 000); more are answered -32001 at once. */
+  readonly maxPendingServerRequests?: number;
+  /**
+   * Secret values (e.g. an API key passed in `env`) that codex-rx masks as `[REDACTED]` in every
+   * error message, warning and stderr text it reports. Keys given to `loginApiKey` are added
+   * automatically. Values shorter than 4 characters are ignored.
+   */
+  readonly secrets?: readonly string[];
+  /**
+   * Check every request's params against the binary's JSON Schema before sending (default true):
+   * bad params fail with ValidationError (with the JSON path) and nothing is sent.
+   */
+  readonly validate?: boolean;
+  /**
+   * Check what the server sends against the schema too, reporting drift on `warnings$` as
+   * `schema-drift` (default false; for debugging — it costs time on every message).
+   */
+  readonly validateInbound?: boolean;
 }
 
 /** This package's version, sent as `clientInfo.version`. */

@@ -4,6 +4,8 @@ import { SDK_VERSION, type CodexConfig } from './codex-config.js';
 import { ValidationError } from './errors.js';
 import { LoginCompletions, type ChatgptLoginHandle, type DeviceCodeLoginHandle, type LoginHandle } from './login.js';
 import { threadParams, type ThreadOptions } from './options.js';
+import { validateInbound } from './validation/inbound-validator.js';
+import { validateParams } from './validation/params-validator.js';
 import type { InitializeResponse } from './protocol/generated/InitializeResponse.js';
 import type { GetAccountResponse } from './protocol/generated/v2/GetAccountResponse.js';
 import type { LoginAccountResponse } from './protocol/generated/v2/LoginAccountResponse.js';
@@ -49,28 +51,29 @@ export class Codex {
 
   constructor(config: CodexConfig = {}) {
     this.approvals = new ApprovalRouter(config.approvalHandler, config.approvalTimeoutMs);
-    const transport =
-      config.transport ??
-      new StdioTransport({
-        ...config,
-        redact: (text) => this.redact(config.redact ? config.redact(text) : text),
-      });
+    for (const secret of config.secrets ?? []) if (typeof secret === 'string') this.secrets.add(secret);
+    const redact = (text: string) => this.redact(config.redact ? config.redact(text) : text);
+    const transport = config.transport ?? new StdioTransport({ ...config, redact });
     this.connection = new Connection(transport, {
       clientInfo: { name: config.clientName ?? 'codex_rx', title: config.clientTitle ?? 'codex-rx', version: config.clientVersion ?? SDK_VERSION },
       capabilities: {
         experimentalApi: config.experimentalApi ?? true,
         ...(config.optOutNotificationMethods ? { optOutNotificationMethods: [...config.optOutNotificationMethods] } : {}),
       },
+      redact,
       requestTimeoutMs: config.requestTimeoutMs,
       maxBufferedPerThread: config.maxBufferedPerThread,
+      maxPendingServerRequests: config.maxPendingServerRequests,
       serverRequestHandler: this.approvals.handle,
       checkInitialize: (r) => assertServerVersion(r.userAgent),
+      validateParams: config.validate === false ? undefined : validateParams,
+      validateInbound: config.validateInbound ? validateInbound : undefined,
     });
     this.notifications$ = this.connection.notifications$ as Observable<Notification>;
     this.warnings$ = this.connection.warnings$;
     this.pendingRequests$ = this.approvals.pending$;
     this.approvalFailures$ = this.approvals.failures$;
-    this.logins = new LoginCompletions(this.connection.notifications$);
+    this.logins = new LoginCompletions(this.connection.backgroundNotifications$); // a cache: must not keep the process alive
   }
 
   /** Connects (once, shared) and emits the server's `initialize` answer. */
@@ -206,14 +209,15 @@ export class Codex {
   private loginHandle(loginId: string): LoginHandle {
     return {
       loginId,
-      completed$: this.logins.completed$(loginId),
+      completed$: this.logins.completed$(loginId).pipe(this.connection.keepAlive()),
       cancel: () => this.connection.request('account/login/cancel', { loginId }).pipe(map(() => undefined)),
     };
   }
 
   private redact(text: string): string {
     let out = text;
-    for (const s of this.secrets) if (s.length >= 4) out = out.split(s).join('[REDACTED]');
+    // Longest first: a secret that contains another is masked whole.
+    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) if (s.length >= 4) out = out.split(s).join('[REDACTED]');
     return out;
   }
 }

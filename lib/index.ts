@@ -18,6 +18,10 @@ export { ofMethod } from './operators/of-method.js';
 export { INITIAL_TURN_PROGRESS, reduceTurnProgress, turnProgress, type ItemProgress, type TurnProgress } from './operators/turn-progress.js';
 export { backoffDelay, retryOnOverload, type RetryOnOverloadOptions } from './operators/retry-on-overload.js';
 
+// Validation and structured output
+export { defineOutputSchema, type OutputOf, type OutputSchema } from './structured-output.js';
+export { validateParams } from './validation/params-validator.js';
+
 // Approvals and other server requests
 export { Answers } from './approvals/answers.js';
 export { safeAnswer } from './approvals/safe-answers.js';

@@ -7,7 +7,8 @@ import type { Thread as ThreadInfo } from './protocol/generated/v2/Thread.js';
 import type { ThreadReadResponse } from './protocol/generated/v2/ThreadReadResponse.js';
 import type { TurnStartParams } from './protocol/generated/v2/TurnStartParams.js';
 import type { Connection } from './rpc/connection.js';
-import { parseStructuredOutput } from './structured-output.js';
+import { parseStructuredOutput, type OutputSchema } from './structured-output.js';
+import { compileOutputSchema } from './validation/output-validator.js';
 import type { TurnNotification } from './turn/turn-notification.js';
 import { toTurnResult, type TurnResult } from './turn/turn-result.js';
 import { turnStream } from './turn/turn-stream.js';
@@ -59,9 +60,12 @@ export class Thread {
       if (undoStarting) undo.push(undoStarting);
       return turnStream(this.connection, params, {
         started: (turnId) => {
-          this.activeTurnId = turnId;
           if (approvalHandler) undo.push(this.approvals.forTurn(turnId, approvalHandler));
           undoStarting?.(); // the id is known: stop claiming the thread's other turns
+        },
+        // Only a running turn can be steered or interrupted (the server refuses before turn/started).
+        running: (turnId) => {
+          this.activeTurnId = turnId;
         },
         ended: (turnId) => {
           if (turnId !== undefined && this.activeTurnId === turnId) this.activeTurnId = undefined;
@@ -77,11 +81,16 @@ export class Thread {
    *
    * @example const result = await lastValueFrom(thread.run('Summarise README.md'));
    */
-  run<TOutput = unknown>(input: Input, options?: TurnCallOptions): Observable<TurnResult<TOutput>> {
-    return this.turn(input, options).pipe(
-      toTurnResult(),
-      map((result) => (options?.outputSchema ? parseStructuredOutput<TOutput>(result, options.outputSchema) : (result as TurnResult<TOutput>))),
-    );
+  run<TOutput = unknown>(input: Input, options?: TurnCallOptions & { outputSchema?: OutputSchema<TOutput> }): Observable<TurnResult<TOutput>> {
+    return defer(() => {
+      const schema = options?.outputSchema;
+      // A schema that cannot be compiled fails now, before the turn runs.
+      if (schema !== undefined && schema !== null && typeof schema === 'object') compileOutputSchema(schema);
+      return this.turn(input, options).pipe(
+        toTurnResult(),
+        map((result) => (schema ? parseStructuredOutput<TOutput>(result, schema) : (result as TurnResult<TOutput>))),
+      );
+    });
   }
 
   /** Adds input to the running turn (`turn/steer`); emits the turn id. Errors when no turn runs. */

@@ -99,7 +99,9 @@ const RESULT_OVERRIDES = {
 function methodsOf(unionSchema) {
   return unionSchema.oneOf.map((variant) => {
     const method = variant.properties.method.enum[0];
-    const ref = variant.properties.params?.$ref;
+    const p = variant.properties.params;
+    // Optional params appear as `anyOf: [{ $ref }, { type: 'null' }]`.
+    const ref = p?.$ref ?? (p?.anyOf ?? p?.oneOf ?? []).find((s) => s.$ref)?.$ref;
     return { method, params: ref ? ref.split('/').pop() : null };
   });
 }

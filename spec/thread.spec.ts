@@ -49,6 +49,7 @@ describe('Thread', () => {
   function startTurn(turnId = TURN_ID): ObservableStream<TurnNotification> {
     const stream = new ObservableStream(thread.turn('Hi'));
     server.respondTo('turn/start', turnStartResponse(turnId));
+    server.emit(turnStarted(THREAD_ID, turnId));
     return stream;
   }
 
@@ -59,12 +60,15 @@ describe('Thread', () => {
   });
 
   describe('activeTurn', () => {
-    it('is the running turn once turn/start is answered, and undefined once it completes', async () => {
+    it('is the running turn once turn/started arrives (the server refuses steer/interrupt before), and undefined once it completes', async () => {
       const stream = new ObservableStream(thread.turn('Hi'));
       expect(thread.activeTurn).toBeUndefined();
       server.respondTo('turn/start', turnStartResponse());
+      expect(thread.activeTurn).toBeUndefined();
+      server.emit(turnStarted());
       expect(thread.activeTurn).toBe(TURN_ID);
       server.emit(turnCompleted());
+      await stream.takeNext();
       await stream.takeNext();
       await stream.takeComplete();
       expect(thread.activeTurn).toBeUndefined();
@@ -126,6 +130,7 @@ describe('Thread', () => {
       await interrupt.takeComplete();
       // the server then completes the turn as interrupted
       server.emit(turnCompleted('interrupted'));
+      expect((await turn$.takeNext()).method).toBe('turn/started');
       expect(((await turn$.takeNext()) as ReturnType<typeof turnCompleted>).params.turn.status).toBe('interrupted');
       await turn$.takeComplete();
       expectIdle(codex);

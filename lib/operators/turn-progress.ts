@@ -10,7 +10,8 @@ import { isServerRequest, type TurnNotification } from '../turn/turn-notificatio
 export interface ItemProgress {
   readonly id: string;
   readonly type: ThreadItem['type'];
-  readonly status: 'inProgress' | 'completed';
+  /** `incomplete`: the turn ended without this item's `item/completed` (e.g. a steered message). */
+  readonly status: 'inProgress' | 'completed' | 'incomplete';
   readonly item: ThreadItem;
   /** Agent message text (or command output) streamed so far. */
   readonly text: string;
@@ -90,7 +91,9 @@ export function reduceTurnProgress(state: TurnProgress, event: TurnNotification)
     case 'turn/completed': {
       const turn = event.params.turn;
       const status = turn.status === 'inProgress' ? 'completed' : turn.status;
-      return { ...state, turnId: turn.id, status, error: turn.error, pendingRequests: [] };
+      // Items the server dropped (a steered turn cuts its streaming message) must not spin forever.
+      const items = state.items.some((i) => i.status === 'inProgress') ? state.items.map((i) => (i.status === 'inProgress' ? { ...i, status: 'incomplete' as const } : i)) : state.items;
+      return { ...state, turnId: turn.id, status, error: turn.error, pendingRequests: [], items };
     }
     default:
       return state;

@@ -1,4 +1,4 @@
-import { AsyncSubject, from, isObservable, Observable, Subject, take, timer, type Subscriber, type Subscription } from 'rxjs';
+import { AsyncSubject, from, isObservable, Observable, Subject, take, timer, type MonoTypeOperatorFunction, type Subscriber, type Subscription } from 'rxjs';
 import { CodexError, JsonRpcError, RequestTimeoutError, rpcErrorFromWire, TransportClosedError, ValidationError, type ValidationIssue } from '../errors.js';
 import { notificationIds, serverRequestIds, type MessageIds } from '../protocol/ids.js';
 import type { InitializeCapabilities } from '../protocol/generated/InitializeCapabilities.js';
@@ -16,7 +16,7 @@ export type ServerRequestHandler = (request: WireRequest, ids: MessageIds) => un
 
 /** Something the peer did wrong that the connection survived. */
 export interface ProtocolWarning {
-  readonly kind: 'malformed-line' | 'invalid-message' | 'unknown-response' | 'handler-error' | 'unanswerable' | 'schema-drift';
+  readonly kind: 'malformed-line' | 'invalid-message' | 'unknown-response' | 'handler-error' | 'unanswerable' | 'schema-drift' | 'overloaded';
   readonly message: string;
   readonly detail?: unknown;
 }
@@ -38,7 +38,17 @@ export interface ConnectionOptions {
   readonly validateInbound?: (kind: 'notification' | 'request', method: string, params: unknown) => readonly ValidationIssue[] | undefined;
   /** Vets the `initialize` answer (e.g. the server's version); throwing closes the connection. */
   readonly checkInitialize?: (response: InitializeResponse) => void;
+  /**
+   * Server requests whose handler has not answered yet, at most (default 1 000). One more is
+   * answered at once with JSON-RPC error -32001 and reported as an `overloaded` warning.
+   */
+  readonly maxPendingServerRequests?: number;
+  /** Masks secrets in every text the connection reports: warnings and errors built from the server's answers. */
+  readonly redact?: (text: string) => string;
 }
+
+/** Default bound of server requests awaiting their handler's answer. */
+export const DEFAULT_MAX_PENDING_SERVER_REQUESTS = 1000;
 
 /** connecting → ready → closed (or idle before the first use). */
 export type ConnectionState = 'idle' | 'connecting' | 'ready' | 'closed';
@@ -52,12 +62,40 @@ interface Pending {
 /**
  * The JSON-RPC multiplexer: owns the transport, the handshake, ids, pending requests, the hot
  * notification stream, routing to turns and the answers to server requests.
+ *
+ * What a misbehaving app-server does to you (full table, with the tests that prove each row:
+ * docs/reliability.md). Fatal faults fail *every* in-flight Observable (requests, turns,
+ * `connect()`, `notifications$`) with the same typed error; survivable ones emit a
+ * {@link ProtocolWarning} on `warnings$` and everything else keeps working.
+ *
+ * | the app-server…                                   | you see                                                             |
+ * | ------------------------------------------------- | ------------------------------------------------------------------- |
+ * | exits / is killed (mid-handshake, -request, -turn)| `TransportClosedError` (exitCode, signal, redacted stderrTail)      |
+ * | writes a line longer than `maxLineBytes`          | `ProtocolError`; the process is killed                              |
+ * | stops reading, > `maxPendingWriteBytes` queued    | `ProtocolError`; the process is killed                              |
+ * | floods a turn before `turn/start` is answered     | that turn: `ProtocolError` (> `maxBufferedPerThread`); rest works   |
+ * | writes a line that is not JSON                    | warning `malformed-line`                                            |
+ * | writes JSON that is not JSON-RPC                  | warning `invalid-message`                                           |
+ * | answers an id that is not pending (or twice)      | warning `unknown-response`                                          |
+ * | sends a request whose id equals one of ours       | nothing: ids of each direction are separate; both are answered      |
+ * | sends > `maxPendingServerRequests` unanswered     | that request is answered -32001; warning `overloaded`               |
+ * | ends with a partial last line                     | the line is parsed (a message, or `malformed-line`), then the exit  |
+ *
+ * Process lifetime (Node): the transport keeps the host process alive only while something is
+ * in flight — the handshake, a request, a server request being answered, a turn, a subscriber
+ * of `notifications$`, or a source piped through {@link Connection.keepAlive}. A client that is
+ * dropped idle without `close()` lets the process exit (its child is then killed).
  */
 export class Connection {
   /** Every server notification, hot: started by the connection, never by subscribers. */
   readonly notifications$: Observable<WireNotification>;
   /** Protocol problems the connection survived. */
   readonly warnings$: Observable<ProtocolWarning>;
+  /**
+   * `notifications$` for internal bookkeeping (e.g. caches): its subscribers do not keep the
+   * host process alive.
+   */
+  readonly backgroundNotifications$: Observable<WireNotification>;
 
   private readonly notifications = new Subject<WireNotification>();
   private readonly warnings = new Subject<ProtocolWarning>();
@@ -71,13 +109,28 @@ export class Connection {
   private closing?: Promise<void>;
   private _state: ConnectionState = 'idle';
   private _metadata?: InitializeResponse;
+  private listeners = 0;
+  private holds = 0;
+  private alive?: boolean;
+  private readonly redactText: (text: string) => string;
 
   constructor(
     private readonly transport: Transport,
     private readonly options: ConnectionOptions,
   ) {
-    this.notifications$ = this.notifications.asObservable();
+    this.backgroundNotifications$ = this.notifications.asObservable();
+    this.notifications$ = new Observable<WireNotification>((subscriber) => {
+      this.listeners++;
+      this.touch();
+      const subscription = this.notifications.subscribe(subscriber);
+      return () => {
+        subscription.unsubscribe();
+        this.listeners--;
+        this.touch();
+      };
+    });
     this.warnings$ = this.warnings.asObservable();
+    this.redactText = options.redact ?? ((text) => text);
     this.demux = new Demultiplexer(options.maxBufferedPerThread ?? DEFAULT_MAX_BUFFERED_PER_THREAD);
   }
 
@@ -93,6 +146,26 @@ export class Connection {
   /** Live counters: they return to zero when nothing is in flight. */
   get stats() {
     return { pendingRequests: this.pending.size, pendingServerRequests: this.answering.size, ...this.demux.stats };
+  }
+
+  /** True while the connection keeps the host process alive (see the class doc). */
+  get keepsProcessAlive(): boolean {
+    return this.alive === true;
+  }
+
+  /** Keeps the host process alive while the piped source is subscribed (e.g. waiting on a login). */
+  keepAlive<T>(): MonoTypeOperatorFunction<T> {
+    return (source) =>
+      new Observable<T>((subscriber) => {
+        this.holds++;
+        this.touch();
+        const subscription = source.subscribe(subscriber);
+        return () => {
+          subscription.unsubscribe();
+          this.holds--;
+          this.touch();
+        };
+      });
   }
 
   /** Starts the transport and the handshake once; emits the `InitializeResponse` to every caller. */
@@ -141,12 +214,24 @@ export class Connection {
   /** Claims the next turn of a thread: its messages are held until `bind(turnId)`, then routed to `sink`. */
   claimTurn(threadId: string, sink: RouteSink<RoutedMessage>): TurnClaim {
     if (this.closedError) throw this.closedError;
-    return this.demux.claim(threadId, sink);
+    const claim = this.demux.claim(threadId, sink);
+    this.touch();
+    return {
+      bind: (turnId) => {
+        claim.bind(turnId);
+        this.touch();
+      },
+      release: () => {
+        claim.release();
+        this.touch();
+      },
+    };
   }
 
   /** Stops routing a turn's messages. */
   releaseTurn(turnId: string, sink?: RouteSink<RoutedMessage>): void {
     this.demux.remove(turnId, sink);
+    this.touch();
   }
 
   /** Closes: every in-flight Observable errors with TransportClosedError; the transport is ended. */
@@ -162,11 +247,12 @@ export class Connection {
     if (this._state !== 'idle') return;
     this._state = 'connecting';
     this.inbound = this.transport.messages$.subscribe({
-      next: (m) => this.dispatch(m),
+      next: (m) => this.dispatchSafely(m),
       error: (e) => this.terminate(CodexError.is(e) ? (e as CodexError) : new TransportClosedError(String(e), { cause: e })),
       complete: () => this.terminate(new TransportClosedError('the app-server closed the connection')),
     });
     if (this.closedError) return; // the transport failed synchronously
+    this.touch();
     const capabilities = { experimentalApi: true, requestAttestation: false, ...this.options.capabilities };
     const handshake = new Observable<unknown>((subscriber) => {
       this.send('initialize', { clientInfo: this.options.clientInfo, capabilities }, subscriber, undefined);
@@ -185,6 +271,7 @@ export class Connection {
         this._state = 'ready';
         this.ready.next(this._metadata);
         this.ready.complete();
+        this.touch();
       },
       error: (e) => this.terminate(e as CodexError),
     });
@@ -194,10 +281,12 @@ export class Connection {
     const id = this.nextId++;
     const entry: Pending = { method, subscriber };
     this.pending.set(id, entry);
+    this.touch();
     try {
       this.transport.send(params === undefined ? { id, method } : { id, method, params });
     } catch (e) {
       this.pending.delete(id);
+      this.touch();
       subscriber.error(e);
       return undefined;
     }
@@ -205,6 +294,7 @@ export class Connection {
     if (ms > 0 && this.pending.has(id)) {
       entry.timeout = timer(ms).subscribe(() => {
         this.pending.delete(id);
+        this.touch();
         subscriber.error(new RequestTimeoutError(method, ms));
       });
     }
@@ -216,11 +306,35 @@ export class Connection {
     if (!entry) return;
     entry.timeout?.unsubscribe();
     this.pending.delete(id);
+    this.touch();
+  }
+
+  /** Tells the transport whether anything is in flight (it then keeps the host process alive). */
+  private touch(): void {
+    const busy =
+      this._state === 'connecting' ||
+      (this._state === 'ready' &&
+        (this.pending.size > 0 || this.answering.size > 0 || this.listeners > 0 || this.holds > 0 || this.demux.active));
+    if (busy === this.alive || this._state === 'idle') return;
+    this.alive = busy;
+    this.transport.keepAlive?.(busy);
+  }
+
+  /** Nothing the server sends may throw out of here: the inbound stream would report it as unhandled. */
+  private dispatchSafely(raw: unknown): void {
+    try {
+      this.dispatch(raw);
+    } catch (e) {
+      this.warn('invalid-message', `codex-rx could not process a message from the app-server: ${describeError(e)}`);
+    }
+    this.touch();
   }
 
   private dispatch(raw: unknown): void {
     if (raw instanceof MalformedLine) {
-      this.warn('malformed-line', `app-server wrote a line that is not JSON: ${raw.reason}`, raw.text.slice(0, 200));
+      // V8's reason quotes a window of the text: that window could cut a secret in half.
+      const reason = raw.reason.replace(/"(?:[^"\\]|\\.)*"(?:\.\.\.)?/g, '"…"');
+      this.warn('malformed-line', `app-server wrote a line that is not JSON (${raw.text.length} chars): ${reason}`, this.redactText(raw.text).slice(0, 200));
       return;
     }
     const c = classify(raw);
@@ -254,7 +368,7 @@ export class Connection {
       return;
     }
     this.forget(r.id);
-    if (r.error) entry.subscriber.error(rpcErrorFromWire(r.error, entry.method));
+    if (r.error) entry.subscriber.error(this.errorFromWire(r.error, entry.method));
     else {
       entry.subscriber.next(r.result);
       entry.subscriber.complete();
@@ -266,6 +380,15 @@ export class Connection {
     const ids = serverRequestIds(request.method, request.params);
     if (ids.turnId !== undefined) this.demux.noteRequest(String(request.id), ids.turnId, ids.threadId);
     this.demux.dispatch(request, ids.threadId, ids.turnId);
+    const max = this.options.maxPendingServerRequests ?? DEFAULT_MAX_PENDING_SERVER_REQUESTS;
+    if (this.answering.size >= max) {
+      this.warn('overloaded', `app-server sent ${request.method} while ${max} of its requests await an answer; answered it with an error`, {
+        id: request.id,
+        method: request.method,
+      });
+      this.answer(request.id, undefined, { code: -32001, message: `codex-rx: too many server requests awaiting an answer (${max}); retry later` });
+      return;
+    }
     const handler = this.options.serverRequestHandler;
     if (!handler) {
       this.answer(request.id, undefined, { code: -32601, message: `codex-rx has no handler for ${request.method}` });
@@ -296,7 +419,11 @@ export class Connection {
     });
     if (!sub.closed) {
       this.answering.add(sub);
-      sub.add(() => this.answering.delete(sub));
+      this.touch();
+      sub.add(() => {
+        this.answering.delete(sub);
+        this.touch();
+      });
     }
   }
 
@@ -322,7 +449,33 @@ export class Connection {
   }
 
   private warn(kind: ProtocolWarning['kind'], message: string, detail?: unknown): void {
-    this.warnings.next({ kind, message, detail });
+    this.warnings.next({ kind, message: this.redactText(message), detail: this.options.redact ? this.redactValue(detail, 0) : detail });
+  }
+
+  /** The typed error of a JSON-RPC error answer: whatever its shape, redacted, never throwing. */
+  private errorFromWire(error: WireError, method: string): CodexError {
+    try {
+      const message = typeof error.message === 'string' ? error.message : describeError(error.message);
+      return rpcErrorFromWire({ code: error.code, message: this.redactText(message), data: this.redactValue(error.data, 0) }, method);
+    } catch {
+      return new JsonRpcError(error.code, 'the app-server answered with an unreadable error', undefined, method);
+    }
+  }
+
+  /** A copy of `value` with secrets masked in every string, cut at depth 32 (no stack overflow on hostile nesting). */
+  private redactValue(value: unknown, depth: number): unknown {
+    if (typeof value === 'string') return this.redactText(value);
+    if (value === null || typeof value !== 'object') return value;
+    if (depth >= 32) return '[too deep]';
+    if (value instanceof Error) {
+      const copy = new CodexError(this.redactText(value.message));
+      copy.name = value.name;
+      return copy;
+    }
+    if (Array.isArray(value)) return value.map((v) => this.redactValue(v, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[this.redactText(k)] = this.redactValue(v, depth + 1);
+    return out;
   }
 
   private terminate(error: CodexError, byClient = false): void {
@@ -341,6 +494,19 @@ export class Connection {
     if (byClient) this.notifications.complete();
     else this.notifications.error(error);
     this.warnings.complete();
+    if (this.alive) {
+      this.alive = false;
+      this.transport.keepAlive?.(false);
+    }
+  }
+}
+
+function describeError(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  try {
+    return typeof e === 'string' ? e : (JSON.stringify(e) ?? String(e));
+  } catch {
+    return Object.prototype.toString.call(e);
   }
 }
 

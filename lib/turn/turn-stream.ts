@@ -6,51 +6,94 @@ import type { TurnNotification } from './turn-notification.js';
 
 /** Lifecycle hooks a Thread uses to know its active turn. */
 export interface TurnHooks {
-  /** The server gave the turn its id. */
+  /** The server gave the turn its id (the `turn/start` answer). */
   started?(turnId: string): void;
-  /** The stream ended (completed, errored or unsubscribed). */
+  /** The turn is running (`turn/started`): it can be steered and interrupted now. */
+  running?(turnId: string): void;
+  /** The stream ended (completed, errored or unsubscribed), reported once. */
   ended?(turnId: string | undefined): void;
 }
+
+const isNotification = (m: RoutedMessage): boolean => (m as { id?: unknown }).id === undefined;
 
 /**
  * The cold turn Observable: subscribing sends `turn/start`; it emits every message of that turn
  * (including those that arrive before the `turn/start` answer) and completes right after
- * `turn/completed`. Unsubscribing earlier sends `turn/interrupt` — at once when the id is known,
- * else as soon as it is — and never for a turn that already completed.
+ * `turn/completed`. Unsubscribing earlier interrupts the turn: the app-server only accepts
+ * `turn/interrupt` once the turn is running (`turn/started`), so the interrupt is sent then — at
+ * once if it already is — and never for a turn that already completed. Until then the route
+ * stays open (invisible to the consumer) so that nothing is left running unseen.
  */
 export function turnStream(connection: Connection, params: TurnStartParams, hooks: TurnHooks = {}): Observable<TurnNotification> {
   return new Observable<TurnNotification>((subscriber) => {
     let turnId: string | undefined;
-    let finished = false; // the stream ended (completed or errored)
-    let completed = false; // the turn itself ended: never interrupt it then
-    let unsubscribed = false;
+    let running = false; // turn/started seen
+    let completed = false; // turn/completed seen: never interrupt then
+    let detached = false; // the consumer is gone (unsubscribed, or the stream errored)
+    let interruptWhenRunning = false;
+    let routeFailed = false; // the route errored (e.g. early-message overflow): it will see nothing more
+    let released = false;
     let ended = false;
-    // Both the teardown and the late turn/start answer may end the stream: report it once.
+
     const end = () => {
       if (ended) return;
       ended = true;
       hooks.ended?.(turnId);
     };
+    const release = () => {
+      if (released) return;
+      released = true;
+      if (turnId !== undefined) connection.releaseTurn(turnId, sink);
+      else claim?.release();
+      end();
+    };
+    const sendInterrupt = (id: string) => {
+      connection.request('turn/interrupt', { threadId: params.threadId, turnId: id }).subscribe({ error: () => undefined });
+    };
+    // The consumer is gone and the turn id is known: interrupt now or once running, then let go.
+    const abandon = () => {
+      if (completed || turnId === undefined) return release();
+      if (running) {
+        sendInterrupt(turnId);
+        return release();
+      }
+      interruptWhenRunning = true; // keep the route: turn/started will come
+    };
 
     const sink: RouteSink<RoutedMessage> = {
       next: (message) => {
-        if (finished) return;
-        const isCompletion = message.method === 'turn/completed' && (message as { id?: unknown }).id === undefined;
-        if (isCompletion) finished = completed = true;
-        subscriber.next(message as TurnNotification);
+        if (released) return;
+        const notification = isNotification(message);
+        if (notification && message.method === 'turn/started' && !running) {
+          running = true;
+          hooks.running?.(turnId ?? (message.params as { turn: { id: string } }).turn.id);
+          if (interruptWhenRunning && turnId !== undefined) {
+            sendInterrupt(turnId);
+            return release();
+          }
+        }
+        const isCompletion = notification && message.method === 'turn/completed';
+        if (isCompletion) completed = true;
+        if (!detached) subscriber.next(message as TurnNotification);
         if (isCompletion) {
-          if (turnId !== undefined) connection.releaseTurn(turnId, sink);
-          subscriber.complete();
+          if (!detached) {
+            detached = true;
+            subscriber.complete();
+          }
+          release();
         }
       },
       error: (error) => {
-        if (finished) return;
-        finished = true;
-        subscriber.error(error);
+        routeFailed = true;
+        if (!detached) {
+          detached = true;
+          subscriber.error(error);
+        }
+        if (turnId !== undefined) release();
       },
     };
 
-    let claim;
+    let claim: ReturnType<Connection['claimTurn']> | undefined;
     try {
       claim = connection.claimTurn(params.threadId, sink);
     } catch (e) {
@@ -58,43 +101,38 @@ export function turnStream(connection: Connection, params: TurnStartParams, hook
       end();
       return;
     }
-    const interrupt = (id: string) => {
-      connection.request('turn/interrupt', { threadId: params.threadId, turnId: id }).subscribe({ error: () => undefined });
-    };
 
     const start = connection.request('turn/start', params).subscribe({
       next: (response) => {
         turnId = response.turn.id;
         hooks.started?.(turnId);
-        claim.bind(turnId); // hands over what arrived early; may complete the stream
-        if (unsubscribed) {
-          connection.releaseTurn(turnId, sink);
-          // Also after an error (e.g. the early-message buffer overflowed): nobody listens any more.
-          if (!completed) interrupt(turnId);
-          end();
+        if (routeFailed) {
+          // Messages were flowing (the turn runs) but nobody can follow it any more: stop it.
+          sendInterrupt(turnId);
+          return release();
         }
+        claim!.bind(turnId); // hands over what arrived early; may complete the stream
+        if (detached && !released) abandon();
       },
       error: (error) => {
-        claim.release();
-        if (!finished && !unsubscribed) {
-          finished = true;
+        if (!detached) {
+          detached = true;
           subscriber.error(error);
         }
-        if (unsubscribed) end();
+        release();
       },
     });
 
     return () => {
-      unsubscribed = true;
-      if (turnId === undefined && !start.closed) {
+      const wasDetached = detached;
+      detached = true;
+      if (released) return;
+      if (turnId === undefined) {
         // The id is not known yet: keep the request alive; its answer interrupts the turn.
+        if (start.closed) release();
         return;
       }
-      if (turnId !== undefined) {
-        connection.releaseTurn(turnId, sink);
-        if (!completed) interrupt(turnId);
-      }
-      end();
+      if (!wasDetached || !completed) abandon();
     };
   });
 }

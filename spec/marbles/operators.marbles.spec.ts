@@ -192,7 +192,7 @@ describe('turnProgress()', () => {
         4: 'inProgress|cmd-1:inProgress||0',
         5: 'inProgress|cmd-1:completed||0',
         6: 'inProgress|cmd-1:completed,msg-1:inProgress|Old |0',
-        7: 'completed|cmd-1:completed,msg-1:inProgress|Old |0',
+        7: 'completed|cmd-1:completed,msg-1:incomplete|Old |0',
       });
     });
   });

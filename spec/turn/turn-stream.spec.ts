@@ -28,6 +28,7 @@ function setup(options: { maxBufferedPerThread?: number } = {}) {
   const calls: string[] = [];
   const hooks: TurnHooks = {
     started: (id) => calls.push(`started:${id}`),
+    running: (id) => calls.push(`running:${id}`),
     ended: (id) => calls.push(`ended:${id}`),
   };
   return { transport, connection, server, hooks, calls };
@@ -73,7 +74,7 @@ describe('turnStream', () => {
       server.emit(turnCompleted());
       server.respondTo('turn/start', turnStartResponse());
       expect(stream.peekAll().map((e) => e.type)).toEqual(['next', 'next', 'complete']);
-      expect(calls).toEqual([`started:${TURN_ID}`, `ended:${TURN_ID}`]);
+      expect(calls).toEqual([`started:${TURN_ID}`, `running:${TURN_ID}`, `ended:${TURN_ID}`]);
       expectConnectionIdle(connection);
     });
 
@@ -82,8 +83,25 @@ describe('turnStream', () => {
       turnStream(connection, params, hooks).subscribe({ error: () => undefined }).unsubscribe();
       expect(calls).toEqual([]);
       server.respondTo('turn/start', turnStartResponse());
-      expect(calls).toEqual([`started:${TURN_ID}`, `ended:${TURN_ID}`]);
+      // The server refuses turn/interrupt until the turn runs: wait for turn/started.
+      expect(calls).toEqual([`started:${TURN_ID}`]);
+      expect(server.paramsOf('turn/interrupt')).toEqual([]);
+      server.emit(turnStarted());
+      expect(calls).toEqual([`started:${TURN_ID}`, `running:${TURN_ID}`, `ended:${TURN_ID}`]);
       expect(server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
+      expectConnectionIdle(connection);
+    });
+
+    it('waits for turn/started to interrupt when unsubscribed between the turn/start answer and turn/started', () => {
+      const { connection, server, hooks, calls } = setup();
+      const sub = turnStream(connection, params, hooks).subscribe({ error: () => undefined });
+      server.respondTo('turn/start', turnStartResponse());
+      sub.unsubscribe();
+      expect(server.paramsOf('turn/interrupt')).toEqual([]);
+      expect(connection.stats.routes).toBe(1); // still following the turn, invisibly
+      server.emit(turnStarted());
+      expect(server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
+      expect(calls).toEqual([`started:${TURN_ID}`, `running:${TURN_ID}`, `ended:${TURN_ID}`]);
       expectConnectionIdle(connection);
     });
 
@@ -91,9 +109,10 @@ describe('turnStream', () => {
       const { connection, server, hooks, calls } = setup();
       const sub = turnStream(connection, params, hooks).subscribe({ error: () => undefined });
       server.respondTo('turn/start', turnStartResponse());
+      server.emit(turnStarted());
       sub.unsubscribe();
       sub.unsubscribe();
-      expect(calls).toEqual([`started:${TURN_ID}`, `ended:${TURN_ID}`]);
+      expect(calls).toEqual([`started:${TURN_ID}`, `running:${TURN_ID}`, `ended:${TURN_ID}`]);
       expect(server.paramsOf('turn/interrupt')).toHaveLength(1);
     });
 

@@ -1,0 +1,78 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import { ValidationError, type ValidationIssue } from '../errors.js';
+import { explain, fromAjvErrors } from './explain.js';
+import { addFormats } from './formats.js';
+
+/**
+ * Validates structured output (the agent's final answer, parsed) against the caller's
+ * `outputSchema`. Each schema object is compiled once (cached by identity in a WeakMap): reuse
+ * the same object across turns. The schema is the caller's, so ajv is lenient about it
+ * (unknown keywords and formats are ignored, never logged); the common string formats
+ * (date-time, date, time, email, uuid, uri, ipv4, hostname) are checked.
+ */
+export function validateOutput(schema: object, value: unknown): ValidationIssue[] | undefined {
+  const validate = compileOutputSchema(schema);
+  let ok: boolean;
+  try {
+    ok = validate(value) as boolean;
+  } catch (e) {
+    return [{ path: '', message: `could not be validated: ${(e as Error)?.message ?? String(e)}` }];
+  }
+  if (ok) return undefined;
+  const errors = validate.errors;
+  let issues: ValidationIssue[];
+  try {
+    issues = explain(schema, value);
+  } catch {
+    issues = [];
+  }
+  return issues.length > 0 ? issues : fromAjvErrors(errors);
+}
+
+/**
+ * The compiled validator of an output schema (cached per schema object). Throws ValidationError
+ * when the schema itself cannot be compiled.
+ */
+export function compileOutputSchema(schema: object): ValidateFunction {
+  let validate = cache.get(schema);
+  if (!validate) {
+    const ajv = outputAjv();
+    const compiled = stripDialect(schema);
+    try {
+      validate = ajv.compile(compiled);
+    } catch (e) {
+      throw new ValidationError('outputSchema', [{ path: '', message: `is not a usable JSON Schema: ${(e as Error)?.message ?? String(e)}` }]);
+    } finally {
+      ajv.removeSchema(compiled); // ajv caches by object forever; the WeakMap lets it go with the schema
+    }
+    cache.set(schema, validate);
+  }
+  return validate;
+}
+
+const cache = new WeakMap<object, ValidateFunction>();
+let shared: Ajv | undefined;
+
+function outputAjv(): Ajv {
+  if (!shared) {
+    shared = new Ajv({
+      strict: false, // the caller's schema: tolerate vendor keywords
+      logger: false, // …without console noise
+      allowUnionTypes: true,
+      strictNumbers: true,
+      allErrors: false, // validity only: the explainer lists every offending field
+      validateSchema: false,
+      addUsedSchema: false, // two schemas with the same $id must not clash
+    });
+    addFormats(shared, true);
+  }
+  return shared;
+}
+
+/** ajv's default class speaks draft-07; a `$schema` naming another dialect would make it refuse. */
+function stripDialect(schema: object): object {
+  if (!('$schema' in schema)) return schema;
+  const { $schema, ...rest } = schema as { $schema?: unknown };
+  void $schema;
+  return rest;
+}

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 
@@ -41,6 +41,8 @@ test('README has TypeScript examples', () => {
   expect(snippets('README.md').length).toBeGreaterThanOrEqual(6);
 });
 
-test('every README example compiles against the public API', () => {
-  expect(typeCheck(snippets('README.md'))).toEqual([]);
+test('every README and docs/ example compiles against the public API', () => {
+  const docs = readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
+  expect(docs.length).toBeGreaterThanOrEqual(2);
+  expect(typeCheck(['README.md', ...docs].flatMap(snippets))).toEqual([]);
 }, 60_000);

@@ -1,4 +1,4 @@
-import type { ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ValidationIssue } from '../errors.js';
 import { NUMBER_FORMATS, STRING_FORMATS } from './formats.js';
 
@@ -443,4 +443,24 @@ function unique<T>(v: T, i: number, all: readonly T[]): boolean {
 
 function maxDepth(found: readonly Found[]): number {
   return found.reduce((m, f) => Math.max(m, f.path.length), 0);
+}
+
+/** Runs a compiled validator: readable issues, or undefined when `data` conforms. Never throws for data. */
+export function issuesOf(validate: ValidateFunction, schema: unknown, data: unknown): ValidationIssue[] | undefined {
+  let ok: boolean;
+  try {
+    ok = validate(data) as boolean;
+  } catch (e) {
+    // e.g. a cyclic value against a recursive schema
+    return [{ path: '', message: `could not be validated: ${(e as Error)?.message ?? String(e)}` }];
+  }
+  if (ok) return undefined;
+  const errors = validate.errors;
+  let issues: ValidationIssue[];
+  try {
+    issues = explain(schema, data);
+  } catch {
+    issues = [];
+  }
+  return issues.length > 0 ? issues : fromAjvErrors(errors);
 }

@@ -1,6 +1,6 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import { ValidationError, type ValidationIssue } from '../errors.js';
-import { explain, fromAjvErrors } from './explain.js';
+import { issuesOf } from './explain.js';
 import { addFormats } from './formats.js';
 
 /**
@@ -11,22 +11,7 @@ import { addFormats } from './formats.js';
  * (date-time, date, time, email, uuid, uri, ipv4, hostname) are checked.
  */
 export function validateOutput(schema: object, value: unknown): ValidationIssue[] | undefined {
-  const validate = compileOutputSchema(schema);
-  let ok: boolean;
-  try {
-    ok = validate(value) as boolean;
-  } catch (e) {
-    return [{ path: '', message: `could not be validated: ${(e as Error)?.message ?? String(e)}` }];
-  }
-  if (ok) return undefined;
-  const errors = validate.errors;
-  let issues: ValidationIssue[];
-  try {
-    issues = explain(schema, value);
-  } catch {
-    issues = [];
-  }
-  return issues.length > 0 ? issues : fromAjvErrors(errors);
+  return issuesOf(compileOutputSchema(schema), schema, value);
 }
 
 /**

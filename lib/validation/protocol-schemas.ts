@@ -1,6 +1,6 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { ValidationIssue } from '../errors.js';
-import { explain, fromAjvErrors } from './explain.js';
+import { issuesOf } from './explain.js';
 import { addFormats } from './formats.js';
 
 /**
@@ -38,22 +38,7 @@ export class ProtocolSchema {
   /** Issues of `data` against definition `name`, or undefined when it conforms. Never throws for data. */
   check(name: string, data: unknown): ValidationIssue[] | undefined {
     const { validate, schema } = this.compile(name);
-    let ok: boolean;
-    try {
-      ok = validate(data) as boolean;
-    } catch (e) {
-      // e.g. a cyclic value against a recursive schema
-      return [{ path: '', message: `could not be validated: ${(e as Error)?.message ?? String(e)}` }];
-    }
-    if (ok) return undefined;
-    const errors = validate.errors;
-    let issues: ValidationIssue[];
-    try {
-      issues = explain(schema, data);
-    } catch {
-      issues = [];
-    }
-    return issues.length > 0 ? issues : fromAjvErrors(errors);
+    return issuesOf(validate, schema, data);
   }
 
   private compile(name: string): { readonly validate: ValidateFunction; readonly schema: object } {

@@ -6,28 +6,59 @@ export interface MessageIds {
   turnId?: string;
 }
 
-const NONE: MessageIds = Object.freeze({});
+type Params = Record<string, unknown>;
+type Reader = (params: Params) => string | undefined;
 
-function read(params: Record<string, unknown>, where: string | undefined): string | undefined {
+const asId = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+// One reader per path, built once: the hot path does a Map lookup and a property read or two.
+function reader(where: string | undefined): Reader | undefined {
   if (!where) return undefined;
   const dot = where.indexOf('.');
-  const value = dot < 0 ? params[where] : (params[where.slice(0, dot)] as Record<string, unknown> | null | undefined)?.[where.slice(dot + 1)];
-  return typeof value === 'string' ? value : undefined;
+  if (dot < 0) return (p) => asId(p[where]);
+  const outer = where.slice(0, dot);
+  const inner = where.slice(dot + 1);
+  return (p) => asId((p[outer] as Params | null | undefined)?.[inner]);
 }
 
-function idsFrom(table: Readonly<Record<string, IdPaths>>, method: string, params: unknown): MessageIds {
-  const paths = table[method];
-  if (!paths || params === null || typeof params !== 'object') return NONE;
-  const p = params as Record<string, unknown>;
-  return { threadId: read(p, paths.thread), turnId: read(p, paths.turn) };
+interface Readers {
+  readonly thread?: Reader;
+  readonly turn?: Reader;
+}
+
+function compile(table: Readonly<Record<string, IdPaths>>): Map<string, Readers> {
+  return new Map(Object.entries(table).map(([method, paths]) => [method, { thread: reader(paths.thread), turn: reader(paths.turn) }]));
+}
+
+const NOTIFICATIONS = compile(NOTIFICATION_ID_PATHS);
+const SERVER_REQUESTS = compile(SERVER_REQUEST_ID_PATHS);
+const NONE: MessageIds = Object.freeze({});
+
+function read(readers: Readers | undefined, which: 'thread' | 'turn', params: unknown): string | undefined {
+  if (!readers || params === null || typeof params !== 'object') return undefined;
+  return readers[which]?.(params as Params);
+}
+
+/** The turn id a server notification carries, if any (O(1), allocation-free: the routing hot path). */
+export function notificationTurnId(method: string, params: unknown): string | undefined {
+  return read(NOTIFICATIONS.get(method), 'turn', params);
+}
+
+/** The thread id a server notification carries, if any (O(1), allocation-free). */
+export function notificationThreadId(method: string, params: unknown): string | undefined {
+  return read(NOTIFICATIONS.get(method), 'thread', params);
 }
 
 /** Where a server notification says it belongs (thread and turn); O(1), table-driven. */
 export function notificationIds(method: string, params: unknown): MessageIds {
-  return idsFrom(NOTIFICATION_ID_PATHS, method, params);
+  const readers = NOTIFICATIONS.get(method);
+  if (!readers) return NONE;
+  return { threadId: read(readers, 'thread', params), turnId: read(readers, 'turn', params) };
 }
 
 /** Where a server request says it belongs (thread and turn); O(1), table-driven. */
 export function serverRequestIds(method: string, params: unknown): MessageIds {
-  return idsFrom(SERVER_REQUEST_ID_PATHS, method, params);
+  const readers = SERVER_REQUESTS.get(method);
+  if (!readers) return NONE;
+  return { threadId: read(readers, 'thread', params), turnId: read(readers, 'turn', params) };
 }

@@ -31,10 +31,9 @@ export class LoginCompletions {
   ) {
     this.subscription = notifications$.subscribe({
       next: (n) => {
-        if (n.method !== 'account/login/completed') return;
-        const p = n.params as AccountLoginCompletedNotification;
-        if (p.loginId === null) return;
-        this.recent.set(p.loginId, p);
+        const p = completionOf(n);
+        if (!p) return;
+        this.recent.set(p.loginId as string, p);
         if (this.recent.size > this.capacity) this.recent.delete(this.recent.keys().next().value as string);
       },
       error: () => undefined,
@@ -47,8 +46,8 @@ export class LoginCompletions {
       const seen = this.recent.get(loginId);
       if (seen) return of(seen);
       return this.notifications$.pipe(
-        filter((n) => n.method === 'account/login/completed' && (n.params as AccountLoginCompletedNotification).loginId === loginId),
-        map((n) => n.params as AccountLoginCompletedNotification),
+        map(completionOf),
+        filter((p): p is AccountLoginCompletedNotification => p?.loginId === loginId),
         take(1),
       );
     });
@@ -57,4 +56,11 @@ export class LoginCompletions {
   dispose(): void {
     this.subscription.unsubscribe();
   }
+}
+
+/** The params of a well-formed `account/login/completed` with a login id; anything else: undefined. */
+function completionOf(n: WireNotification): AccountLoginCompletedNotification | undefined {
+  if (n.method !== 'account/login/completed') return undefined;
+  const p = n.params as AccountLoginCompletedNotification | null | undefined;
+  return p !== null && typeof p === 'object' && typeof p.loginId === 'string' ? p : undefined;
 }

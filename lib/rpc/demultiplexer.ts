@@ -23,6 +23,13 @@ interface ThreadBuffer<T> {
 export const DEFAULT_MAX_BUFFERED_PER_THREAD = 10_000;
 
 /**
+ * Server requests remembered for `serverRequest/resolved` routing, at most; the oldest is
+ * forgotten first (its `serverRequest/resolved` then reaches only `notifications$`, unless it
+ * names its turn).
+ */
+export const MAX_TRACKED_REQUESTS = 10_000;
+
+/**
  * Routes messages to turn streams by turn id through maps: O(1) per message whatever the number
  * of live turns. Messages that arrive before a turn's id is known (turn/start not yet answered)
  * are held per thread, bounded, and handed over when the id is bound.
@@ -103,7 +110,11 @@ export class Demultiplexer<T> {
 
   /** Remembers which turn a server request belongs to (for `serverRequest/resolved`). */
   noteRequest(requestId: string, turnId: string, threadId?: string): void {
-    if (this.byTurn.has(turnId) || (threadId !== undefined && this.waiting.has(threadId))) this.requestTurns.set(requestId, turnId);
+    if (this.byTurn.has(turnId) || (threadId !== undefined && this.waiting.has(threadId))) {
+      this.requestTurns.delete(requestId); // a reused id moves to the end
+      this.requestTurns.set(requestId, turnId);
+      if (this.requestTurns.size > MAX_TRACKED_REQUESTS) this.requestTurns.delete(this.requestTurns.keys().next().value as string);
+    }
   }
 
   /** The turn of a server request, forgetting it. */
@@ -122,6 +133,11 @@ export class Demultiplexer<T> {
     this.requestTurns.clear();
     this.buffered = 0;
     for (const s of sinks) s.error(error);
+  }
+
+  /** True while any turn is routed or claimed. */
+  get active(): boolean {
+    return this.byTurn.size > 0 || this.waiting.size > 0;
   }
 
   /** Live turn routes, threads with claims, held messages, tracked server requests. */

@@ -26,7 +26,7 @@ export class InMemoryTransport implements Transport {
   readonly messages$: Observable<InboundMessage>;
   /** Every message the client sent, hot. */
   readonly sent$: Observable<SentMessage>;
-  /** Every message the client sent, in order (cleared by `clearSent()`). */
+  /** Every message the client sent, in order (cleared by `clearSent()`; unbounded: pass `recordSent: false` for long runs). */
   readonly sent: SentMessage[] = [];
 
   private readonly sentSubject = new Subject<SentMessage>();
@@ -36,6 +36,7 @@ export class InMemoryTransport implements Transport {
   private ended = false;
   private _closedByClient = false;
   private readonly record: boolean;
+  private alive = true;
 
   constructor(options: { initializeResponse?: object | null; maxLineBytes?: number; recordSent?: boolean } = {}) {
     this.decoder = new LineDecoder(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
@@ -125,6 +126,15 @@ export class InMemoryTransport implements Transport {
     this.decoder.end((line) => s.next(safeParse(line)));
     this.ended = true;
     s.complete();
+  }
+
+  /** What the client last said through `keepAlive()` (true until it says otherwise). */
+  get keepingAlive(): boolean {
+    return this.alive;
+  }
+
+  keepAlive(alive: boolean): void {
+    this.alive = alive;
   }
 
   /** Forgets what was sent so far. */

@@ -23,17 +23,29 @@ export interface StdioTransportOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Longest line accepted from the server (default 64 MiB). */
   readonly maxLineBytes?: number;
-  /** Characters of stderr kept for error messages (default 16 KiB). */
+  /** Characters of stderr kept for error messages, oldest dropped first (default 16 KiB). */
   readonly stderrTailChars?: number;
-  /** Bytes allowed to queue on stdin when the server stops reading (default 64 MiB). */
+  /**
+   * Bytes allowed to queue on stdin when the server stops reading (default 64 MiB); past it the
+   * connection fails with ProtocolError and the process is killed.
+   */
   readonly maxPendingWriteBytes?: number;
   /** How long close() waits for a graceful exit before SIGTERM, then SIGKILL (default 2000 ms each). */
   readonly closeGraceMs?: number;
-  /** Applied to every stderr text the transport keeps or reports (e.g. to mask secrets). */
+  /**
+   * Applied to every stderr text the transport keeps or reports (e.g. to mask secrets). stderr is
+   * redacted line by line, so a secret split across two reads is still masked (lines longer
+   * than 64 Ki characters are cut into pieces first).
+   */
   readonly redact?: (text: string) => string;
 }
 
-// Children still running when the parent process exits are killed: no orphans.
+/** Longest stderr line held back for line-wise redaction; longer ones are passed on in pieces. */
+const MAX_STDERR_LINE = 64 * 1024;
+
+// Children still running when the parent process exits are killed: no orphans. (A parent
+// killed by a signal runs no 'exit' hook: the child then sees its stdin end, and
+// `codex app-server` exits on that.)
 const liveChildren = new Set<ChildProcess>();
 let exitHookInstalled = false;
 function track(child: ChildProcess): void {
@@ -56,6 +68,7 @@ export class StdioTransport implements Transport {
   private exited?: Promise<void>;
   private readonly stderrTail: TextRingBuffer;
   private closing = false;
+  private alive = true;
   private fail?: (error: CodexError) => void;
 
   constructor(private readonly options: StdioTransportOptions = {}) {
@@ -82,6 +95,7 @@ export class StdioTransport implements Transport {
       const child = spawn(binary.path, args, { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
       this.child = child;
       track(child);
+      this.applyKeepAlive();
       let done = false;
       const finish = (error?: CodexError) => {
         if (done) return;
@@ -132,11 +146,27 @@ export class StdioTransport implements Transport {
       child.stdout!.on('end', () => {
         if (!done) decoder.end(onLine);
       });
-      child.stderr!.setEncoding('utf8');
-      child.stderr!.on('data', (text: string) => {
+      // Redacted line by line: a secret split across two reads is still found.
+      let stderrPartial = '';
+      const onStderr = (text: string) => {
         const clean = redact(text);
         this.stderrTail.append(clean);
         this.stderr$.next(clean);
+      };
+      child.stderr!.setEncoding('utf8');
+      child.stderr!.on('data', (text: string) => {
+        const all = stderrPartial + text;
+        const nl = all.lastIndexOf('\n');
+        stderrPartial = nl === -1 ? all : all.slice(nl + 1);
+        if (nl !== -1) onStderr(all.slice(0, nl + 1));
+        if (stderrPartial.length > MAX_STDERR_LINE) {
+          onStderr(stderrPartial);
+          stderrPartial = '';
+        }
+      });
+      child.stderr!.on('end', () => {
+        if (stderrPartial) onStderr(stderrPartial);
+        stderrPartial = '';
       });
       // EPIPE and friends surface as the process exiting; the exit is what we report.
       child.stdin!.on('error', () => undefined);
@@ -152,10 +182,34 @@ export class StdioTransport implements Transport {
     return this.child?.pid;
   }
 
+  /**
+   * Whether the child process and its pipes keep the Node process alive (ref/unref). The
+   * connection turns this off while nothing is in flight; `close()` turns it on until the
+   * process is gone.
+   */
+  keepAlive(alive: boolean): void {
+    this.alive = alive || this.closing;
+    this.applyKeepAlive();
+  }
+
+  private applyKeepAlive(): void {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    if (this.alive) child.ref();
+    else child.unref();
+    for (const stream of [child.stdin, child.stdout, child.stderr]) {
+      const socket = stream as unknown as { destroyed?: boolean; ref?(): void; unref?(): void } | null;
+      if (!socket || socket.destroyed) continue;
+      if (this.alive) socket.ref?.();
+      else socket.unref?.();
+    }
+  }
+
   send(message: object): void {
     const child = this.child;
     if (!child || this.closing || child.exitCode !== null || child.signalCode !== null || !child.stdin?.writable) {
-      throw new TransportClosedError('codex app-server is not running', { stderrTail: this.stderrTail.toString() });
+      const redact = this.options.redact ?? ((t: string) => t);
+      throw new TransportClosedError('codex app-server is not running', { stderrTail: redact(this.stderrTail.toString()) });
     }
     child.stdin.write(JSON.stringify(message) + '\n');
     const limit = this.options.maxPendingWriteBytes ?? 64 * 1024 * 1024;
@@ -166,6 +220,7 @@ export class StdioTransport implements Transport {
 
   close(): Promise<void> {
     this.closing = true;
+    this.keepAlive(true); // a graceful exit is awaited: bounded by the escalation below
     const child = this.child;
     if (!child || !this.exited) return Promise.resolve();
     if (child.exitCode !== null || child.signalCode !== null) return this.exited;

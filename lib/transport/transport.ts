@@ -26,4 +26,11 @@ export interface Transport {
   send(message: object): void;
   /** Ends the connection: graceful first, then forced. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Whether the transport may keep the host process alive (Node: ref/unref its handles). The
+   * connection says `false` while nothing is in flight, so that a client dropped without
+   * `close()` does not keep a script running; `true` again as soon as anything starts.
+   * Optional: transports without such handles ignore it.
+   */
+  keepAlive?(alive: boolean): void;
 }

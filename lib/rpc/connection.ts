@@ -1,6 +1,6 @@
 import { AsyncSubject, from, isObservable, Observable, Subject, take, timer, type MonoTypeOperatorFunction, type Subscriber, type Subscription } from 'rxjs';
 import { CodexError, JsonRpcError, RequestTimeoutError, rpcErrorFromWire, TransportClosedError, ValidationError, type ValidationIssue } from '../errors.js';
-import { notificationIds, serverRequestIds, type MessageIds } from '../protocol/ids.js';
+import { notificationThreadId, notificationTurnId, serverRequestIds, type MessageIds } from '../protocol/ids.js';
 import type { InitializeCapabilities } from '../protocol/generated/InitializeCapabilities.js';
 import type { InitializeResponse } from '../protocol/generated/InitializeResponse.js';
 import type { ClientMethod, ParamsOf, ResultOf } from '../protocol/methods.js';
@@ -353,12 +353,14 @@ export class Connection {
   private onNotification(n: WireNotification): void {
     if (this.options.validateInbound) this.checkInbound('notification', n.method, n.params);
     this.notifications.next(n);
-    let { threadId, turnId } = notificationIds(n.method, n.params);
-    if (n.method === 'serverRequest/resolved' && turnId === undefined) {
+    let turnId = notificationTurnId(n.method, n.params);
+    if (turnId === undefined) {
+      if (n.method !== 'serverRequest/resolved') return;
       const requestId = (n.params as { requestId?: RequestId } | undefined)?.requestId;
-      if (requestId !== undefined) turnId = this.demux.takeRequestTurn(String(requestId));
+      if (requestId === undefined || (turnId = this.demux.takeRequestTurn(String(requestId))) === undefined) return;
     }
-    this.demux.dispatch(n, threadId, turnId);
+    // The thread id is only needed when the turn has no route yet.
+    if (!this.demux.deliver(n, turnId)) this.demux.hold(n, notificationThreadId(n.method, n.params), turnId);
   }
 
   private onResponse(r: WireResponse): void {

@@ -45,11 +45,19 @@ export class Demultiplexer<T> {
   /** Delivers a message to its turn's route, or holds it for a claim on its thread. */
   dispatch(message: T, threadId: string | undefined, turnId: string | undefined): boolean {
     if (turnId === undefined) return false;
+    return this.deliver(message, turnId) || this.hold(message, threadId, turnId);
+  }
+
+  /** The hot path: hands a message to its turn's route, if the turn has one. */
+  deliver(message: T, turnId: string): boolean {
     const sink = this.byTurn.get(turnId);
-    if (sink) {
-      sink.next(message);
-      return true;
-    }
+    if (!sink) return false;
+    sink.next(message);
+    return true;
+  }
+
+  /** Holds a message of a turn not yet bound, when its thread has a claim (bounded). */
+  hold(message: T, threadId: string | undefined, turnId: string): boolean {
     const buffer = threadId === undefined ? undefined : this.waiting.get(threadId);
     if (!buffer) return false;
     if (buffer.messages.length >= this.maxBufferedPerThread) {

@@ -4,6 +4,9 @@
  * where `instanceof` would fail.
  */
 
+import type { Turn } from './protocol/generated/v2/Turn.js';
+import type { TurnError } from './protocol/generated/v2/TurnError.js';
+
 const BRANDS = Symbol.for('codex-rx.error.brands');
 
 type Brand = { readonly brand: symbol };
@@ -118,9 +121,9 @@ export class TurnFailedError extends CodexError {
     readonly threadId: string,
     readonly turnId: string,
     /** The turn's error info as the server sent it. */
-    readonly turnError: unknown,
+    readonly turnError: TurnError | null,
     /** The turn as it completed (the `turn/completed` payload). */
-    readonly turn?: unknown,
+    readonly turn?: Turn,
   ) {
     super(message);
   }

@@ -14,8 +14,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { lastValueFrom, tap } from 'rxjs';
-import { Answers, ApprovalMode, Codex, Sandbox, toTurnResult, type ApprovalHandler, type protocol, type TurnResult } from '../lib/index.js';
+import { Answers, ApprovalMode, Codex, Sandbox, toTurnResult, type ApprovalHandler, type TurnResult } from '../lib/index.js';
 import { createCodexHome, message, ScriptedModelServer, shellCommand, type ScriptedStep } from '../lib/testing/index.js';
+import { connectLive, SampleError } from './support/session.js';
 import { Terminal } from './support/terminal.js';
 import { commandLabel, seconds, TurnView } from './support/turn-view.js';
 
@@ -34,9 +35,6 @@ interface Approval {
   command: string;
   accepted: boolean;
 }
-
-/** A problem the user can fix: printed without a stack trace, exit code 1. */
-class DemoError extends Error {}
 
 // ---------------------------------------------------------------------------------------------
 // The session itself: the same code for the scripted and the live model.
@@ -205,65 +203,17 @@ async function writeSampleProject(dir: string): Promise<void> {
 
 async function liveSession(prompt: string): Promise<Session> {
   const cwd = process.env.INIT_CWD ?? process.cwd(); // `npm run` starts us in the package root
-
-  // 1. Your Codex home as it is: signed in already (or a provider that needs no sign-in)?
-  let codex = new Codex({ cwd });
-  let account = await closeOnError(codex, async () => describeAccount(await lastValueFrom(codex.account())));
-  if (account === undefined) {
-    const codexHome = codex.metadata?.codexHome ?? '~/.codex';
-    await codex.close();
-    const apiKey = process.env.OPENAI_API_KEY;
-    if (!apiKey) throw new DemoError(missingCredentials(codexHome));
-    // 2. Else OPENAI_API_KEY, for this process only: `ephemeral` keeps it out of your auth.json.
-    const keyed = new Codex({ cwd, configOverrides: { cli_auth_credentials_store: 'ephemeral' } });
-    await closeOnError(keyed, () => lastValueFrom(keyed.loginApiKey(apiKey)));
-    codex = keyed;
-    account = 'OPENAI_API_KEY (kept in memory only)';
-  }
-
-  const live = codex;
+  // Your Codex home as it is when signed in, else OPENAI_API_KEY for this process only, else a
+  // SampleError saying what to do (see samples/support/session.ts).
+  const { codex, account } = await connectLive({ cwd, rerun: 'npm run demo' });
   return {
-    codex: live,
+    codex,
     cwd,
     title: 'codex-rx demo --live · the real codex app-server and the real model',
     details: [['account', account]],
     prompts: [prompt, 'Run `ls` in the current directory, then tell me in one sentence what kind of project it is.'],
-    dispose: () => live.close(),
+    dispose: () => codex.close(),
   };
-}
-
-/** Who the app-server will act as; `undefined` when it needs a sign-in it does not have. */
-function describeAccount({ account, requiresOpenaiAuth }: protocol.v2.GetAccountResponse): string | undefined {
-  if (!account) return requiresOpenaiAuth ? undefined : 'no sign-in needed (your model provider does not ask for one)';
-  switch (account.type) {
-    case 'chatgpt':
-      return `ChatGPT${account.email ? ` (${account.email})` : ''}`;
-    case 'apiKey':
-      return 'API key (from your Codex login)';
-    default:
-      return account.type;
-  }
-}
-
-async function closeOnError<T>(codex: Codex, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (e) {
-    await codex.close();
-    throw e;
-  }
-}
-
-function missingCredentials(codexHome: string): string {
-  return [
-    '--live talks to the real model, and it needs credentials. None were found:',
-    `  - no Codex login in ${codexHome} (the app-server reports no account)`,
-    '  - OPENAI_API_KEY is not set',
-    'Do one of:',
-    '  - sign in once:       npx codex login',
-    '  - or use an API key:  export OPENAI_API_KEY=sk-…',
-    'Or run `npm run demo` without --live: it needs no account and no network.',
-  ].join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -314,7 +264,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     term.stop();
-    if (!interrupted) process.stderr.write(`${e instanceof DemoError ? e.message : `demo failed: ${e instanceof Error ? e.message : String(e)}`}\n`);
+    if (!interrupted) process.stderr.write(`${e instanceof SampleError ? e.message : `demo failed: ${e instanceof Error ? e.message : String(e)}`}\n`);
     return 1;
   } finally {
     term.stop();

@@ -135,7 +135,7 @@ describe('static is()', () => {
       [new MethodNotFoundError(-32601, 'x'), [MethodNotFoundError, JsonRpcError, CodexError]],
       [new InvalidParamsError(-32602, 'x'), [InvalidParamsError, JsonRpcError, CodexError]],
       [new InternalRpcError(-32603, 'x'), [InternalRpcError, JsonRpcError, CodexError]],
-      [new TurnFailedError('failed', 'th', 'tu', { message: 'x' }), [TurnFailedError, CodexError]],
+      [new TurnFailedError('failed', 'th', 'tu', { message: 'x', codexErrorInfo: null, additionalDetails: null, misalignment: null }), [TurnFailedError, CodexError]],
       [new ValidationError('params', [{ path: '/a', message: 'bad' }]), [ValidationError, CodexError]],
     ];
     const all = [
@@ -254,7 +254,7 @@ describe('error details', () => {
   });
 
   it('TurnFailedError keeps thread, turn and the server error', () => {
-    const e = new TurnFailedError('turn failed', 'th_1', 'tu_1', { message: 'model error' });
+    const e = new TurnFailedError('turn failed', 'th_1', 'tu_1', { message: 'model error', codexErrorInfo: null, additionalDetails: null, misalignment: null });
     expect(e).toMatchObject({ threadId: 'th_1', turnId: 'tu_1', turnError: { message: 'model error' } });
   });
 

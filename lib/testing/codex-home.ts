@@ -26,7 +26,7 @@ export interface CodexHomeOptions {
   approvalPolicy?: TestApprovalPolicy;
   /** `sandbox_mode`; omitted from config.toml (Codex default: read-only) when not given. */
   sandbox?: TestSandboxMode;
-  /** Raw TOML appended after the generated config (top-level keys must not repeat). */
+  /** Raw TOML placed after the generated top-level keys, before the mock provider table: top-level keys (not repeating ours), then any tables. */
   extraToml?: string;
   /**
    * Write a model catalog so `mock-model` gets Codex's freeform `apply_patch` tool.
@@ -72,6 +72,8 @@ export async function createCodexHome(opts: CodexHomeOptions): Promise<CodexHome
     await fs.writeFile(catalog, JSON.stringify(mockModelCatalog(), null, 2));
     lines.push(`model_catalog_json = ${tomlString(catalog)}`);
   }
+  // Before the provider's table, so that top-level keys stay top-level.
+  if (opts.extraToml) lines.push('', opts.extraToml.trim());
   lines.push(
     '',
     '[model_providers.mock]',
@@ -81,8 +83,7 @@ export async function createCodexHome(opts: CodexHomeOptions): Promise<CodexHome
     'request_max_retries = 0',
     'stream_max_retries = 0',
   );
-  let configToml = lines.join('\n') + '\n';
-  if (opts.extraToml) configToml += '\n' + opts.extraToml.trim() + '\n';
+  const configToml = lines.join('\n') + '\n';
   await fs.writeFile(path.join(dir, 'config.toml'), configToml);
 
   return {

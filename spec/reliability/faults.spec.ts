@@ -9,11 +9,10 @@ import { concatMap, firstValueFrom, lastValueFrom, mergeMap, Observable, of, tim
 import type { Codex } from '../../lib/codex.js';
 import type { CodexConfig } from '../../lib/codex-config.js';
 import { ProtocolError, TransportClosedError } from '../../lib/errors.js';
-import type { ProtocolWarning } from '../../lib/rpc/connection.js';
 import type { Thread } from '../../lib/thread.js';
-import { fakeCodex, fakeCodexBin, type FakeAction, type FakeScenario } from '../support/fake-app-server-harness.js';
+import type { FakeAction, FakeScenario } from '../support/fake-app-server-harness.js';
 import { ObservableStream } from '../support/observable-stream.js';
-import { eventually, processGone, trackUnhandled, waitGone, ZERO_STATS } from './support.js';
+import { eventually, processGone, useFakeAppServer, waitGone, ZERO_STATS } from './support.js';
 
 jest.setTimeout(30_000);
 
@@ -43,30 +42,8 @@ const approvalRequest = (id: string | number, turnId = 'turn-x') => ({
 });
 
 describe('reliability: faults injected by the app-server process', () => {
-  let fake: { bin: string; dispose(): void };
-  const unhandled = trackUnhandled();
-  let live: Codex[] = [];
-
-  beforeAll(() => {
-    fake = fakeCodexBin();
-  });
-  afterAll(() => fake.dispose());
-  beforeEach(() => unhandled.start());
-  afterEach(async () => {
-    await Promise.all(live.map((c) => c.close()));
-    for (const c of live) expect(c.stats).toEqual(ZERO_STATS);
-    live = [];
-    await unhandled.stop();
-    expect(unhandled.errors).toEqual([]);
-  });
-
-  function open(scenario: FakeScenario, config: CodexConfig = {}) {
-    const codex = fakeCodex(fake.bin, scenario, config);
-    live.push(codex);
-    const warnings: ProtocolWarning[] = [];
-    codex.warnings$.subscribe((w) => warnings.push(w));
-    return { codex, warnings };
-  }
+  const fakeServer = useFakeAppServer();
+  const open = fakeServer.open;
 
   async function connected(scenario: FakeScenario, config: CodexConfig = {}) {
     const s = open(scenario, config);

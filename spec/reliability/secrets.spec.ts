@@ -6,13 +6,10 @@
  * echo arrives split across two reads. Real processes: spec/support/fake-app-server.js.
  */
 import { firstValueFrom } from 'rxjs';
-import type { Codex } from '../../lib/codex.js';
-import type { CodexConfig } from '../../lib/codex-config.js';
 import { JsonRpcError, TransportClosedError } from '../../lib/errors.js';
-import type { ProtocolWarning } from '../../lib/rpc/connection.js';
 import { StdioTransport } from '../../lib/transport/stdio-transport.js';
-import { fakeCodex, fakeCodexBin, scenarioEnv, type FakeScenario } from '../support/fake-app-server-harness.js';
-import { allText, eventually, trackUnhandled, ZERO_STATS } from './support.js';
+import { scenarioEnv } from '../support/fake-app-server-harness.js';
+import { allText, eventually, useFakeAppServer } from './support.js';
 
 jest.setTimeout(30_000);
 
@@ -21,30 +18,8 @@ const ENV_KEY = 'sk-env-0a1b2c3d4e5f60718293a4b5c6d7e8f9';
 const BEARER = 'bearer-tok-71c3e9d02f5b48a6';
 
 describe('reliability: secrets are redacted', () => {
-  let fake: { bin: string; dispose(): void };
-  const unhandled = trackUnhandled();
-  let live: Codex[] = [];
-
-  beforeAll(() => {
-    fake = fakeCodexBin();
-  });
-  afterAll(() => fake.dispose());
-  beforeEach(() => unhandled.start());
-  afterEach(async () => {
-    await Promise.all(live.map((c) => c.close()));
-    for (const c of live) expect(c.stats).toEqual(ZERO_STATS);
-    live = [];
-    await unhandled.stop();
-    expect(unhandled.errors).toEqual([]);
-  });
-
-  function open(scenario: FakeScenario, config: CodexConfig = {}) {
-    const codex = fakeCodex(fake.bin, scenario, config);
-    live.push(codex);
-    const warnings: ProtocolWarning[] = [];
-    codex.warnings$.subscribe((w) => warnings.push(w));
-    return { codex, warnings };
-  }
+  const fakeServer = useFakeAppServer();
+  const open = fakeServer.open;
 
   function expectClean(text: string, ...secrets: string[]) {
     for (const s of secrets) {
@@ -88,7 +63,7 @@ describe('reliability: secrets are redacted', () => {
 
   it('StdioTransport.stderr$ (the live stream, not only the tail) never carries a key split across reads', async () => {
     const transport = new StdioTransport({
-      codexBin: fake.bin,
+      codexBin: fakeServer.bin(),
       env: scenarioEnv({ start: [{ stderr: `auth: ${API_KEY.slice(0, 10)}` }, { sleep: 100 }, { stderr: `${API_KEY.slice(10)} ok\n` }, { stderr: 'no newline at the end' }] }),
       redact: (t) => t.split(API_KEY).join('[REDACTED]'),
       closeGraceMs: 500,

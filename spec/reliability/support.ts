@@ -1,26 +1,12 @@
 /** Shared checks of the reliability suites: nothing leaks, nothing is unhandled, processes go. */
 import { config as rxConfig } from 'rxjs';
+import type { Codex } from '../../lib/codex.js';
+import type { CodexConfig } from '../../lib/codex-config.js';
+import type { ProtocolWarning } from '../../lib/rpc/connection.js';
+import { fakeCodex, fakeCodexBin, type FakeScenario } from '../support/fake-app-server-harness.js';
+import { IDLE_STATS, processGone } from '../support/e2e.js';
 
-/** Every counter of `codex.stats` / `connection.stats` at zero. */
-export const ZERO_STATS = Object.freeze({
-  pendingRequests: 0,
-  pendingServerRequests: 0,
-  routes: 0,
-  claimedThreads: 0,
-  bufferedMessages: 0,
-  trackedRequests: 0,
-});
-
-/** True once no process with this id exists (`kill(pid, 0)` fails with ESRCH). */
-export function processGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ESRCH') return true;
-    throw e;
-  }
-}
+export { eventually, IDLE_STATS as ZERO_STATS, processGone } from '../support/e2e.js';
 
 /** Resolves once `pid` is gone; rejects after `timeoutMs`. */
 export async function waitGone(pid: number, timeoutMs = 5000): Promise<void> {
@@ -31,19 +17,6 @@ export async function waitGone(pid: number, timeoutMs = 5000): Promise<void> {
   }
 }
 
-/** Retries an assertion until it passes or `timeoutMs` runs out. */
-export async function eventually(check: () => void, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-}
 
 /**
  * Collects errors nobody handled: RxJS's unhandled errors (a throwing subscriber, an error with
@@ -77,4 +50,40 @@ export function allText(e: unknown): string {
     return [e.message, extra.stderrTail ?? '', JSON.stringify(extra.data ?? null), String(e.stack ?? '')].join('\n');
   }
   return JSON.stringify(e) ?? String(e);
+}
+
+/**
+ * Registers the hooks of a suite that talks to fake app-server processes: every client it opens
+ * is closed after each test, with its counters back at zero and no unhandled error. Returns `open` and the binary.
+ */
+export function useFakeAppServer(): {
+  open(scenario: FakeScenario, config?: CodexConfig): { codex: Codex; warnings: ProtocolWarning[] };
+  /** The fake binary's path (valid inside tests). */
+  bin(): string;
+} {
+  let fake: { bin: string; dispose(): void };
+  const unhandled = trackUnhandled();
+  let live: Codex[] = [];
+  beforeAll(() => {
+    fake = fakeCodexBin();
+  });
+  afterAll(() => fake.dispose());
+  beforeEach(() => unhandled.start());
+  afterEach(async () => {
+    await Promise.all(live.map((c) => c.close()));
+    for (const c of live) expect(c.stats).toEqual(IDLE_STATS);
+    live = [];
+    await unhandled.stop();
+    expect(unhandled.errors).toEqual([]);
+  });
+  return {
+    open(scenario, config = {}) {
+      const codex = fakeCodex(fake.bin, scenario, config);
+      live.push(codex);
+      const warnings: ProtocolWarning[] = [];
+      codex.warnings$.subscribe((w) => warnings.push(w));
+      return { codex, warnings };
+    },
+    bin: () => fake.bin,
+  };
 }

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { promises as fs, readdirSync, readFileSync } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createCodexHome, message, ScriptedModelServer, shellCommand } from '../../lib/testing/index';
+import { processesWithMarker } from './processes.js';
 
 // `npm run demo` is `tsx samples/demo.ts`: run that file the same way, with stdout a pipe (not a
 // TTY), and check what a person would see in a log.
@@ -38,21 +39,6 @@ function runDemo(args: string[], options: { env?: Record<string, string | undefi
   });
 }
 
-/** Live processes (Linux: /proc) whose environment carries the marker: none may outlive the demo. */
-function processesWithMarker(marker: string): string[] {
-  if (process.platform !== 'linux') return [];
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`DEMO_SPEC_RUN=${marker}`)) {
-        found.push(`${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ')}`);
-      }
-    } catch {
-      // gone meanwhile, or not ours to read
-    }
-  }
-  return found;
-}
 
 /** When the stdout character at `offset` arrived (ms since start). */
 function arrivalOf(run: DemoRun, offset: number): number {
@@ -140,7 +126,7 @@ describe('npm run demo', () => {
     const end = run.stdout.indexOf('relays it.');
     expect(arrivalOf(run, end) - arrivalOf(run, start)).toBeGreaterThanOrEqual(300);
 
-    expect(processesWithMarker(run.marker)).toEqual([]);
+    expect(processesWithMarker('DEMO_SPEC_RUN', run.marker)).toEqual([]);
   }, 120_000);
 
   test('--live without a Codex login or OPENAI_API_KEY explains what is missing and exits non-zero', async () => {
@@ -154,7 +140,7 @@ describe('npm run demo', () => {
     expect(run.stderr).toContain('export OPENAI_API_KEY=');
     expect(run.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m); // no stack trace
     expect(run.stdout).toBe('');
-    expect(processesWithMarker(run.marker)).toEqual([]);
+    expect(processesWithMarker('DEMO_SPEC_RUN', run.marker)).toEqual([]);
   }, 90_000);
 
   test('--live uses your CODEX_HOME and current directory (here: a provider that needs no login, served by a scripted model)', async () => {
@@ -186,7 +172,7 @@ describe('npm run demo', () => {
         /approvals +1 accepted/,
       ]);
       expect(model.responseRequests[0].rawBody).toContain('Say hi, briefly');
-      expect(processesWithMarker(run.marker)).toEqual([]);
+      expect(processesWithMarker('DEMO_SPEC_RUN', run.marker)).toEqual([]);
     } finally {
       await model.close();
       await home.dispose();

@@ -4,6 +4,7 @@ import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROTOCOL_VERSION, SDK_VERSION } from '../../lib/index';
+import { processesWithMarker } from './processes.js';
 
 // Every sample in samples/, run as a user runs it — `npx tsx samples/<name>.ts`, scripted mode,
 // stdout a pipe (not a TTY) — checked for what it demonstrates, its exit code, a clean stderr, and
@@ -99,26 +100,11 @@ function emptyCodexHome(home: string): string {
   return path.join(home, 'empty-codex-home');
 }
 
-/** Live processes (Linux: /proc) whose environment carries the marker. */
-function processesWithMarker(marker: string): string[] {
-  if (process.platform !== 'linux') return [];
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`SAMPLES_SPEC_RUN=${marker}`)) {
-        found.push(`${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ')}`);
-      }
-    } catch {
-      // gone meanwhile, or not ours to read
-    }
-  }
-  return found;
-}
 
 /** The marker's processes, after giving any that are on their way out a moment to go. */
 async function settledLeftovers(marker: string): Promise<string[]> {
   for (let i = 0; ; i++) {
-    const found = processesWithMarker(marker);
+    const found = processesWithMarker('SAMPLES_SPEC_RUN', marker);
     if (found.length === 0 || i >= 20) return found;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

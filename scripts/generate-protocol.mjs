@@ -200,8 +200,6 @@ const importBlock = [...imports].sort().map((n) => `import type { ${n} } from ${
 writeFileSync(path.join(protocolDir, 'tables.generated.ts'), `${header}${importBlock}\n${body}`);
 
 // The schemas the runtime validates with, as lazily parsed strings (ESM-safe: no JSON import).
-const schemaModule = (exportName, schema) =>
-  `${header}\n/** ${exportName}'s JSON Schema, as text: parse on first use. */\nexport const ${exportName} = ${q(JSON.stringify(schema))};\n`;
 writeFileSync(path.join(protocolDir, 'schema-text.generated.ts'), [
   header,
   `/** JSON Schema (draft-07) of every client request, as text: parse on first use. */`,
@@ -212,6 +210,5 @@ writeFileSync(path.join(protocolDir, 'schema-text.generated.ts'), [
   `export const SERVER_REQUEST_SCHEMA = ${q(JSON.stringify(serverRequest))};`,
   '',
 ].join('\n'));
-void schemaModule;
 
 console.log(`codex ${version}: ${schemaClientMethods.size} client methods in the schema (${clientMethods.length} typed), ${notificationMethods.length} notifications, ${serverRequestMethods.length} server requests`);

@@ -1,4 +1,4 @@
-import { catchError, defaultIfEmpty, defer, finalize, from, isObservable, Observable, of, Subject, switchMap, take, timeout, type Subscriber } from 'rxjs';
+import { catchError, defaultIfEmpty, defer, finalize, from, Observable, of, Subject, switchMap, take, timeout, type Subscriber } from 'rxjs';
 import { CodexError, ValidationError } from '../errors.js';
 import type { RequestId } from '../protocol/generated/RequestId.js';
 import type { ServerRequestMessage, ServerRequestMethod, ServerRequestResult, ServerRequestResultMap } from '../protocol/methods.js';
@@ -6,6 +6,7 @@ import type { MessageIds } from '../protocol/ids.js';
 import type { WireRequest } from '../rpc/message.js';
 import { answerIssues } from './answer-check.js';
 import { safeAnswer } from './safe-answers.js';
+import { isAsyncAnswer } from '../rpc/async-answer.js';
 
 /** The thread and turn a server request belongs to, and whether it still needs an answer. */
 export interface ServerRequestContext {
@@ -190,9 +191,9 @@ export class ApprovalRouter {
         return this.safe(request);
       }
       if (out === undefined) continue;
-      if (!isObservable(out) && !isPromiseLike(out)) return this.checked(request, context, out);
+      if (!isAsyncAnswer(out)) return this.checked(request, context, out);
       const next = i + 1;
-      return from(out as Observable<unknown>).pipe(
+      return from(out).pipe(
         take(1),
         defaultIfEmpty(undefined),
         catchError((error: unknown) => {
@@ -274,8 +275,4 @@ function requireHandler(handler: ApprovalHandler | undefined, path: string, opti
 function requireHandler(handler: ApprovalHandler | undefined, path: string, optional = false): ApprovalHandler | undefined {
   if ((handler === undefined && optional) || typeof handler === 'function') return handler;
   throw new ValidationError(path, [{ path, message: 'must be a function' }]);
-}
-
-function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
-  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as PromiseLike<unknown>).then === 'function';
 }

@@ -1,4 +1,4 @@
-import { AsyncSubject, from, isObservable, Observable, Subject, take, timer, type MonoTypeOperatorFunction, type Subscriber, type Subscription } from 'rxjs';
+import { AsyncSubject, Observable, Subject, take, timer, type MonoTypeOperatorFunction, type Subscriber, type Subscription } from 'rxjs';
 import { CodexError, JsonRpcError, RequestTimeoutError, rpcErrorFromWire, TransportClosedError, ValidationError, type ValidationIssue } from '../errors.js';
 import { notificationThreadId, notificationTurnId, serverRequestIds, type MessageIds } from '../protocol/ids.js';
 import type { InitializeCapabilities } from '../protocol/generated/InitializeCapabilities.js';
@@ -6,6 +6,7 @@ import type { InitializeResponse } from '../protocol/generated/InitializeRespons
 import type { ClientMethod, ParamsOf, ResultOf } from '../protocol/methods.js';
 import { MalformedLine, type Transport } from '../transport/transport.js';
 import { Demultiplexer, DEFAULT_MAX_BUFFERED_PER_THREAD, type RouteSink, type TurnClaim } from './demultiplexer.js';
+import { answerAsObservable } from './async-answer.js';
 import { classify, type RequestId, type WireError, type WireNotification, type WireRequest, type WireResponse } from './message.js';
 
 /** A message routed to a turn: a notification, or a server request (it has an `id`). */
@@ -177,9 +178,9 @@ export class Connection {
     });
   }
 
-  /** A request: cold, one id per subscription, sent after the handshake; its answer is the one value. */
   /** Any method the generated protocol does not know (e.g. a newer server's): untyped. */
   request<M extends string>(method: M extends ClientMethod ? never : M, params?: unknown, options?: { timeoutMs?: number }): Observable<unknown>;
+  /** A request: cold, one id per subscription, sent after the handshake; its answer is the one value. */
   request<M extends ClientMethod>(method: M, params: ParamsOf<M>, options?: { timeoutMs?: number }): Observable<ResultOf<M>>;
   request(method: string, params?: unknown, options: { timeoutMs?: number } = {}): Observable<unknown> {
     return new Observable<unknown>((subscriber) => {
@@ -327,7 +328,6 @@ export class Connection {
     } catch (e) {
       this.warn('invalid-message', `codex-rx could not process a message from the app-server: ${describeError(e)}`);
     }
-    this.touch();
   }
 
   private dispatch(raw: unknown): void {
@@ -399,7 +399,7 @@ export class Connection {
     let source: Observable<unknown>;
     try {
       const out = handler(request, ids);
-      source = isObservable(out) || isPromiseLike(out) ? from(out as Observable<unknown>) : from([out]);
+      source = answerAsObservable(out);
     } catch (e) {
       source = new Observable((s) => s.error(e));
     }
@@ -510,8 +510,4 @@ function describeError(e: unknown): string {
   } catch {
     return Object.prototype.toString.call(e);
   }
-}
-
-function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
-  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as PromiseLike<unknown>).then === 'function';
 }

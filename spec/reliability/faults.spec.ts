@@ -13,6 +13,7 @@ import type { Thread } from '../../lib/thread.js';
 import type { FakeAction, FakeScenario } from '../support/fake-app-server-harness.js';
 import { ObservableStream } from '../support/observable-stream.js';
 import { eventually, processGone, useFakeAppServer, waitGone, ZERO_STATS } from './support.js';
+import { turn } from '../support/fake-server.js';
 
 jest.setTimeout(30_000);
 
@@ -20,21 +21,10 @@ jest.setTimeout(30_000);
 const BOUND_MS = 5000;
 
 const THREAD = 'thr-1';
-const turnPayload = (id: string, status = 'inProgress') => ({
-  id,
-  rootTurnId: id,
-  items: [],
-  itemsView: 'summary',
-  status,
-  error: null,
-  startedAt: 1,
-  completedAt: status === 'inProgress' ? null : 2,
-  durationMs: status === 'inProgress' ? null : 1000,
-});
-const respondTurn = (id: string): FakeAction => ({ respond: { turn: turnPayload(id) } });
-const turnStarted = (id: string): FakeAction => ({ send: { method: 'turn/started', params: { threadId: THREAD, turn: turnPayload(id) } } });
+const respondTurn = (id: string): FakeAction => ({ respond: { turn: turn(id) } });
+const turnStarted = (id: string): FakeAction => ({ send: { method: 'turn/started', params: { threadId: THREAD, turn: turn(id) } } });
 const deltaMessage = (turnId: string, text: string) => ({ method: 'item/agentMessage/delta', params: { threadId: THREAD, turnId, itemId: 'msg-1', delta: text } });
-const turnCompleted = (id: string): FakeAction => ({ send: { method: 'turn/completed', params: { threadId: THREAD, turn: turnPayload(id, 'completed') } } });
+const turnCompleted = (id: string): FakeAction => ({ send: { method: 'turn/completed', params: { threadId: THREAD, turn: turn(id, 'completed') } } });
 const approvalRequest = (id: string | number, turnId = 'turn-x') => ({
   id,
   method: 'item/commandExecution/requestApproval',

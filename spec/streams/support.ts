@@ -6,7 +6,7 @@
 import { filter, map, type Observable } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import type { Codex } from '../../lib/codex.js';
-import type { ProtocolWarning } from '../../lib/rpc/connection.js';
+import type { Connection, ProtocolWarning } from '../../lib/rpc/connection.js';
 import { toBase64 } from '../../lib/streams/output-chunk.js';
 import { PROTOCOL_VERSION } from '../../lib/protocol/tables.generated.js';
 import { FAKE_INITIALIZE_RESPONSE, InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
@@ -18,6 +18,8 @@ export type Step = object | (() => void);
 export interface StreamBench {
   scheduler: TestScheduler;
   codex: Codex;
+  /** The client's connection (test-only access), for building streams directly. */
+  connection: Connection;
   transport: InMemoryTransport;
   server: FakeServer;
   warnings: ProtocolWarning[];
@@ -40,6 +42,7 @@ export function streamBench(): StreamBench {
   return {
     scheduler,
     codex,
+    connection: (codex as unknown as { connection: Connection }).connection,
     transport,
     server,
     warnings,

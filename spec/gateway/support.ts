@@ -169,3 +169,54 @@ export function commandLine(pid: number): string {
 export function appServerChildren(): number[] {
   return childPids().filter((pid) => / app-server /.test(commandLine(pid) + ' '));
 }
+
+/** A real `codex app-server --listen ws://127.0.0.1:0` with a capability token, for the shared-upstream tests. */
+export interface ListeningAppServer {
+  url: string;
+  token: string;
+  pid: number;
+  close(): Promise<void>;
+}
+
+/** Starts a listening app-server (the pinned binary) with `env`/`cwd`; resolves once it prints its URL. */
+export async function startListeningAppServer(env: Record<string, string>, cwd: string, token: string): Promise<ListeningAppServer> {
+  const { spawn } = await import('node:child_process');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const { resolveCodexBinary } = await import('../../lib/transport/stdio-binary.js');
+  const dir = mkdtempSync(path.join(tmpdir(), 'codex-rx-gw-token-'));
+  const tokenFile = path.join(dir, 'token');
+  writeFileSync(tokenFile, token, { mode: 0o600 });
+  const binary = resolveCodexBinary();
+  const child = spawn(binary.path, ['app-server', '--listen', 'ws://127.0.0.1:0', '--ws-auth', 'capability-token', '--ws-token-file', tokenFile], {
+    cwd,
+    env: { ...process.env, ...env, PATH: [binary.extraPath, process.env.PATH].filter(Boolean).join(path.delimiter) },
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`app-server did not listen: ${err}`)), 30_000);
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (d: string) => {
+      err += d;
+      const m = /listening on: (ws:\/\/127\.0\.0\.1:\d+)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`app-server exited (${code}): ${err}`)));
+  });
+  return {
+    url,
+    token,
+    pid: child.pid!,
+    async close() {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

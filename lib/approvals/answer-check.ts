@@ -2,6 +2,7 @@ import type { ValidationIssue } from '../errors.js';
 import { SERVER_REQUEST_RESULT_SCHEMA } from '../protocol/schema-text.generated.js';
 import { SERVER_REQUEST_RESULT_DEFINITIONS } from '../protocol/tables.generated.js';
 import { ProtocolSchema } from '../validation/protocol-schemas.js';
+import { LEGACY_CURRENT_TIME } from './safe-answers.js';
 
 // The binary's own schema of every server request's result (its `*Response.json`), compiled per
 // method on first use. The compile step is this one line.
@@ -15,6 +16,10 @@ const results = new ProtocolSchema(SERVER_REQUEST_RESULT_SCHEMA);
  */
 export function answerIssues(method: string, result: unknown): ValidationIssue[] {
   if (!isObject(result)) return [{ path: '', message: `must be an object, got ${kindOf(result)}` }];
+  if (method === LEGACY_CURRENT_TIME) {
+    // Gone from the protocol (and its schemas) in 0.171.0; older servers still ask.
+    return typeof result.currentTimeAt === 'number' ? [] : [{ path: 'currentTimeAt', message: 'must be a number (Unix seconds)' }];
+  }
   const definition = Object.prototype.hasOwnProperty.call(SERVER_REQUEST_RESULT_DEFINITIONS, method) ? SERVER_REQUEST_RESULT_DEFINITIONS[method]! : undefined;
   if (definition === undefined) return [];
   const issues = results.check(definition, result);

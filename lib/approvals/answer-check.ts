@@ -1,4 +1,5 @@
 import type { ValidationIssue } from '../errors.js';
+import { LEGACY_CURRENT_TIME } from './safe-answers.js';
 
 const APPROVAL_DECISIONS = ['accept', 'acceptForSession', 'decline', 'cancel'] as const;
 const REVIEW_DECISIONS = ['approved', 'approved_for_session', 'approved_mcp_policy_amendment', 'timed_out', 'abort'] as const;
@@ -35,7 +36,7 @@ export function answerIssues(method: string, result: unknown): ValidationIssue[]
         ...(Array.isArray(r.contentItems) ? [] : [{ path: 'contentItems', message: 'must be an array' }]),
         ...(typeof r.success === 'boolean' ? [] : [{ path: 'success', message: 'must be a boolean' }]),
       ];
-    case 'currentTime/read':
+    case LEGACY_CURRENT_TIME:
       return typeof r.currentTimeAt === 'number' ? [] : [{ path: 'currentTimeAt', message: 'must be a number (Unix seconds)' }];
     default:
       return [];

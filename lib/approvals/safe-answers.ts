@@ -3,6 +3,9 @@ import type { ServerRequestMethod } from '../protocol/methods.js';
 
 const NO_HANDLER = 'declined by codex-rx: no handler answered';
 
+/** A server request of codex < 0.171.0 (`{ threadId }` → `{ currentTimeAt }`, Unix seconds). */
+export const LEGACY_CURRENT_TIME = 'currentTime/read';
+
 /**
  * The answer given when nobody claims a server request: never an acceptance. Approvals are
  * declined, permissions granted none, elicitations declined, questions answered empty, dynamic
@@ -25,7 +28,9 @@ export function safeAnswer(method: ServerRequestMethod | string): unknown {
     case 'execCommandApproval':
     case 'applyPatchApproval':
       return { decision: { denied: { rejection: NO_HANDLER } } };
-    case 'currentTime/read':
+    case LEGACY_CURRENT_TIME:
+      // Removed from the protocol in 0.171.0; older servers (0.169, 0.170) still ask. The
+      // client's clock is no secret and grants nothing, and an error would fail the model's turn.
       return { currentTimeAt: Math.floor(Date.now() / 1000) };
     default:
       throw new MethodNotFoundError(-32601, `codex-rx has no handler for ${method}`);

@@ -48,6 +48,7 @@ export {
   InvalidRequestError,
   isRetryableError,
   JsonRpcError,
+  MethodNotAllowedError,
   MethodNotFoundError,
   ParseError,
   ProtocolError,
@@ -60,6 +61,7 @@ export {
   type ValidationIssue,
 } from './errors.js';
 export { BinaryNotFoundError } from './transport/stdio-binary.js';
+export { CloseCode, describeCloseCode, type CloseCodeValue } from './transport/close-codes.js';
 export { VersionMismatchError } from './version.js';
 
 // Lower layers, for custom transports and tests

@@ -240,6 +240,16 @@ describe('ScriptedModelServer over HTTP', () => {
     expect(server.responseRequests).toEqual([first]);
   });
 
+  it('lets respond(request) pick the answer from the request before the queue', async () => {
+    server.enqueue(message('queued'));
+    server.respond = (request) => (/decline/.test(JSON.stringify(request.body)) ? message('declining') : undefined);
+    const picked = doneItems(await streamOf(server, { input: 'please decline' }));
+    expect(picked[0].content[0].text).toBe('declining');
+    const fromQueue = doneItems(await streamOf(server, { input: 'other' }));
+    expect(fromQueue[0].content[0].text).toBe('queued');
+    expect(server.responseRequests.map((r) => (r.step?.output?.[0] as { text: string }).text)).toEqual(['declining', 'queued']);
+  });
+
   it('answers GET /v1/models with an empty list', async () => {
     const res = await fetch(`${server.url}/models`);
     expect(res.status).toBe(200);

@@ -40,6 +40,8 @@ export interface ScriptedModelServerOptions {
   steps?: ScriptedStep[];
   /** Model name echoed in `response.*` events. Default `"mock-model"`. */
   model?: string;
+  /** Picks the answer from the request itself (e.g. from the prompt), before the queue; `undefined` → the queue. */
+  respond?: (request: RecordedRequest) => ScriptedStep | undefined;
 }
 
 /** The `/v1/models` body: empty in both the OpenAI (`data`) and Codex (`models`) shapes. */
@@ -51,6 +53,8 @@ export class ScriptedModelServer {
   readonly requests: RecordedRequest[] = [];
   /** Answer used when the queue is empty; may be replaced at any time. */
   defaultStep: ScriptedStep;
+  /** Consulted first for each `POST /responses` (see the option of that name); may be replaced at any time. */
+  respond: ((request: RecordedRequest) => ScriptedStep | undefined) | undefined;
 
   private readonly queue: ScriptedStep[] = [];
   private readonly sockets = new Set<Socket>();
@@ -66,6 +70,7 @@ export class ScriptedModelServer {
     opts: ScriptedModelServerOptions,
   ) {
     this.defaultStep = opts.defaultStep ?? message('Done.');
+    this.respond = opts.respond;
     this.model = opts.model ?? 'mock-model';
     this.queue.push(...(opts.steps ?? []));
   }
@@ -172,7 +177,7 @@ export class ScriptedModelServer {
       this.requests.push(record);
 
       if (record.method === 'POST' && isResponsesPath(record.path)) {
-        const step = this.queue.shift() ?? this.defaultStep;
+        const step = this.respond?.(record) ?? this.queue.shift() ?? this.defaultStep;
         record.step = step;
         this.notifyWaiters();
         res.on('error', () => undefined); // the client may hang up mid-stream (e.g. turn/interrupt)

@@ -37,6 +37,7 @@ export {
   InvalidRequestError,
   isRetryableError,
   JsonRpcError,
+  MethodNotAllowedError,
   MethodNotFoundError,
   ParseError,
   ProtocolError,
@@ -49,6 +50,7 @@ export {
   type ValidationIssue,
 } from './errors.js';
 export { BinaryNotFoundError } from './transport/stdio-binary.js';
+export { CloseCode, describeCloseCode, type CloseCodeValue } from './transport/close-codes.js';
 export { VersionMismatchError } from './version.js';
 
 // Lower layers, for custom transports and tests

@@ -24,7 +24,7 @@ runSample(async ({ live }) => {
 
     console.log('── 1. spawn, output, exit ──');
     const exit = await lastValueFrom(
-      codex.spawn(['sh', '-c', 'echo "pwd is $(pwd)"; echo "to stderr" >&2'], { cwd }).pipe(
+      codex.spawn(['sh', '-c', 'echo "pwd is $(pwd)"; sleep 0.2; echo "to stderr" >&2'], { cwd }).pipe(
         tap((e) => e.type === 'output' && console.log(`  ${e.stream}: ${e.text.trimEnd()}`)),
       ),
     );

@@ -659,7 +659,7 @@ describe('samples/ (each run with `tsx`, scripted model, stdout not a TTY)', () 
       'final: "main" → src/main.ts\n',
     ]);
     // Nothing about an earlier query after "main" was typed.
-    expect(run.stdout.slice(run.stdout.indexOf('"main"'))).not.toMatch(/"u"|"us"|"use"|"user"/);
+    expect(run.stdout.slice(run.stdout.indexOf('  "main"'))).not.toMatch(/"u"|"us"|"use"|"user"/);
   }, TEST_TIMEOUT_MS);
 
   test('thread-search: the threads it created that mention the term, not the other one', async () => {

@@ -174,7 +174,8 @@ export class ApprovalRouter {
     };
     const turnHandler = turnId === undefined ? undefined : this.byTurn.get(turnId);
     add(turnHandler);
-    if (turnId !== undefined && threadId !== undefined && !this.byTurn.has(turnId)) add(this.startingTurn.get(threadId));
+    // A turn with a handler of its own is not the one being started.
+    if (turnId !== undefined && threadId !== undefined && !turnHandler) add(this.startingTurn.get(threadId));
     if (threadId !== undefined) add(this.byThread.get(threadId));
     add(this.clientHandler);
     return list;
@@ -209,9 +210,9 @@ export class ApprovalRouter {
   }
 
   private checked(request: ServerRequestMessage, context: ServerRequestContext, result: unknown): Observable<unknown> {
-    const issues = answerIssues(request.method, result);
-    if (issues.length === 0) return of(result);
-    this.report('invalid-answer', request, context, new ValidationError(`answer to ${request.method}`, issues));
+    const invalid = answerError(request, result);
+    if (!invalid) return of(result);
+    this.report('invalid-answer', request, context, invalid);
     return this.safe(request);
   }
 
@@ -243,8 +244,8 @@ export class ApprovalRouter {
         respond: (result: unknown) => {
           if (state === 'answered') throw new CodexError(`${what} was already answered`);
           if (state === 'gone') throw new CodexError(`${what} is no longer pending (it timed out or the connection closed)`);
-          const issues = answerIssues(request.method, result);
-          if (issues.length > 0) throw new ValidationError(`answer to ${request.method}`, issues);
+          const invalid = answerError(request, result);
+          if (invalid) throw invalid;
           state = 'answered';
           this.waiting.delete(entry);
           subscriber.next(result);
@@ -261,6 +262,12 @@ export class ApprovalRouter {
       };
     });
   }
+}
+
+/** Why `result` may not be sent as the answer to `request`, or undefined when it may. */
+function answerError(request: ServerRequestMessage, result: unknown): ValidationError | undefined {
+  const issues = answerIssues(request.method, result);
+  return issues.length === 0 ? undefined : new ValidationError(`answer to ${request.method}`, issues);
 }
 
 function register(map: Map<string, ApprovalHandler>, key: string, handler: ApprovalHandler): () => void {

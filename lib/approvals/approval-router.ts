@@ -7,6 +7,7 @@ import type { WireRequest } from '../rpc/message.js';
 import { answerIssues } from './answer-check.js';
 import { safeAnswer } from './safe-answers.js';
 import { isAsyncAnswer } from '../rpc/async-answer.js';
+import { HandlersById } from './handlers-by-id.js';
 
 /** The thread and turn a server request belongs to, and whether it still needs an answer. */
 export interface ServerRequestContext {
@@ -100,9 +101,9 @@ export class ApprovalRouter {
   private readonly failures = new Subject<ApprovalFailure>();
   private readonly observers = new Set<Subscriber<PendingServerRequest>>();
   private readonly waiting = new Set<PendingServerRequest>();
-  private readonly byThread = new Map<string, ApprovalHandler>();
-  private readonly byTurn = new Map<string, ApprovalHandler>();
-  private readonly startingTurn = new Map<string, ApprovalHandler>();
+  private readonly byThread = new HandlersById();
+  private readonly byTurn = new HandlersById();
+  private readonly startingTurn = new HandlersById();
 
   constructor(
     private readonly clientHandler: ApprovalHandler | undefined,
@@ -125,12 +126,12 @@ export class ApprovalRouter {
 
   /** Narrows a handler to a thread; returns the undo. */
   forThread(threadId: string, handler: ApprovalHandler): () => void {
-    return register(this.byThread, threadId, requireHandler(handler, 'approvalHandler'));
+    return this.byThread.add(threadId, requireHandler(handler, 'approvalHandler'));
   }
 
   /** Narrows a handler to a turn; returns the undo. */
   forTurn(turnId: string, handler: ApprovalHandler): () => void {
-    return register(this.byTurn, turnId, requireHandler(handler, 'approvalHandler'));
+    return this.byTurn.add(turnId, requireHandler(handler, 'approvalHandler'));
   }
 
   /**
@@ -138,7 +139,7 @@ export class ApprovalRouter {
    * turns that have no handler of their own, until the undo — call it once the id is known.
    */
   forStartingTurn(threadId: string, handler: ApprovalHandler): () => void {
-    return register(this.startingTurn, threadId, requireHandler(handler, 'approvalHandler'));
+    return this.startingTurn.add(threadId, requireHandler(handler, 'approvalHandler'));
   }
 
   /** Handler for the connection: always yields exactly one answer, or a JSON-RPC error (-32601). */
@@ -268,13 +269,6 @@ export class ApprovalRouter {
 function answerError(request: ServerRequestMessage, result: unknown): ValidationError | undefined {
   const issues = answerIssues(request.method, result);
   return issues.length === 0 ? undefined : new ValidationError(`answer to ${request.method}`, issues);
-}
-
-function register(map: Map<string, ApprovalHandler>, key: string, handler: ApprovalHandler): () => void {
-  map.set(key, handler);
-  return () => {
-    if (map.get(key) === handler) map.delete(key);
-  };
 }
 
 function requireHandler(handler: ApprovalHandler, path: string): ApprovalHandler;

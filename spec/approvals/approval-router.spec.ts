@@ -117,6 +117,38 @@ describe('ApprovalRouter', () => {
     });
   });
 
+  describe('ids the server chose twice (two turns started at once share one turn id; a thread resumed twice)', () => {
+    it.each([
+      ['turn', (r: ApprovalRouter, h: ApprovalHandler) => r.forTurn('turn-1', h)],
+      ['thread', (r: ApprovalRouter, h: ApprovalHandler) => r.forThread('thr-1', h)],
+      ['starting turn', (r: ApprovalRouter, h: ApprovalHandler) => r.forStartingTurn('thr-1', h)],
+    ])('%s: the newer registration answers; when it leaves, the older one answers again', async (_, register) => {
+      const asked: string[] = [];
+      const router = new ApprovalRouter(undefined, undefined);
+      const undoFirst = register(router, deciding('first', asked, 'accept'));
+      const undoSecond = register(router, deciding('second', asked, 'cancel'));
+      expect(await answersOf(router, approval(1))).toEqual([{ decision: 'cancel' }]);
+      undoSecond();
+      expect(await answersOf(router, approval(2))).toEqual([{ decision: 'accept' }]);
+      undoFirst();
+      expect(await answersOf(router, approval(3))).toEqual([{ decision: 'decline' }]);
+      expect(asked).toEqual(['second', 'first']);
+    });
+
+    it('the same handler registered twice for one id stays until both registrations are undone', async () => {
+      const asked: string[] = [];
+      const router = new ApprovalRouter(undefined, undefined);
+      const handler = deciding('turn', asked);
+      const undoA = router.forTurn('turn-1', handler);
+      const undoB = router.forTurn('turn-1', handler);
+      undoA();
+      undoA();
+      expect(await answersOf(router, approval(1))).toEqual([{ decision: 'accept' }]);
+      undoB();
+      expect(await answersOf(router, approval(2))).toEqual([{ decision: 'decline' }]);
+    });
+  });
+
   describe('handle(): exactly one answer per request', () => {
     it('the context carries the ids, and its signal aborts once the answer is out', async () => {
       let signal: AbortSignal | undefined;

@@ -7,7 +7,6 @@ import type { WireRequest } from '../rpc/message.js';
 import { answerIssues } from './answer-check.js';
 import { safeAnswer } from './safe-answers.js';
 import { isAsyncAnswer } from '../rpc/async-answer.js';
-import { HandlersById } from './handlers-by-id.js';
 
 /** The thread and turn a server request belongs to, and whether it still needs an answer. */
 export interface ServerRequestContext {
@@ -101,9 +100,11 @@ export class ApprovalRouter {
   private readonly failures = new Subject<ApprovalFailure>();
   private readonly observers = new Set<Subscriber<PendingServerRequest>>();
   private readonly waiting = new Set<PendingServerRequest>();
-  private readonly byThread = new HandlersById();
-  private readonly byTurn = new HandlersById();
-  private readonly startingTurn = new HandlersById();
+  // Several per key: two Thread objects of one thread id (resume of a loaded thread), or two
+  // turn/start the server answered with one turn id, each register their own.
+  private readonly byThread = new Map<string, ApprovalHandler[]>();
+  private readonly byTurn = new Map<string, ApprovalHandler[]>();
+  private readonly startingTurn = new Map<string, ApprovalHandler[]>();
 
   constructor(
     private readonly clientHandler: ApprovalHandler | undefined,
@@ -126,12 +127,12 @@ export class ApprovalRouter {
 
   /** Narrows a handler to a thread; returns the undo. */
   forThread(threadId: string, handler: ApprovalHandler): () => void {
-    return this.byThread.add(threadId, requireHandler(handler, 'approvalHandler'));
+    return register(this.byThread, threadId, requireHandler(handler, 'approvalHandler'));
   }
 
   /** Narrows a handler to a turn; returns the undo. */
   forTurn(turnId: string, handler: ApprovalHandler): () => void {
-    return this.byTurn.add(turnId, requireHandler(handler, 'approvalHandler'));
+    return register(this.byTurn, turnId, requireHandler(handler, 'approvalHandler'));
   }
 
   /**
@@ -139,7 +140,7 @@ export class ApprovalRouter {
    * turns that have no handler of their own, until the undo — call it once the id is known.
    */
   forStartingTurn(threadId: string, handler: ApprovalHandler): () => void {
-    return this.startingTurn.add(threadId, requireHandler(handler, 'approvalHandler'));
+    return register(this.startingTurn, threadId, requireHandler(handler, 'approvalHandler'));
   }
 
   /** Handler for the connection: always yields exactly one answer, or a JSON-RPC error (-32601). */
@@ -173,11 +174,13 @@ export class ApprovalRouter {
     const add = (h: ApprovalHandler | undefined) => {
       if (h && !list.includes(h)) list.push(h);
     };
-    const turnHandler = turnId === undefined ? undefined : this.byTurn.get(turnId);
-    add(turnHandler);
-    // A turn with a handler of its own is not the one being started.
-    if (turnId !== undefined && threadId !== undefined && !turnHandler) add(this.startingTurn.get(threadId));
-    if (threadId !== undefined) add(this.byThread.get(threadId));
+    const turnHandlers = turnId === undefined ? undefined : this.byTurn.get(turnId);
+    const addAll = (hs: readonly ApprovalHandler[] | undefined) => {
+      if (hs) for (let i = hs.length - 1; i >= 0; i--) add(hs[i]); // the newest first
+    };
+    addAll(turnHandlers);
+    if (turnId !== undefined && threadId !== undefined && !turnHandlers) addAll(this.startingTurn.get(threadId));
+    if (threadId !== undefined) addAll(this.byThread.get(threadId));
     add(this.clientHandler);
     return list;
   }
@@ -269,6 +272,23 @@ export class ApprovalRouter {
 function answerError(request: ServerRequestMessage, result: unknown): ValidationError | undefined {
   const issues = answerIssues(request.method, result);
   return issues.length === 0 ? undefined : new ValidationError(`answer to ${request.method}`, issues);
+}
+
+/** Adds a handler under a key (it is asked before the ones already there); the undo removes exactly it, once. */
+function register(map: Map<string, ApprovalHandler[]>, key: string, handler: ApprovalHandler): () => void {
+  const list = map.get(key) ?? [];
+  list.push(handler);
+  map.set(key, list);
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    const current = map.get(key);
+    const i = current ? current.lastIndexOf(handler) : -1;
+    if (i < 0) return;
+    current!.splice(i, 1);
+    if (current!.length === 0) map.delete(key);
+  };
 }
 
 function requireHandler(handler: ApprovalHandler, path: string): ApprovalHandler;

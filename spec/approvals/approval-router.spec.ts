@@ -135,6 +135,15 @@ describe('ApprovalRouter', () => {
       expect(asked).toEqual(['second', 'first']);
     });
 
+    it('the newer one passing (undefined) leaves the request to the older one before the next level', async () => {
+      const asked: string[] = [];
+      const router = new ApprovalRouter(deciding('client', asked, 'decline'), undefined);
+      router.forTurn('turn-1', deciding('first', asked, 'acceptForSession'));
+      router.forTurn('turn-1', () => void asked.push('second'));
+      expect(await answersOf(router, approval(1))).toEqual([{ decision: 'acceptForSession' }]);
+      expect(asked).toEqual(['second', 'first']);
+    });
+
     it('the same handler registered twice for one id stays until both registrations are undone', async () => {
       const asked: string[] = [];
       const router = new ApprovalRouter(undefined, undefined);

@@ -98,7 +98,7 @@ describe('LoginCompletions: each login handle sees the completion of its own log
     logins.dispose();
     notifications.next(completed('login-1'));
     const seen: unknown[] = [];
-    logins.completed$('login-1').subscribe((n) => seen.push(n)); // waits for a live one instead
+    logins.completed$('login-1').subscribe({ next: (n) => seen.push(n), error: () => undefined }); // waits for a live one instead
     expect(seen).toEqual([]);
     notifications.error(new Error('closed'));
     expect(waiting).toEqual([expect.objectContaining({ message: 'closed' })]);

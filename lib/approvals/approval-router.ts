@@ -100,9 +100,11 @@ export class ApprovalRouter {
   private readonly failures = new Subject<ApprovalFailure>();
   private readonly observers = new Set<Subscriber<PendingServerRequest>>();
   private readonly waiting = new Set<PendingServerRequest>();
-  private readonly byThread = new Map<string, ApprovalHandler>();
-  private readonly byTurn = new Map<string, ApprovalHandler>();
-  private readonly startingTurn = new Map<string, ApprovalHandler>();
+  // Several per key: two Thread objects of one thread id (resume of a loaded thread), or two
+  // turn/start the server answered with one turn id, each register their own.
+  private readonly byThread = new Map<string, ApprovalHandler[]>();
+  private readonly byTurn = new Map<string, ApprovalHandler[]>();
+  private readonly startingTurn = new Map<string, ApprovalHandler[]>();
 
   constructor(
     private readonly clientHandler: ApprovalHandler | undefined,
@@ -172,10 +174,13 @@ export class ApprovalRouter {
     const add = (h: ApprovalHandler | undefined) => {
       if (h && !list.includes(h)) list.push(h);
     };
-    const turnHandler = turnId === undefined ? undefined : this.byTurn.get(turnId);
-    add(turnHandler);
-    if (turnId !== undefined && threadId !== undefined && !this.byTurn.has(turnId)) add(this.startingTurn.get(threadId));
-    if (threadId !== undefined) add(this.byThread.get(threadId));
+    const turnHandlers = turnId === undefined ? undefined : this.byTurn.get(turnId);
+    const addAll = (hs: readonly ApprovalHandler[] | undefined) => {
+      if (hs) for (let i = hs.length - 1; i >= 0; i--) add(hs[i]); // the newest first
+    };
+    addAll(turnHandlers);
+    if (turnId !== undefined && threadId !== undefined && !turnHandlers) addAll(this.startingTurn.get(threadId));
+    if (threadId !== undefined) addAll(this.byThread.get(threadId));
     add(this.clientHandler);
     return list;
   }
@@ -209,9 +214,9 @@ export class ApprovalRouter {
   }
 
   private checked(request: ServerRequestMessage, context: ServerRequestContext, result: unknown): Observable<unknown> {
-    const issues = answerIssues(request.method, result);
-    if (issues.length === 0) return of(result);
-    this.report('invalid-answer', request, context, new ValidationError(`answer to ${request.method}`, issues));
+    const invalid = answerError(request, result);
+    if (!invalid) return of(result);
+    this.report('invalid-answer', request, context, invalid);
     return this.safe(request);
   }
 
@@ -243,8 +248,8 @@ export class ApprovalRouter {
         respond: (result: unknown) => {
           if (state === 'answered') throw new CodexError(`${what} was already answered`);
           if (state === 'gone') throw new CodexError(`${what} is no longer pending (it timed out or the connection closed)`);
-          const issues = answerIssues(request.method, result);
-          if (issues.length > 0) throw new ValidationError(`answer to ${request.method}`, issues);
+          const invalid = answerError(request, result);
+          if (invalid) throw invalid;
           state = 'answered';
           this.waiting.delete(entry);
           subscriber.next(result);
@@ -263,10 +268,26 @@ export class ApprovalRouter {
   }
 }
 
-function register(map: Map<string, ApprovalHandler>, key: string, handler: ApprovalHandler): () => void {
-  map.set(key, handler);
+/** Why `result` may not be sent as the answer to `request`, or undefined when it may. */
+function answerError(request: ServerRequestMessage, result: unknown): ValidationError | undefined {
+  const issues = answerIssues(request.method, result);
+  return issues.length === 0 ? undefined : new ValidationError(`answer to ${request.method}`, issues);
+}
+
+/** Adds a handler under a key (it is asked before the ones already there); the undo removes exactly it, once. */
+function register(map: Map<string, ApprovalHandler[]>, key: string, handler: ApprovalHandler): () => void {
+  const list = map.get(key) ?? [];
+  list.push(handler);
+  map.set(key, list);
+  let done = false;
   return () => {
-    if (map.get(key) === handler) map.delete(key);
+    if (done) return;
+    done = true;
+    const current = map.get(key);
+    const i = current ? current.lastIndexOf(handler) : -1;
+    if (i < 0) return;
+    current!.splice(i, 1);
+    if (current!.length === 0) map.delete(key);
   };
 }
 

@@ -17,7 +17,7 @@ export type ServerRequestHandler = (request: WireRequest, ids: MessageIds) => un
 
 /** Something the peer did wrong that the connection survived. */
 export interface ProtocolWarning {
-  readonly kind: 'malformed-line' | 'invalid-message' | 'unknown-response' | 'handler-error' | 'unanswerable' | 'schema-drift' | 'overloaded' | 'unknown-method';
+  readonly kind: 'malformed-line' | 'invalid-message' | 'unknown-response' | 'handler-error' | 'unanswerable' | 'schema-drift' | 'overloaded' | 'teardown-failed' | 'unknown-method';
   readonly message: string;
   readonly detail?: unknown;
 }
@@ -55,6 +55,14 @@ export interface ConnectionOptions {
 export interface ParamsCheckContext {
   readonly server: InitializeResponse | undefined;
   warn(kind: 'unknown-method', message: string, detail?: unknown): void;
+}
+
+/** Per-request options of {@link Connection.request}. */
+export interface RequestOptions {
+  /** Deadline for the answer in ms (default: the connection's `requestTimeoutMs`); 0 = none. */
+  readonly timeoutMs?: number;
+  /** Called with the JSON-RPC id once the request is written (streams that the server correlates by it). */
+  readonly onSent?: (id: RequestId) => void;
 }
 
 /** Default bound of server requests awaiting their handler's answer. */
@@ -188,10 +196,10 @@ export class Connection {
   }
 
   /** Any method the generated protocol does not know (e.g. a newer server's): untyped. */
-  request<M extends string>(method: M extends ClientMethod ? never : M, params?: unknown, options?: { timeoutMs?: number }): Observable<unknown>;
+  request<M extends string>(method: M extends ClientMethod ? never : M, params?: unknown, options?: RequestOptions): Observable<unknown>;
   /** A request: cold, one id per subscription, sent after the handshake; its answer is the one value. */
-  request<M extends ClientMethod>(method: M, params: ParamsOf<M>, options?: { timeoutMs?: number }): Observable<ResultOf<M>>;
-  request(method: string, params?: unknown, options: { timeoutMs?: number } = {}): Observable<unknown> {
+  request<M extends ClientMethod>(method: M, params: ParamsOf<M>, options?: RequestOptions): Observable<ResultOf<M>>;
+  request(method: string, params?: unknown, options: RequestOptions = {}): Observable<unknown> {
     return new Observable<unknown>((subscriber) => {
       const checked = this.checkParams(method, params, subscriber);
       if (checked === 'failed') return;
@@ -204,6 +212,7 @@ export class Connection {
       const send = () => {
         if (checked === 'after-handshake' && this.checkParams(method, params, subscriber) !== 'ok') return;
         id = this.send(method, params, subscriber, options.timeoutMs);
+        if (id !== undefined) options.onSent?.(id);
       };
       const gate = this._state === 'ready' ? (send(), undefined) : this.ready.subscribe({ complete: send, error: (e) => subscriber.error(e) });
       return () => {
@@ -257,6 +266,11 @@ export class Connection {
         this.touch();
       },
     };
+  }
+
+  /** Calls `then` once no turn claim waits on the thread; false (no call) when none waits now. */
+  afterTurnClaims(threadId: string, then: () => void): boolean {
+    return this.demux.afterClaims(threadId, then);
   }
 
   /** Stops routing a turn's messages. */
@@ -480,7 +494,9 @@ export class Connection {
     }
   }
 
-  private warn(kind: ProtocolWarning['kind'], message: string, detail?: unknown): void {
+  /** Reports a problem the connection survived on `warnings$` (redacted); e.g. a stream's failed teardown. */
+  warn(kind: ProtocolWarning['kind'], message: string, detail?: unknown): void {
+    if (this.warnings.closed || this.warnings.isStopped) return;
     this.warnings.next({ kind, message: this.redactText(message), detail: this.options.redact ? this.redactValue(detail, 0) : detail });
   }
 

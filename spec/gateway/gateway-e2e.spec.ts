@@ -137,6 +137,14 @@ describe('codex-rx/gateway with the real app-server', () => {
     expect(gateway!.stats).toMatchObject({ connections: 0, upstreams: 0 });
   });
 
+  it('close() right after a client left still waits until its app-server is gone', async () => {
+    const url = await start([]);
+    const { client, pid } = await session(url);
+    client.socket.terminate();
+    await gateway!.close();
+    expect(processGone(pid)).toBe(true);
+  });
+
   it('close() with 20 live connections ends all 20 app-servers', async () => {
     const url = await start([]);
     const before = new Set(appServerChildren());

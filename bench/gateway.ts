@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { createCodexHome, message, ScriptedModelServer } from '../lib/testing/index.js';
+import { createCodexHome, message, ScriptedModelServer } from '../lib/testing/node/index.js';
 import { resolveCodexBinary } from '../lib/transport/stdio-binary.js';
 import { fmtRatio, fmtRate, now, percentileSorted, spread, median, type Row } from './stats.js';
 

@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createCodexGateway, CloseCode, MethodNotAllowedError, type CodexGateway, type CodexGatewayOptions } from '../../lib/gateway/index.js';
-import { message, type ScriptedStep } from '../../lib/testing/index.js';
+import { message, type ScriptedStep } from '../../lib/testing/node/index.js';
 import { processGone, startModelHome, type ModelHome } from '../support/e2e.js';
 import { appServerChildren, startListeningAppServer, TestClient } from './support.js';
 

@@ -7,7 +7,7 @@
  *   wait   stay alive (the spec sends SIGTERM or SIGINT; no handler is installed)
  */
 import { createCodexGateway } from '../../lib/gateway/index.js';
-import { createCodexHome, message, ScriptedModelServer } from '../../lib/testing/index.js';
+import { createCodexHome, message, ScriptedModelServer } from '../../lib/testing/node/index.js';
 import { appServerChildren, TestClient } from './support.js';
 
 async function main(): Promise<void> {

@@ -54,6 +54,14 @@ export class TransportClosedError extends CodexError {
   }
 }
 
+/** No codex binary was found; `tried` lists every place looked at. */
+export class BinaryNotFoundError extends CodexError {
+  static override readonly brand: symbol = Symbol.for('codex-rx.error.BinaryNotFoundError');
+  constructor(readonly tried: readonly string[]) {
+    super(`codex binary not found. Tried:\n${tried.map((t) => `  - ${t}`).join('\n')}\nInstall @openai/codex or pass { codexBin }.`);
+  }
+}
+
 /** The peer broke the protocol in a way the connection cannot recover from (e.g. a line too long). */
 export class ProtocolError extends CodexError {
   static override readonly brand: symbol = Symbol.for('codex-rx.error.ProtocolError');

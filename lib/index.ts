@@ -1,8 +1,11 @@
 // codex-rx: the public API. Every name is listed here on purpose; nothing else is public.
+// This is the browser-safe main entry: nothing reachable from here imports a Node built-in.
+// Node.js gets lib/node/index.ts (this, plus spawning the binary) through the `node` condition.
 
 // Client
 export { Codex, type ThreadCallOptions } from './codex.js';
-export { SDK_VERSION, type CodexConfig } from './codex-config.js';
+export { SDK_VERSION, type CodexClientOptions, type CodexConfig } from './codex-config.js';
+export type { AppServerProcessOptions, ConfigOverrides } from './transport/process-options.js';
 export { Thread, type TurnCallOptions } from './thread.js';
 export type { ChatgptLoginHandle, DeviceCodeLoginHandle, LoginHandle } from './login.js';
 
@@ -31,6 +34,7 @@ export { handleRequests, type ServerRequestHandlerContext, type ServerRequestHan
 
 // Errors
 export {
+  BinaryNotFoundError,
   CodexError,
   InternalRpcError,
   InvalidParamsError,
@@ -48,13 +52,11 @@ export {
   ValidationError,
   type ValidationIssue,
 } from './errors.js';
-export { BinaryNotFoundError } from './transport/stdio-binary.js';
 export { VersionMismatchError } from './version.js';
 
 // Lower layers, for custom transports and tests
 export { Connection, type ConnectionOptions, type ConnectionState, type ProtocolWarning, type ServerRequestHandler } from './rpc/connection.js';
 export type { Transport } from './transport/transport.js';
-export { StdioTransport, type StdioTransportOptions } from './transport/stdio-transport.js';
 export { InMemoryTransport, FAKE_INITIALIZE_RESPONSE, type SentMessage, type FakeRequestHandler } from './transport/in-memory-transport.js';
 
 // Protocol types

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { lastValueFrom } from 'rxjs';
-import { Codex, StdioTransport, type CodexConfig, type protocol, type Transport } from '../../lib/index.js';
+import { Codex, StdioTransport, type CodexConfig, type protocol, type Transport } from '../../lib/node/index.js';
 import { createCodexHome, ScriptedModelServer, type ScriptedStep, type TestApprovalPolicy } from '../../lib/testing/index.js';
 
 /** Client options a sample may set (the session decides where the app-server runs). */

@@ -5,7 +5,11 @@ module.exports = {
   testMatch: ['**/*.spec.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.spec.json', diagnostics: { warnOnly: false } }],
+    // @angular/core ships only ES modules: compiled to CommonJS for jest (spec/angular).
+    '^.+/node_modules/@angular/.+\\.mjs$': '<rootDir>/spec/angular/esm-transform.js',
   },
+  transformIgnorePatterns: ['/node_modules/(?!@angular/)'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   moduleNameMapper: {
     // import.meta does not exist under CommonJS: jest gets the CJS stand-in.
     '^\\./stdio-module-url\\.js$': '<rootDir>/spec/support/stdio-module-url.cjs.js',

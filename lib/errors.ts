@@ -116,6 +116,16 @@ export class InternalRpcError extends JsonRpcError {
 export class ServerBusyError extends JsonRpcError {
   static override readonly brand: symbol = Symbol.for('codex-rx.error.ServerBusyError');
 }
+/**
+ * A codex-rx/gateway refused the method: it is outside the gateway's `allowedMethods` policy (or
+ * its params ask for more than the policy grants). Nothing was forwarded to the app-server.
+ * `data` is `{ method, reason? }`.
+ */
+export class MethodNotAllowedError extends JsonRpcError {
+  static override readonly brand: symbol = Symbol.for('codex-rx.error.MethodNotAllowedError');
+  /** The JSON-RPC error code a gateway answers with. */
+  static readonly CODE = -32010;
+}
 /** The server gave up after too many failed attempts of its own. */
 export class RetryLimitExceededError extends ServerBusyError {
   static override readonly brand: symbol = Symbol.for('codex-rx.error.RetryLimitExceededError');
@@ -171,6 +181,8 @@ export function rpcErrorFromWire(error: { code: number; message: string; data?: 
       return new InvalidParamsError(code, message, data, method);
     case -32603:
       return new InternalRpcError(code, message, data, method);
+    case MethodNotAllowedError.CODE:
+      return new MethodNotAllowedError(code, message, data, method);
   }
   if (code <= -32000 && code >= -32099) {
     if (text.includes('retry limit') || text.includes('too many failed attempts')) {

@@ -41,6 +41,7 @@ export {
   InvalidRequestError,
   isRetryableError,
   JsonRpcError,
+  MethodNotAllowedError,
   MethodNotFoundError,
   ParseError,
   ProtocolError,
@@ -52,6 +53,7 @@ export {
   ValidationError,
   type ValidationIssue,
 } from './errors.js';
+export { CloseCode, describeCloseCode, type CloseCodeValue } from './transport/close-codes.js';
 export { VersionMismatchError } from './version.js';
 
 // Lower layers, for custom transports and tests

@@ -6,6 +6,7 @@ import {
   InvalidRequestError,
   isRetryableError,
   JsonRpcError,
+  MethodNotAllowedError,
   MethodNotFoundError,
   ParseError,
   ProtocolError,
@@ -28,6 +29,7 @@ describe('rpcErrorFromWire', () => {
     [-32602, InvalidParamsError, 'InvalidParamsError'],
     [-32603, InternalRpcError, 'InternalRpcError'],
     [-32001, ServerBusyError, 'ServerBusyError'],
+    [-32010, MethodNotAllowedError, 'MethodNotAllowedError'],
   ] as const)('maps %i to %p', (code, cls, name) => {
     const e = rpcErrorFromWire({ code, message: 'boom', data: { why: 1 } }, 'thread/start');
     expect(e).toBeInstanceOf(cls);
@@ -135,6 +137,7 @@ describe('static is()', () => {
       [new MethodNotFoundError(-32601, 'x'), [MethodNotFoundError, JsonRpcError, CodexError]],
       [new InvalidParamsError(-32602, 'x'), [InvalidParamsError, JsonRpcError, CodexError]],
       [new InternalRpcError(-32603, 'x'), [InternalRpcError, JsonRpcError, CodexError]],
+      [new MethodNotAllowedError(-32010, 'x'), [MethodNotAllowedError, JsonRpcError, CodexError]],
       [new TurnFailedError('failed', 'th', 'tu', { message: 'x', codexErrorInfo: null, additionalDetails: null, misalignment: null }), [TurnFailedError, CodexError]],
       [new ValidationError('params', [{ path: '/a', message: 'bad' }]), [ValidationError, CodexError]],
     ];
@@ -147,6 +150,7 @@ describe('static is()', () => {
       ParseError,
       InvalidRequestError,
       MethodNotFoundError,
+      MethodNotAllowedError,
       InvalidParamsError,
       InternalRpcError,
       ServerBusyError,

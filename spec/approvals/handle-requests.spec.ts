@@ -24,13 +24,13 @@ describe('handleRequests: one typed handler per method', () => {
           assertType<Equals<typeof params, DynamicToolCallParams>>();
           return Promise.resolve(Answers.toolResult(`looked up ${JSON.stringify(params.arguments)}`));
         },
-        'currentTime/read': () => of({ currentTimeAt: 1234 }),
+        'item/tool/requestUserInput': () => of(Answers.answerQuestions({ q1: 'yes' })),
       }),
     });
     h.request(0, 'item/commandExecution/requestApproval', commandApprovalParams());
     h.request(1, 'item/commandExecution/requestApproval', commandApprovalParams({ command: 'rm -rf /' }));
     h.request(2, 'item/tool/call', PARAMS_BY_METHOD['item/tool/call']);
-    h.request(3, 'currentTime/read', PARAMS_BY_METHOD['currentTime/read']);
+    h.request(3, 'item/tool/requestUserInput', PARAMS_BY_METHOD['item/tool/requestUserInput']);
     h.request(4, 'item/fileChange/requestApproval', PARAMS_BY_METHOD['item/fileChange/requestApproval']);
     await flushPromises();
 
@@ -41,7 +41,7 @@ describe('handleRequests: one typed handler per method', () => {
     expect(h.answer(0)!.result).toEqual({ decision: 'accept' });
     expect(h.answer(1)!.result).toEqual({ decision: 'decline' });
     expect(h.answer(2)!.result).toEqual({ contentItems: [{ type: 'inputText', text: 'looked up {"q":"x"}' }], success: true });
-    expect(h.answer(3)!.result).toEqual({ currentTimeAt: 1234 });
+    expect(h.answer(3)!.result).toEqual({ answers: { q1: { answers: ['yes'] } } });
     expect(h.answer(4)!.result).toEqual({ decision: 'decline' });
   });
 

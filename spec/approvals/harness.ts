@@ -66,7 +66,6 @@ export const PARAMS_BY_METHOD: Record<string, Record<string, unknown>> = {
   'item/tool/call': { threadId: THREAD, turnId: TURN, callId: 'call_5', namespace: null, tool: 'lookup', arguments: { q: 'x' } },
   'account/chatgptAuthTokens/refresh': { reason: 'unauthorized', previousAccountId: null },
   'attestation/generate': {},
-  'currentTime/read': { threadId: THREAD },
   applyPatchApproval: { conversationId: THREAD, callId: 'call_6', fileChanges: {}, reason: null, grantRoot: null },
   execCommandApproval: { conversationId: THREAD, callId: 'call_7', approvalId: null, command: ['touch', 'x'], cwd: '/work', reason: null, parsedCmd: [] },
 };

@@ -5,14 +5,20 @@ import { Codex } from '../../lib/codex';
 import { ValidationError } from '../../lib/errors';
 import type { ServerRequestMessage } from '../../lib/protocol/methods';
 import { InMemoryTransport } from '../../lib/transport/in-memory-transport';
-import { commandApprovalParams, flushPromises, harness, turnInfo, THREAD, TURN, type Harness } from './harness';
+import { commandApprovalParams, flushPromises, harness, PARAMS_BY_METHOD, turnInfo, THREAD, TURN, type Harness } from './harness';
 
 const APPROVAL = 'item/commandExecution/requestApproval';
 
+type Decision = 'accept' | 'acceptForSession' | 'decline' | 'cancel';
+
+/** The same decisions in the vocabulary of the thread-scoped legacy approvals (`execCommandApproval`, `applyPatchApproval`). */
+const REVIEW_DECISION = { accept: 'approved', acceptForSession: 'approved_for_session', decline: 'abort', cancel: 'abort' } as const;
+
 /** A handler that answers `decision` and records what it saw. */
-function answering(decision: 'accept' | 'acceptForSession' | 'decline' | 'cancel', seen: Array<{ request: ServerRequestMessage; context: ServerRequestContext }> = []): ApprovalHandler {
+function answering(decision: Decision, seen: Array<{ request: ServerRequestMessage; context: ServerRequestContext }> = []): ApprovalHandler {
   return (request, context) => {
     seen.push({ request, context });
+    if (request.method === 'execCommandApproval' || request.method === 'applyPatchApproval') return { decision: REVIEW_DECISION[decision] };
     return { decision };
   };
 }
@@ -42,12 +48,13 @@ describe('ApprovalRouter: who answers a server request', () => {
     h.request(0, APPROVAL, commandApprovalParams()); // this turn
     h.request(1, APPROVAL, commandApprovalParams({ turnId: 'turn-other' })); // another turn of the thread
     h.request(2, APPROVAL, commandApprovalParams({ threadId: otherThread.id, turnId: 'turn-9' })); // another thread
-    h.request(3, 'currentTime/read', { threadId: THREAD }); // thread-scoped, no turn: the thread's handler passes
+    h.request(3, 'execCommandApproval', PARAMS_BY_METHOD.execCommandApproval); // thread-scoped, no turn: the thread's handler answers
 
     expect(h.answer(0)).toEqual({ id: 0, result: { decision: 'accept' } });
     expect(h.answer(1)).toEqual({ id: 1, result: { decision: 'acceptForSession' } });
     expect(h.answer(2)).toEqual({ id: 2, result: { decision: 'decline' } });
-    expect(h.answer(3)).toEqual({ id: 3, result: { currentTimeAt: expect.any(Number) } });
+    expect(h.answer(3)).toEqual({ id: 3, result: { decision: 'approved_for_session' } });
+    expect(h.failures).toEqual([]);
   });
 
   it('undefined passes to the next level: at once, from a Promise, or from an empty Observable', async () => {

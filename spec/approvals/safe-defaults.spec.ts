@@ -17,7 +17,6 @@ const EXPECTED: Record<string, { result: unknown } | { error: { code: number; me
   'item/tool/call': { result: { contentItems: [{ type: 'inputText', text: DECLINED }], success: false } },
   'account/chatgptAuthTokens/refresh': { error: { code: -32601, message: expect.stringContaining('account/chatgptAuthTokens/refresh') } },
   'attestation/generate': { error: { code: -32601, message: expect.stringContaining('attestation/generate') } },
-  'currentTime/read': { result: { currentTimeAt: expect.any(Number) } },
   applyPatchApproval: { result: { decision: { denied: { rejection: DECLINED } } } },
   execCommandApproval: { result: { decision: { denied: { rejection: DECLINED } } } },
 };
@@ -62,6 +61,16 @@ describe('safe defaults: a server request nobody claims', () => {
     h.request(9, 'noParams/atAll');
     expect(h.answer(8)).toEqual({ id: 8, error: { code: -32601, message: expect.stringContaining('item/teleport/requestApproval') } });
     expect(h.answer(9)).toEqual({ id: 9, error: { code: -32601, message: expect.stringContaining('noParams/atAll') } });
+  });
+
+  it('an older server (< 0.171.0) asking currentTime/read gets the time: harmless, and an error would fail its turn', () => {
+    const before = Math.floor(Date.now() / 1000);
+    h.request(10, 'currentTime/read', { threadId: 'thr-1' });
+    const answer = h.answer(10)!.result as { currentTimeAt: number };
+    expect(answer.currentTimeAt).toBeGreaterThanOrEqual(before);
+    expect(answer.currentTimeAt).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+    expect(answerIssues('currentTime/read', { currentTimeAt: 'now' })).toHaveLength(1);
+    expect(h.failures).toEqual([]);
   });
 
   it('Answers helpers build answers the router accepts', () => {

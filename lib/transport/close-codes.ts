@@ -1,0 +1,55 @@
+/**
+ * WebSocket close codes that codex-rx/gateway sends to its clients, and that the browser-safe
+ * WebSocketTransport maps to typed errors. Browser-safe: plain constants, no imports.
+ *
+ * A rejected upgrade (foreign Origin, missing or wrong token) is answered with HTTP 403/401 before
+ * any WebSocket exists; a browser sees that only as close code 1006 (abnormal closure), which is
+ * why 4401/4403 exist as well: a gateway or server may also accept and then close with them.
+ * Codes 4000–4999 are for applications (RFC 6455 §7.4.2); the last three digits follow HTTP.
+ */
+export const CloseCode = {
+  /** The connection ended normally (the client or the gateway closed it). */
+  NORMAL: 1000,
+  /** The gateway is shutting down (`close()`). Reconnecting later may work. */
+  GOING_AWAY: 1001,
+  /** A frame was larger than the gateway's `maxFrameBytes` (the `ws` package's own code). */
+  MESSAGE_TOO_BIG: 1009,
+  /** The gateway failed internally (e.g. `authenticate` or the `upstream` function threw). */
+  INTERNAL_ERROR: 1011,
+  /** The client sent something that is not a JSON-RPC message (not JSON, binary frame, not an object). */
+  BAD_REQUEST: 4400,
+  /** No valid token. */
+  UNAUTHORIZED: 4401,
+  /** Origin not allowed. */
+  FORBIDDEN: 4403,
+  /** Nothing moved in either direction for `idleTimeoutMs`. */
+  IDLE_TIMEOUT: 4408,
+  /** The client sent more than `maxMessagesPerSecond`. */
+  TOO_MANY_MESSAGES: 4429,
+  /** The app-server behind the gateway exited, could not start, or its connection dropped. */
+  UPSTREAM_FAILED: 4502,
+  /** The gateway already serves `maxConnections` clients. */
+  TOO_MANY_CONNECTIONS: 4503,
+} as const;
+
+/** One of the {@link CloseCode} values. */
+export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode];
+
+const DESCRIPTIONS: Readonly<Record<number, string>> = {
+  [CloseCode.NORMAL]: 'closed normally',
+  [CloseCode.GOING_AWAY]: 'the gateway is shutting down',
+  [CloseCode.MESSAGE_TOO_BIG]: 'a message was larger than the gateway allows',
+  [CloseCode.INTERNAL_ERROR]: 'the gateway failed internally',
+  [CloseCode.BAD_REQUEST]: 'the client sent something that is not a JSON-RPC message',
+  [CloseCode.UNAUTHORIZED]: 'no valid token',
+  [CloseCode.FORBIDDEN]: 'origin not allowed',
+  [CloseCode.IDLE_TIMEOUT]: 'idle for too long',
+  [CloseCode.TOO_MANY_MESSAGES]: 'too many messages per second',
+  [CloseCode.UPSTREAM_FAILED]: 'the app-server behind the gateway failed',
+  [CloseCode.TOO_MANY_CONNECTIONS]: 'the gateway serves too many connections',
+};
+
+/** A short human description of a close code (one of ours or a standard one), for error messages. */
+export function describeCloseCode(code: number): string {
+  return DESCRIPTIONS[code] ?? (code === 1006 ? 'the connection dropped or the upgrade was refused (HTTP 401/403/5xx)' : `close code ${code}`);
+}

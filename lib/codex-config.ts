@@ -1,7 +1,9 @@
 import type { ApprovalHandler } from './approvals/approval-router.js';
 import { ValidationError, type ValidationIssue } from './errors.js';
 import { APP_SERVER_PROCESS_KEYS, type AppServerProcessOptions } from './transport/process-options.js';
+import type { SignedBearerTokenOptions } from './platform.js';
 import type { Transport } from './transport/transport.js';
+import type { WebSocketConstructor } from './transport/websocket-like.js';
 
 /** What every client has, whatever it talks through. */
 export interface CodexClientOptions {
@@ -47,12 +49,29 @@ export interface CodexClientOptions {
   readonly validateInbound?: boolean;
 }
 
+/** Connecting to a running app-server (or a codex-rx gateway) instead of spawning one. */
+export interface CodexRemoteOptions {
+  /**
+   * `ws://host:port`, `wss://…`, or in Node `unix:///abs/path.sock` (WebSocket over a unix
+   * socket) and `unix://` alone (the local daemon's `$CODEX_HOME/app-server-control/app-server-control.sock`).
+   */
+  readonly url?: string;
+  /** Capability token (`--ws-auth capability-token`); Node sends `Authorization: Bearer`, a browser a subprotocol. Never printed. */
+  readonly token?: string;
+  /** Node: mint a fresh HS256 JWT for every connection attempt (`--ws-auth signed-bearer-token`). */
+  readonly signedBearerToken?: SignedBearerTokenOptions;
+  /** The WebSocket constructor (default: `ws` in Node, `globalThis.WebSocket` in a browser). */
+  readonly WebSocket?: WebSocketConstructor;
+  /** Give up connecting after this long (default 10 000 ms). */
+  readonly connectTimeoutMs?: number;
+}
+
 /**
  * How a Codex client starts and talks to the app-server. Nothing happens until first use.
- * Without `transport`, the client spawns `codex app-server` (Node; the
- * {@link AppServerProcessOptions} apply only then).
+ * With `url` it connects to a running app-server; with `transport` it uses that; otherwise it
+ * spawns `codex app-server` (Node; the {@link AppServerProcessOptions} apply only then).
  */
-export interface CodexConfig extends CodexClientOptions, AppServerProcessOptions {}
+export interface CodexConfig extends CodexClientOptions, AppServerProcessOptions, CodexRemoteOptions {}
 
 /** This package's version, sent as `clientInfo.version`. */
 export const SDK_VERSION = '0.1.0';
@@ -75,7 +94,10 @@ const CLIENT_KEYS: readonly (keyof CodexClientOptions)[] = [
   'validateInbound',
 ];
 
-const KNOWN_KEYS: ReadonlySet<string> = new Set<string>([...CLIENT_KEYS, ...APP_SERVER_PROCESS_KEYS]);
+/** Every key of {@link CodexRemoteOptions}. */
+export const REMOTE_KEYS: readonly (keyof CodexRemoteOptions)[] = ['url', 'token', 'signedBearerToken', 'WebSocket', 'connectTimeoutMs'];
+
+const KNOWN_KEYS: ReadonlySet<string> = new Set<string>([...CLIENT_KEYS, ...APP_SERVER_PROCESS_KEYS, ...REMOTE_KEYS]);
 
 /**
  * Rejects what a JavaScript caller could get wrong silently: a config that is not an object and
@@ -91,6 +113,16 @@ export function checkCodexConfig(config: unknown): asserts config is CodexConfig
     const near = nearestKey(key);
     issues.push({ path: key, message: `is not a CodexConfig option${near ? ` (did you mean ${near}?)` : ''}` });
   }
+  const c = config as CodexConfig;
+  const given = (keys: readonly string[]) => keys.filter((k) => (c as Record<string, unknown>)[k] !== undefined);
+  if (c.url !== undefined) {
+    for (const key of given(APP_SERVER_PROCESS_KEYS)) issues.push({ path: key, message: 'applies only when codex-rx spawns the app-server, not with url' });
+    if (c.transport !== undefined) issues.push({ path: 'transport', message: 'cannot be combined with url: pass one of them' });
+    if (c.token !== undefined && c.signedBearerToken !== undefined) issues.push({ path: 'signedBearerToken', message: 'cannot be combined with token: pass one of them' });
+  } else {
+    for (const key of given(['token', 'signedBearerToken', 'WebSocket', 'connectTimeoutMs'])) issues.push({ path: key, message: 'applies only with url' });
+  }
+  if (c.token !== undefined && (typeof c.token !== 'string' || c.token === '')) issues.push({ path: 'token', message: 'must be a non-empty string' });
   if (issues.length > 0) throw new ValidationError('CodexConfig', issues);
 }
 

@@ -53,6 +53,9 @@ export class Codex {
     checkCodexConfig(config);
     this.approvals = new ApprovalRouter(config.approvalHandler, config.approvalTimeoutMs);
     for (const secret of config.secrets ?? []) if (typeof secret === 'string') this.secrets.add(secret);
+    if (typeof config.token === 'string') this.secrets.add(config.token);
+    const shared = config.signedBearerToken?.sharedSecret;
+    if (typeof shared === 'string') this.secrets.add(shared);
     const redact = (text: string) => this.redact(config.redact ? config.redact(text) : text);
     const transport = transportFor(config, redact);
     this.connection = new Connection(transport, {

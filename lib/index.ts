@@ -4,7 +4,8 @@
 
 // Client
 export { Codex, type ThreadCallOptions } from './codex.js';
-export { SDK_VERSION, type CodexClientOptions, type CodexConfig } from './codex-config.js';
+export { SDK_VERSION, type CodexClientOptions, type CodexConfig, type CodexRemoteOptions } from './codex-config.js';
+export type { SignedBearerTokenOptions } from './platform.js';
 export type { AppServerProcessOptions, ConfigOverrides } from './transport/process-options.js';
 export { Thread, type TurnCallOptions } from './thread.js';
 export type { ChatgptLoginHandle, DeviceCodeLoginHandle, LoginHandle } from './login.js';
@@ -34,6 +35,7 @@ export { handleRequests, type ServerRequestHandlerContext, type ServerRequestHan
 
 // Errors
 export {
+  AuthenticationError,
   BinaryNotFoundError,
   CodexError,
   InternalRpcError,
@@ -59,6 +61,8 @@ export { VersionMismatchError } from './version.js';
 // Lower layers, for custom transports and tests
 export { Connection, type ConnectionOptions, type ConnectionState, type ProtocolWarning, type ServerRequestHandler } from './rpc/connection.js';
 export type { Transport } from './transport/transport.js';
+export { WebSocketTransport, type WebSocketTransportOptions } from './transport/websocket-transport.js';
+export { BEARER_SUBPROTOCOL_PREFIX, SUBPROTOCOL, type TokenCarrier, type WebSocketConstructor, type WebSocketLike } from './transport/websocket-like.js';
 export { InMemoryTransport, FAKE_INITIALIZE_RESPONSE, type SentMessage, type FakeRequestHandler } from './transport/in-memory-transport.js';
 
 // Protocol types

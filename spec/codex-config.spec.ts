@@ -21,6 +21,7 @@ describe('CodexConfig', () => {
     expect(ValidationError.is(e)).toBe(true);
     expect(e.issues).toEqual([{ path: 'ulr', message: expect.stringContaining('is not a CodexConfig option') }]);
     expect(e.message).toContain('ulr');
+    expect(e.message).toMatch(/did you mean url\?/);
   });
 
   it('suggests the right key for a wrong case and for a swap of two letters', () => {
@@ -78,8 +79,8 @@ describe('Codex without a host platform (as in a browser)', () => {
     installPlatform({ name: 'browser' });
     const e = thrown(() => new Codex());
     expect(CodexError.is(e)).toBe(true);
-    expect(e.message).toMatch(/pass \{ transport \}/);
-    expect(e.message).toContain('WebSocketTransport');
+    expect(e.message).toMatch(/pass \{ url: 'wss:\/\/…', token \}/);
+    expect(e.message).toMatch(/or \{ transport \}/);
   });
 
   it('works with a transport', async () => {

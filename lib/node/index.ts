@@ -11,3 +11,4 @@ export * from '../index.js';
 // Spawning the app-server
 export { StdioTransport, type StdioTransportOptions } from '../transport/stdio-transport.js';
 export { resolveCodexBinary, type ResolvedBinary } from '../transport/stdio-binary.js';
+export { signBearerToken } from './signed-bearer-token.js';

@@ -1,4 +1,4 @@
-import { defer, EMPTY, expand, map, mergeMap, Observable, from } from 'rxjs';
+import { defer, EMPTY, expand, map, mergeMap, Observable, from, type OperatorFunction } from 'rxjs';
 import { ApprovalRouter, type ApprovalFailure, type ApprovalHandler, type PendingServerRequest } from './approvals/approval-router.js';
 import { SDK_VERSION, type CodexConfig } from './codex-config.js';
 import { ValidationError } from './errors.js';
@@ -18,6 +18,14 @@ import { Connection, type ProtocolWarning } from './rpc/connection.js';
 import { Thread } from './thread.js';
 import { StdioTransport } from './transport/stdio-transport.js';
 import { assertServerVersion } from './version.js';
+import { commandExec, type CommandEvent, type ExecOptions } from './streams/command-exec.js';
+import { fsWatch, type FsChange, type WatchOptions } from './streams/fs-watch.js';
+import { fuzzyFileSearch, type FileSearchOptions, type FileSearchSnapshot } from './streams/fuzzy-file-search.js';
+import { mcpServerStatus, rateLimits, remoteControlStatus, type McpServersState } from './streams/live-states.js';
+import { processSpawn, type ProcessEvent, type SpawnOptions } from './streams/process-spawn.js';
+import { threadSearch, type ThreadSearchOptions, type ThreadSearchUpdate } from './streams/thread-search.js';
+import type { GetAccountRateLimitsResponse } from './protocol/generated/v2/GetAccountRateLimitsResponse.js';
+import type { RemoteControlStatusReadResponse } from './protocol/generated/v2/RemoteControlStatusReadResponse.js';
 
 /** Options of threadStart/threadResume/threadFork, plus a handler for the thread's approvals. */
 export interface ThreadCallOptions extends ThreadOptions {
@@ -200,6 +208,48 @@ export class Codex {
         return { ...this.loginHandle(r.loginId), verificationUrl: r.verificationUrl, userCode: r.userCode };
       }),
     );
+  }
+
+  // Streams (lib/streams): cold; subscribing starts the interaction, unsubscribing cleans it up on the server.
+
+  /** Runs a command (`command/exec`): output chunks, then the exit; unsubscribing terminates it. */
+  exec(command: readonly string[], options?: ExecOptions): Observable<CommandEvent> {
+    return commandExec(this.connection, command, options);
+  }
+
+  /** Spawns a process (`process/spawn`): output chunks, then the exit; unsubscribing kills it. */
+  spawn(command: readonly string[], options: SpawnOptions): Observable<ProcessEvent> {
+    return processSpawn(this.connection, command, options);
+  }
+
+  /** Watches an absolute path (`fs/watch`): each `fs/changed`; unsubscribing unwatches. */
+  watch(path: string, options?: WatchOptions): Observable<FsChange> {
+    return fsWatch(this.connection, path, options);
+  }
+
+  /** Fuzzy file search over `roots` as a typeahead operator over queries (`fuzzyFileSearch/session*`). */
+  fileSearch(roots: readonly string[], options?: FileSearchOptions): OperatorFunction<string, FileSearchSnapshot> {
+    return fuzzyFileSearch(this.connection, roots, options);
+  }
+
+  /** Searches stored threads (`thread/search/stream`): provisional rows, then the final page; unsubscribing cancels. */
+  threadSearch(searchTerm: string, options?: ThreadSearchOptions): Observable<ThreadSearchUpdate> {
+    return threadSearch(this.connection, searchTerm, options);
+  }
+
+  /** The account's rate limits, live: `account/rateLimits/read`, then every update merged in. */
+  get rateLimits$(): Observable<GetAccountRateLimitsResponse> {
+    return rateLimits(this.connection);
+  }
+
+  /** MCP servers, live: `mcpServerStatus/list`, then every `mcpServer/startupStatus/updated`. */
+  get mcpServerStatus$(): Observable<McpServersState> {
+    return mcpServerStatus(this.connection);
+  }
+
+  /** Remote-control status, live: `remoteControl/status/read`, then every change. */
+  get remoteControlStatus$(): Observable<RemoteControlStatusReadResponse> {
+    return remoteControlStatus(this.connection);
   }
 
   /** Ends the app-server: every in-flight Observable errors with TransportClosedError. Idempotent. */

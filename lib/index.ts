@@ -19,6 +19,17 @@ export { ofMethod } from './operators/of-method.js';
 export { INITIAL_TURN_PROGRESS, reduceTurnProgress, turnProgress, type ItemProgress, type TurnProgress } from './operators/turn-progress.js';
 export { backoffDelay, retryOnOverload, type RetryOnOverloadOptions } from './operators/retry-on-overload.js';
 
+// Streams: commands, processes, file watching, search, review, live state (cold; unsubscribe cleans up)
+export type { CommandEvent, CommandExit, ExecOptions } from './streams/command-exec.js';
+export type { ProcessEvent, ProcessExit, SpawnOptions } from './streams/process-spawn.js';
+export type { ProcessInput, TerminalSize } from './streams/process-input.js';
+export { DEFAULT_MAX_OUTPUT_BYTES, OutputLimitExceededError, type OutputChunk, type OutputStreamName } from './streams/output-chunk.js';
+export type { FsChange, WatchOptions } from './streams/fs-watch.js';
+export type { FileSearchOptions, FileSearchSnapshot } from './streams/fuzzy-file-search.js';
+export { MAX_PARTIAL_SEARCH_ROWS, type ThreadSearchOptions, type ThreadSearchUpdate } from './streams/thread-search.js';
+export type { ReviewTarget } from './streams/review.js';
+export type { McpServersState } from './streams/live-states.js';
+
 // Validation and structured output
 export { defineOutputSchema, type OutputOf, type OutputSchema } from './structured-output.js';
 export { validateParams } from './validation/params-validator.js';

@@ -17,7 +17,7 @@ export type ServerRequestHandler = (request: WireRequest, ids: MessageIds) => un
 
 /** Something the peer did wrong that the connection survived. */
 export interface ProtocolWarning {
-  readonly kind: 'malformed-line' | 'invalid-message' | 'unknown-response' | 'handler-error' | 'unanswerable' | 'schema-drift' | 'overloaded';
+  readonly kind: 'malformed-line' | 'invalid-message' | 'unknown-response' | 'handler-error' | 'unanswerable' | 'schema-drift' | 'overloaded' | 'teardown-failed';
   readonly message: string;
   readonly detail?: unknown;
 }
@@ -46,6 +46,14 @@ export interface ConnectionOptions {
   readonly maxPendingServerRequests?: number;
   /** Masks secrets in every text the connection reports: warnings and errors built from the server's answers. */
   readonly redact?: (text: string) => string;
+}
+
+/** Per-request options of {@link Connection.request}. */
+export interface RequestOptions {
+  /** Deadline for the answer in ms (default: the connection's `requestTimeoutMs`); 0 = none. */
+  readonly timeoutMs?: number;
+  /** Called with the JSON-RPC id once the request is written (streams that the server correlates by it). */
+  readonly onSent?: (id: RequestId) => void;
 }
 
 /** Default bound of server requests awaiting their handler's answer. */
@@ -179,10 +187,10 @@ export class Connection {
   }
 
   /** Any method the generated protocol does not know (e.g. a newer server's): untyped. */
-  request<M extends string>(method: M extends ClientMethod ? never : M, params?: unknown, options?: { timeoutMs?: number }): Observable<unknown>;
+  request<M extends string>(method: M extends ClientMethod ? never : M, params?: unknown, options?: RequestOptions): Observable<unknown>;
   /** A request: cold, one id per subscription, sent after the handshake; its answer is the one value. */
-  request<M extends ClientMethod>(method: M, params: ParamsOf<M>, options?: { timeoutMs?: number }): Observable<ResultOf<M>>;
-  request(method: string, params?: unknown, options: { timeoutMs?: number } = {}): Observable<unknown> {
+  request<M extends ClientMethod>(method: M, params: ParamsOf<M>, options?: RequestOptions): Observable<ResultOf<M>>;
+  request(method: string, params?: unknown, options: RequestOptions = {}): Observable<unknown> {
     return new Observable<unknown>((subscriber) => {
       const issues = this.options.validateParams?.(method, params);
       if (issues && issues.length > 0) {
@@ -197,6 +205,7 @@ export class Connection {
       let id: RequestId | undefined;
       const send = () => {
         id = this.send(method, params, subscriber, options.timeoutMs);
+        if (id !== undefined) options.onSent?.(id);
       };
       const gate = this._state === 'ready' ? (send(), undefined) : this.ready.subscribe({ complete: send, error: (e) => subscriber.error(e) });
       return () => {
@@ -455,7 +464,9 @@ export class Connection {
     }
   }
 
-  private warn(kind: ProtocolWarning['kind'], message: string, detail?: unknown): void {
+  /** Reports a problem the connection survived on `warnings$` (redacted); e.g. a stream's failed teardown. */
+  warn(kind: ProtocolWarning['kind'], message: string, detail?: unknown): void {
+    if (this.warnings.closed || this.warnings.isStopped) return;
     this.warnings.next({ kind, message: this.redactText(message), detail: this.options.redact ? this.redactValue(detail, 0) : detail });
   }
 

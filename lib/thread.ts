@@ -194,23 +194,23 @@ export class Thread<TId extends string | undefined = string> {
   }
 
   /** Reviews (`review/start`, inline) as a turn stream: `toTurnResult()`/`turnProgress()` apply; unsubscribing interrupts. */
-  review(target: ReviewTarget): Observable<TurnNotification> {
-    return reviewStream(this.connection, { threadId: this.id, target });
+  review(target: ReviewTarget): Observable<TurnEvent> {
+    return this.withThread((threadId) => reviewStream(this.connection, { threadId, target }));
   }
 
   /** The thread's status, live: `thread/read`, then every `thread/status/changed`. */
   get status$(): Observable<ThreadStatus> {
-    return threadStatus(this.connection, this.id);
+    return this.withThread((threadId) => threadStatus(this.connection, threadId));
   }
 
   /** The thread's name (null when unnamed), live: `thread/read`, then every `thread/name/updated`. */
   get name$(): Observable<string | null> {
-    return threadName(this.connection, this.id);
+    return this.withThread((threadId) => threadName(this.connection, threadId));
   }
 
   /** The thread's token usage, live: null (no read exists), then every `thread/tokenUsage/updated`. */
   get tokenUsage$(): Observable<ThreadTokenUsage | null> {
-    return threadTokenUsage(this.connection, this.id);
+    return this.withThread((threadId) => threadTokenUsage(this.connection, threadId));
   }
 
   /** Narrows an approval handler to this thread (before the client's); returns the undo. */

@@ -2,6 +2,7 @@ import { answerIssues } from '../../lib/approvals/answer-check';
 import { LEGACY_CURRENT_TIME } from '../../lib/approvals/safe-answers';
 import { SERVER_REQUEST_RESULT_SCHEMA } from '../../lib/protocol/schema-text.generated';
 import { SERVER_REQUEST_METHODS, SERVER_REQUEST_RESULT_DEFINITIONS } from '../../lib/protocol/tables.generated';
+import { ProtocolSchema } from '../../lib/validation/protocol-schemas';
 
 const COMMAND = 'item/commandExecution/requestApproval';
 const COMMAND_CHOICES = '"accept", "acceptForSession", "decline", "cancel", { acceptWithExecpolicyAmendment: … }, { applyNetworkPolicyAmendment: … }';
@@ -70,6 +71,18 @@ describe('answerIssues: answers checked against the binary’s result schema of 
     expect(issues).toEqual([{ path: 'chatgptAccountId', message: 'must be a string' }]);
     expect(JSON.stringify(issues)).not.toContain('sk-very-secret');
     expect(answerIssues('account/chatgptAuthTokens/refresh', { accessToken: 'tok', chatgptAccountId: 'acc', chatgptPlanType: null })).toEqual([]);
+  });
+
+  it('when the check itself cannot run (e.g. a strict CSP), the answer is refused, never sent unchecked', () => {
+    const spy = jest.spyOn(ProtocolSchema.prototype, 'check').mockImplementation(() => {
+      throw new EvalError('Code generation from strings disallowed for this context');
+    });
+    try {
+      expect(answerIssues(COMMAND, { decision: 'accept' })).toEqual([{ path: '', message: 'could not be validated: Code generation from strings disallowed for this context' }]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(answerIssues(COMMAND, { decision: 'accept' })).toEqual([]);
   });
 
   it('currentTime/read (older servers; no schema since 0.171.0) needs a number of seconds', () => {

@@ -5,7 +5,7 @@ import { ValidationError } from './errors.js';
 import { LoginCompletions, type ChatgptLoginHandle, type DeviceCodeLoginHandle, type LoginHandle } from './login.js';
 import { threadParams, type ThreadOptions } from './options.js';
 import { validateInbound } from './validation/inbound-validator.js';
-import { validateParams } from './validation/params-validator.js';
+import { checkRequest } from './validation/params-validator.js';
 import type { InitializeResponse } from './protocol/generated/InitializeResponse.js';
 import type { GetAccountResponse } from './protocol/generated/v2/GetAccountResponse.js';
 import type { LoginAccountResponse } from './protocol/generated/v2/LoginAccountResponse.js';
@@ -74,7 +74,7 @@ export class Codex {
       maxPendingServerRequests: config.maxPendingServerRequests,
       serverRequestHandler: this.approvals.handle,
       checkInitialize: (r) => assertServerVersion(r.userAgent),
-      validateParams: config.validate === false ? undefined : validateParams,
+      validateParams: config.validate === false ? undefined : checkRequest,
       validateInbound: config.validateInbound ? validateInbound : undefined,
     });
     this.notifications$ = this.connection.notifications$ as Observable<Notification>;
@@ -102,8 +102,10 @@ export class Codex {
   /** Any app-server method, typed by its name: cold, one request per subscription. */
   request<M extends MethodWithoutParams>(method: M, params?: ParamsOf<M>): Observable<ResultOf<M>>;
   request<M extends ClientMethod>(method: M, params: ParamsOf<M>): Observable<ResultOf<M>>;
-  request(method: ClientMethod, params?: unknown): Observable<unknown> {
-    return this.connection.request(method, params as never);
+  /** A method the pinned protocol does not know: sent (untyped) only to a server newer than PROTOCOL_VERSION. */
+  request<M extends string>(method: M extends ClientMethod ? never : M, params?: unknown): Observable<unknown>;
+  request(method: string, params?: unknown): Observable<unknown> {
+    return this.connection.request(method as ClientMethod, params as never);
   }
 
   /** Starts a new thread. */

@@ -165,8 +165,13 @@ export function rpcErrorFromWire(error: { code: number; message: string; data?: 
   switch (code) {
     case -32700:
       return new ParseError(code, message, data, method);
-    case -32600:
+    case -32600: {
+      // An app-server older than the method answers "unknown variant `m`, expected one of …"
+      // (every method it has): that is a missing method, and the list is kept out of the message.
+      const missing = /^Invalid request: unknown variant `([^`]*)`/.exec(message);
+      if (missing) return new MethodNotFoundError(code, `${missing[0]}: this app-server does not have the method`, data ?? { serverMessage: message }, method);
       return new InvalidRequestError(code, message, data, method);
+    }
     case -32601:
       return new MethodNotFoundError(code, message, data, method);
     case -32602:

@@ -62,7 +62,7 @@ export {
 } from './errors.js';
 export { BinaryNotFoundError } from './transport/stdio-binary.js';
 export { CloseCode, describeCloseCode, type CloseCodeValue } from './transport/close-codes.js';
-export { VersionMismatchError } from './version.js';
+export { MIN_SERVER_VERSION, serverAge, VersionMismatchError, type ServerAge } from './version.js';
 
 // Lower layers, for custom transports and tests
 export { Connection, type ConnectionOptions, type ConnectionState, type ProtocolWarning, type ServerRequestHandler } from './rpc/connection.js';

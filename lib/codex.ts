@@ -1,6 +1,7 @@
 import { defer, EMPTY, expand, map, mergeMap, Observable, from, type OperatorFunction } from 'rxjs';
 import { ApprovalRouter, type ApprovalFailure, type ApprovalHandler, type PendingServerRequest } from './approvals/approval-router.js';
-import { SDK_VERSION, type CodexConfig } from './codex-config.js';
+import { checkCodexConfig, SDK_VERSION, type CodexConfig } from './codex-config.js';
+import { transportFor } from './codex-transport.js';
 import { ValidationError } from './errors.js';
 import { LoginCompletions, type ChatgptLoginHandle, type DeviceCodeLoginHandle, type LoginHandle } from './login.js';
 import { threadParams, type ThreadOptions } from './options.js';
@@ -16,7 +17,6 @@ import type { Thread as ThreadInfo } from './protocol/generated/v2/Thread.js';
 import type { ClientMethod, Notification, ParamsOf, ResultOf, MethodWithoutParams } from './protocol/methods.js';
 import { Connection, type ProtocolWarning } from './rpc/connection.js';
 import { Thread } from './thread.js';
-import { StdioTransport } from './transport/stdio-transport.js';
 import { assertServerVersion } from './version.js';
 import { commandExec, type CommandEvent, type ExecOptions } from './streams/command-exec.js';
 import { fsWatch, type FsChange, type WatchOptions } from './streams/fs-watch.js';
@@ -58,10 +58,14 @@ export class Codex {
   private readonly secrets = new Set<string>();
 
   constructor(config: CodexConfig = {}) {
+    checkCodexConfig(config);
     this.approvals = new ApprovalRouter(config.approvalHandler, config.approvalTimeoutMs);
     for (const secret of config.secrets ?? []) if (typeof secret === 'string') this.secrets.add(secret);
+    if (typeof config.token === 'string') this.secrets.add(config.token);
+    const shared = config.signedBearerToken?.sharedSecret;
+    if (typeof shared === 'string') this.secrets.add(shared);
     const redact = (text: string) => this.redact(config.redact ? config.redact(text) : text);
-    const transport = config.transport ?? new StdioTransport({ ...config, redact });
+    const transport = transportFor(config, redact);
     this.connection = new Connection(transport, {
       clientInfo: { name: config.clientName ?? 'codex_rx', title: config.clientTitle ?? 'codex-rx', version: config.clientVersion ?? SDK_VERSION },
       capabilities: {

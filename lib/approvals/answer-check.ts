@@ -1,56 +1,104 @@
 import type { ValidationIssue } from '../errors.js';
+import { SERVER_REQUEST_RESULT_SCHEMA } from '../protocol/schema-text.generated.js';
+import { SERVER_REQUEST_RESULT_DEFINITIONS } from '../protocol/tables.generated.js';
+import { ProtocolSchema } from '../validation/protocol-schemas.js';
 import { LEGACY_CURRENT_TIME } from './safe-answers.js';
 
-const APPROVAL_DECISIONS = ['accept', 'acceptForSession', 'decline', 'cancel'] as const;
-const REVIEW_DECISIONS = ['approved', 'approved_for_session', 'approved_mcp_policy_amendment', 'timed_out', 'abort'] as const;
+// The binary's own schema of every server request's result (its `*Response.json`), compiled per
+// method on first use. The compile step is this one line.
+const results = new ProtocolSchema(SERVER_REQUEST_RESULT_SCHEMA);
 
 /**
- * Cheap shape check of an answer before it is sent: a typo (`{ decision: 'yes' }`, `'accept'`
- * instead of `{ decision: 'accept' }`) must not reach the server, where its meaning is
- * undefined. Empty = fine. Only the fields that decide what happens are checked.
+ * Shape check of an answer before it is sent, against the result schema the pinned binary
+ * generated for that server request: a typo (`{ decision: 'yes' }`, `'accept'` instead of
+ * `{ decision: 'accept' }`) must not reach the server, where its meaning is undefined.
+ * Empty = fine. Methods the schema does not know only need an object.
  */
 export function answerIssues(method: string, result: unknown): ValidationIssue[] {
-  if (result === null || typeof result !== 'object' || Array.isArray(result)) {
-    return [{ path: '', message: `must be an object, got ${result === null ? 'null' : Array.isArray(result) ? 'an array' : typeof result}` }];
+  if (!isObject(result)) return [{ path: '', message: `must be an object, got ${kindOf(result)}` }];
+  if (method === LEGACY_CURRENT_TIME) {
+    // Gone from the protocol (and its schemas) in 0.171.0; older servers still ask.
+    return typeof result.currentTimeAt === 'number' ? [] : [{ path: 'currentTimeAt', message: 'must be a number (Unix seconds)' }];
   }
-  const r = result as Record<string, unknown>;
-  switch (method) {
-    case 'item/commandExecution/requestApproval':
-      return decision(r.decision, APPROVAL_DECISIONS, ['acceptWithExecpolicyAmendment', 'applyNetworkPolicyAmendment']);
-    case 'item/fileChange/requestApproval':
-      return decision(r.decision, APPROVAL_DECISIONS, []);
-    case 'execCommandApproval':
-    case 'applyPatchApproval':
-      return decision(r.decision, REVIEW_DECISIONS, ['approved_execpolicy_amendment', 'network_policy_amendment', 'denied']);
-    case 'item/permissions/requestApproval':
-      return [
-        ...(isObject(r.permissions) ? [] : [{ path: 'permissions', message: 'must be an object' }]),
-        ...(r.scope === 'turn' || r.scope === 'session' ? [] : [{ path: 'scope', message: 'must be "turn" or "session"' }]),
-      ];
-    case 'item/tool/requestUserInput':
-      return isObject(r.answers) ? [] : [{ path: 'answers', message: 'must be an object (question id → { answers: string[] })' }];
-    case 'mcpServer/elicitation/request':
-      return r.action === 'accept' || r.action === 'decline' || r.action === 'cancel' ? [] : [{ path: 'action', message: 'must be "accept", "decline" or "cancel"' }];
-    case 'item/tool/call':
-      return [
-        ...(Array.isArray(r.contentItems) ? [] : [{ path: 'contentItems', message: 'must be an array' }]),
-        ...(typeof r.success === 'boolean' ? [] : [{ path: 'success', message: 'must be a boolean' }]),
-      ];
-    case LEGACY_CURRENT_TIME:
-      return typeof r.currentTimeAt === 'number' ? [] : [{ path: 'currentTimeAt', message: 'must be a number (Unix seconds)' }];
-    default:
-      return [];
-  }
+  const definition = Object.prototype.hasOwnProperty.call(SERVER_REQUEST_RESULT_DEFINITIONS, method) ? SERVER_REQUEST_RESULT_DEFINITIONS[method]! : undefined;
+  if (definition === undefined) return [];
+  const issues = results.check(definition, result);
+  return issues === undefined ? [] : reword(definition, result, issues);
 }
 
-function decision(value: unknown, names: readonly string[], objectKeys: readonly string[]): ValidationIssue[] {
-  if (typeof value === 'string' && names.includes(value)) return [];
-  if (isObject(value)) {
-    const keys = Object.keys(value);
-    if (keys.length === 1 && objectKeys.includes(keys[0]!)) return [];
+/**
+ * The fields that pick what happens (`decision`, `scope`, `action`) are choices among a few
+ * values and one-key objects; when such a field is wrong, list the choices and what was given
+ * instead of the explainer's guess at the branch that was meant.
+ */
+function reword(definition: string, result: Record<string, unknown>, issues: readonly ValidationIssue[]): ValidationIssue[] {
+  const properties = (definitionOf(definition) as { properties?: Record<string, unknown> }).properties ?? {};
+  const out: ValidationIssue[] = [];
+  const done = new Set<string>();
+  for (const issue of issues) {
+    const key = topKey(issue.path);
+    const choices = key !== undefined && Object.prototype.hasOwnProperty.call(properties, key) ? choicesOf(properties[key]) : undefined;
+    const value = key === undefined ? undefined : result[key];
+    // A one-key object naming a real choice is that choice: its own issues say what is wrong inside it.
+    if (!choices || (isObject(value) && Object.keys(value).length === 1 && choices.keys.includes(Object.keys(value)[0]!))) {
+      out.push(issue);
+    } else if (!done.has(key!)) {
+      done.add(key!);
+      const allowed = [...choices.values.map((v) => JSON.stringify(v)), ...choices.keys.map((k) => `{ ${k}: … }`)].join(', ');
+      out.push({ path: key!, message: value === undefined ? `is required: one of ${allowed}` : `must be one of ${allowed}; got ${shown(value)}` });
+    }
   }
-  const allowed = [...names.map((n) => JSON.stringify(n)), ...objectKeys.map((k) => `{ ${k}: … }`)].join(', ');
-  return [{ path: 'decision', message: `must be one of ${allowed}; got ${JSON.stringify(value) ?? 'undefined'}` }];
+  return out;
+}
+
+/** The values and one-key objects a schema allows, or undefined when it is not such a choice. */
+function choicesOf(schema: unknown): { values: unknown[]; keys: string[] } | undefined {
+  const s = resolve(schema);
+  if (!isObject(s)) return undefined;
+  if (Array.isArray(s.enum)) return { values: [...s.enum], keys: [] };
+  if ('const' in s) return { values: [s.const], keys: [] };
+  if (Array.isArray(s.allOf) && s.allOf.length === 1) return choicesOf(s.allOf[0]);
+  const branches = Array.isArray(s.oneOf) ? s.oneOf : Array.isArray(s.anyOf) ? s.anyOf : undefined;
+  if (!branches) return undefined;
+  const out = { values: [] as unknown[], keys: [] as string[] };
+  for (const branch of branches) {
+    const b = resolve(branch);
+    const required = isObject(b) && Array.isArray(b.required) ? (b.required as unknown[]) : [];
+    if (isObject(b) && b.type === 'object' && required.length === 1 && typeof required[0] === 'string') {
+      out.keys.push(required[0]);
+      continue;
+    }
+    const inner = choicesOf(b);
+    if (!inner) return undefined;
+    out.values.push(...inner.values);
+    out.keys.push(...inner.keys);
+  }
+  return out;
+}
+
+function resolve(schema: unknown): unknown {
+  const ref = isObject(schema) ? schema.$ref : undefined;
+  return typeof ref === 'string' && ref.startsWith('#/definitions/') ? definitionOf(ref.slice('#/definitions/'.length)) : schema;
+}
+
+function definitionOf(name: string): unknown {
+  return (results.schema.definitions as Record<string, unknown>)[name];
+}
+
+/** `decision` of `decision`, `decision.x`, `decision[0]`; undefined for the root. */
+function topKey(path: string): string | undefined {
+  const match = /^[A-Za-z_$][\w$]*/.exec(path);
+  return match ? match[0] : undefined;
+}
+
+/** The value given, cut short: enough to spot the typo, never a whole payload. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function kindOf(v: unknown): string {
+  return v === null || v === undefined ? String(v) : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -981,3 +981,17 @@ export const SERVER_REQUEST_METHODS: readonly string[] = [
   "applyPatchApproval",
   "execCommandApproval"
 ];
+
+/** Schema definition name of the result of each server request (in SERVER_REQUEST_RESULT_SCHEMA). */
+export const SERVER_REQUEST_RESULT_DEFINITIONS: Readonly<Record<string, string>> = {
+  "item/commandExecution/requestApproval": "CommandExecutionRequestApprovalResponse",
+  "item/fileChange/requestApproval": "FileChangeRequestApprovalResponse",
+  "item/tool/requestUserInput": "ToolRequestUserInputResponse",
+  "mcpServer/elicitation/request": "McpServerElicitationRequestResponse",
+  "item/permissions/requestApproval": "PermissionsRequestApprovalResponse",
+  "item/tool/call": "DynamicToolCallResponse",
+  "account/chatgptAuthTokens/refresh": "ChatgptAuthTokensRefreshResponse",
+  "attestation/generate": "AttestationGenerateResponse",
+  "applyPatchApproval": "ApplyPatchApprovalResponse",
+  "execCommandApproval": "ExecCommandApprovalResponse"
+};

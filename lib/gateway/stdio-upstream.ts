@@ -1,0 +1,86 @@
+import path from 'node:path';
+import spawn from 'cross-spawn';
+import { LineDecoder, DEFAULT_MAX_LINE_BYTES } from '../transport/line-decoder.js';
+import { appServerArgs } from '../transport/stdio-args.js';
+import { resolveCodexBinary } from '../transport/stdio-binary.js';
+import { trackChild } from './children.js';
+import type { StdioUpstreamConfig, Upstream, UpstreamEvents } from './upstream.js';
+
+/** Default grace before SIGTERM (then SIGKILL after as long again) when a client leaves. */
+const DEFAULT_GRACE_MS = 1000;
+
+/**
+ * Spawns `codex app-server --listen stdio://` (the same resolver and argv as StdioTransport) and
+ * relays lines unparsed: one stdout line = one message. Throws when the binary cannot be found
+ * or the config is invalid.
+ */
+export function openStdioUpstream(config: StdioUpstreamConfig, events: UpstreamEvents, onStderr: (text: string) => void): Upstream {
+  const binary = resolveCodexBinary(config.codexBin);
+  const args = appServerArgs(config);
+  const env: Record<string, string | undefined> = { ...process.env, ...config.env };
+  if (binary.extraPath) env.PATH = [binary.extraPath, env.PATH].filter(Boolean).join(path.delimiter);
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+
+  const child = spawn(binary.path, args, { cwd: config.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  trackChild(child);
+  let closing = false;
+  let failed = false;
+  const fail = (reason: string) => {
+    if (closing || failed) return;
+    failed = true;
+    events.failed(reason);
+    child.kill('SIGKILL');
+  };
+  const exited = new Promise<void>((resolve) => {
+    child.once('close', (code, signal) => {
+      resolve();
+      fail(signal ? `the app-server was killed by ${signal}` : `the app-server exited with code ${code}`);
+    });
+    child.once('error', () => {
+      resolve();
+      fail('the app-server could not be started');
+    });
+  });
+
+  const decoder = new LineDecoder(config.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  const onLine = (line: string) => events.message(line);
+  child.stdout!.on('data', (chunk: Buffer) => {
+    try {
+      decoder.push(chunk, onLine);
+    } catch {
+      fail('the app-server sent a line longer than the limit');
+    }
+  });
+  child.stdout!.on('end', () => decoder.end(onLine));
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', onStderr);
+  // EPIPE and friends surface as the process exiting.
+  child.stdin!.on('error', () => undefined);
+
+  return {
+    pid: child.pid,
+    send(text) {
+      if (closing || failed || !child.stdin!.writable) return;
+      // A raw newline can only be insignificant whitespace in JSON, but it would split the line.
+      child.stdin!.write(text.includes('\n') || text.includes('\r') ? JSON.stringify(JSON.parse(text)) + '\n' : text + '\n');
+    },
+    pause: () => child.stdout!.pause(),
+    resume: () => child.stdout!.resume(),
+    close() {
+      closing = true;
+      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return exited;
+      const grace = config.closeGraceMs ?? DEFAULT_GRACE_MS;
+      child.stdin!.end();
+      const escalate = (signal: NodeJS.Signals, after: number) =>
+        setTimeout(() => {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        }, after);
+      const term = escalate('SIGTERM', grace);
+      const kill = escalate('SIGKILL', grace * 2);
+      return exited.finally(() => {
+        clearTimeout(term);
+        clearTimeout(kill);
+      });
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import type { StdioTransportOptions } from '../transport/stdio-transport.js';
+
+/**
+ * One app-server per client connection, spawned with these settings (the same fields a
+ * `CodexConfig` uses). It ends when the client leaves, on `close()` and when this process exits.
+ */
+export interface StdioUpstreamConfig
+  extends Pick<StdioTransportOptions, 'codexBin' | 'launchArgsOverride' | 'configOverrides' | 'cwd' | 'env' | 'maxLineBytes' | 'closeGraceMs'> {
+  /** Values masked as `[REDACTED]` in anything the gateway logs (e.g. an API key passed in `env`). */
+  readonly secrets?: readonly string[];
+}
+
+/**
+ * A shared app-server listening on ws:// or wss://: one upstream WebSocket per client connection.
+ * `token` is sent as `Authorization: Bearer`; nothing of the client's request (Origin, cookies,
+ * headers) is forwarded.
+ */
+export interface WebSocketUpstreamConfig {
+  readonly url: string;
+  readonly token?: string;
+}
+
+/** Where a client connection's messages go. */
+export type UpstreamConfig = StdioUpstreamConfig | WebSocketUpstreamConfig;
+
+/** What a running upstream reports to the connection that owns it. */
+export interface UpstreamEvents {
+  /** One server→client message, unparsed (a line of stdout or a text frame). */
+  message(data: string | Buffer): void;
+  /** The upstream ended without being asked to (`reason` is safe to show: no stderr, no token). */
+  failed(reason: string): void;
+}
+
+/** A running upstream: one app-server conversation. */
+export interface Upstream {
+  /** Process id when the gateway spawned the app-server. */
+  readonly pid?: number;
+  /** Sends the text of one client→server JSON-RPC message. */
+  send(text: string): void;
+  /** Stops reading server→client messages while the client is slow (backpressure). */
+  pause(): void;
+  resume(): void;
+  /** Ends it; resolves once the process is gone or the socket closed. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** True when the config names a shared server rather than a process to spawn. */
+export function isWebSocketUpstream(config: UpstreamConfig): config is WebSocketUpstreamConfig {
+  return typeof (config as WebSocketUpstreamConfig).url === 'string';
+}

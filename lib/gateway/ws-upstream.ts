@@ -1,0 +1,59 @@
+import WebSocket from 'ws';
+import type { Upstream, UpstreamEvents, WebSocketUpstreamConfig } from './upstream.js';
+
+/** Client messages held while the upstream WebSocket opens; more fail the connection. */
+const MAX_QUEUED = 1000;
+/** Largest server→client frame accepted from the app-server (its own limit is higher still). */
+const MAX_UPSTREAM_FRAME = 256 * 1024 * 1024;
+
+/**
+ * Opens one WebSocket to a shared app-server. Only `Authorization: Bearer <token>` is sent: never
+ * the client's Origin, cookies or headers (the app-server refuses any Origin anyway).
+ */
+export function openWebSocketUpstream(config: WebSocketUpstreamConfig, events: UpstreamEvents): Upstream {
+  const headers: Record<string, string> = {};
+  if (config.token) headers.Authorization = `Bearer ${config.token}`;
+  const socket = new WebSocket(config.url, { headers, maxPayload: MAX_UPSTREAM_FRAME, perMessageDeflate: false });
+  let queue: string[] | undefined = [];
+  let closing = false;
+  let failed = false;
+  const fail = (reason: string) => {
+    if (closing || failed) return;
+    failed = true;
+    events.failed(reason);
+    socket.terminate();
+  };
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.once('open', () => {
+    for (const text of queue ?? []) socket.send(text);
+    queue = undefined;
+  });
+  socket.on('message', (data: Buffer, isBinary: boolean) => {
+    if (!isBinary) events.message(data);
+  });
+  socket.on('error', (e) => {
+    const status = /Unexpected server response: (\d+)/.exec(e.message)?.[1];
+    fail(status ? `the app-server refused the connection (HTTP ${status})` : 'the connection to the app-server failed');
+  });
+  socket.on('close', () => fail('the app-server closed the connection'));
+
+  return {
+    send(text) {
+      if (closing || failed) return;
+      if (!queue) return socket.send(text);
+      if (queue.length >= MAX_QUEUED) return fail('too many messages before the app-server connection opened');
+      queue.push(text);
+    },
+    pause: () => socket.pause(),
+    resume: () => socket.resume(),
+    close() {
+      closing = true;
+      if (socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+      if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
+      else socket.close(1000);
+      // A peer that never completes the closing handshake is cut off.
+      const cut = setTimeout(() => socket.terminate(), 2000);
+      return closed.finally(() => clearTimeout(cut));
+    },
+  };
+}

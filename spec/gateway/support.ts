@@ -1,0 +1,222 @@
+/** Helpers of the gateway specs: a `ws` client that plays the browser, a recording fake upstream, process checks. */
+import { readdirSync, readFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
+import WebSocket, { WebSocketServer } from 'ws';
+
+/** How a test client presents its token. */
+export interface ClientOptions {
+  /** Sent as the Origin header, as a browser would. */
+  origin?: string;
+  token?: string;
+  /** 'subprotocol' (browser style, default) or 'header' (Node style). */
+  via?: 'subprotocol' | 'header';
+  /** Extra headers (e.g. a cookie) to show they do not travel upstream. */
+  headers?: Record<string, string>;
+}
+
+/** The subprotocols a browser offers for `token`. */
+export function browserProtocols(token: string): string[] {
+  return ['codex-rx.v1', `codex-rx.bearer.${Buffer.from(token, 'utf8').toString('base64url')}`];
+}
+
+/** A JSON-RPC client over one WebSocket, recording everything it receives. */
+export class TestClient {
+  readonly received: any[] = [];
+  readonly raw: string[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  private nextId = 1;
+  private readonly waiters = new Set<() => void>();
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data: Buffer) => {
+      const text = data.toString('utf8');
+      this.raw.push(text);
+      this.received.push(JSON.parse(text));
+      for (const w of [...this.waiters]) w();
+    });
+    this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  }
+
+  /** Opens a connection; rejects with the HTTP status when the upgrade is refused. */
+  static connect(url: string, options: ClientOptions = {}): Promise<TestClient> {
+    const headers: Record<string, string> = { ...options.headers };
+    let protocols: string[] = [];
+    if (options.token !== undefined) {
+      if (options.via === 'header') headers.Authorization = `Bearer ${options.token}`;
+      else protocols = browserProtocols(options.token);
+    }
+    const socket = new WebSocket(url, protocols, { origin: options.origin, headers, perMessageDeflate: false });
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => resolve(new TestClient(socket)));
+      socket.once('unexpected-response', (_req, res) => {
+        reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode }));
+        socket.terminate();
+      });
+      socket.once('error', (e) => reject(e));
+    });
+  }
+
+  /** Sends a request; resolves with the whole answer ({id, result} or {id, error}). */
+  request(method: string, params: unknown = {}): Promise<any> {
+    const id = this.nextId++;
+    this.send({ id, method, params });
+    return this.waitFor((m) => m.id === id && m.method === undefined);
+  }
+
+  notify(method: string, params?: unknown): void {
+    this.send(params === undefined ? { method } : { method, params });
+  }
+
+  send(message: object): void {
+    this.socket.send(JSON.stringify(message));
+  }
+
+  /** The handshake a client does first. */
+  async initialize(): Promise<any> {
+    const answer = await this.request('initialize', { clientInfo: { name: 'gateway-spec', title: 'gateway spec', version: '0.0.0' }, capabilities: { experimentalApi: true } });
+    this.notify('initialized');
+    return answer;
+  }
+
+  /** Resolves with the first received message that matches (already received or to come). */
+  waitFor(predicate: (m: any) => boolean, timeoutMs = 20_000): Promise<any> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const hit = this.received.find(predicate);
+        if (hit === undefined) return false;
+        done();
+        resolve(hit);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`no matching message within ${timeoutMs} ms; got ${this.raw.map((r) => r.slice(0, 120)).join(' | ')}`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+      };
+      if (!check()) this.waiters.add(check);
+    });
+  }
+
+  close(): Promise<{ code: number; reason: string }> {
+    this.socket.close(1000);
+    return this.closed;
+  }
+}
+
+/** A stand-in app-server on ws://127.0.0.1: records each connection's headers and frames. */
+export interface FakeUpstream {
+  url: string;
+  connections: Array<{ headers: IncomingHttpHeaders; frames: string[]; socket: WebSocket }>;
+  close(): Promise<void>;
+}
+
+/** Starts a {@link FakeUpstream}; `onFrame` may answer (e.g. echo an id). */
+export async function startFakeUpstream(onFrame?: (frame: string, socket: WebSocket) => void): Promise<FakeUpstream> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  const connections: FakeUpstream['connections'] = [];
+  wss.on('connection', (socket, req) => {
+    const entry = { headers: req.headers, frames: [] as string[], socket };
+    connections.push(entry);
+    socket.on('message', (data: Buffer) => {
+      const text = data.toString('utf8');
+      entry.frames.push(text);
+      onFrame?.(text, socket);
+    });
+  });
+  const port = (wss.address() as { port: number }).port;
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    connections,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of connections) c.socket.terminate();
+        wss.close(() => resolve());
+      }),
+  };
+}
+
+/** Process ids whose parent is `pid` (Linux /proc). */
+export function childPids(pid = process.pid): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid …: comm may hold spaces and parentheses, so read after the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return out;
+}
+
+/** The command line of a process, or '' once it is gone. */
+export function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return '';
+  }
+}
+
+/** Child processes of this one that are codex app-servers. */
+export function appServerChildren(): number[] {
+  return childPids().filter((pid) => / app-server /.test(commandLine(pid) + ' '));
+}
+
+/** A real `codex app-server --listen ws://127.0.0.1:0` with a capability token, for the shared-upstream tests. */
+export interface ListeningAppServer {
+  url: string;
+  token: string;
+  pid: number;
+  close(): Promise<void>;
+}
+
+/** Starts a listening app-server (the pinned binary) with `env`/`cwd`; resolves once it prints its URL. */
+export async function startListeningAppServer(env: Record<string, string>, cwd: string, token: string): Promise<ListeningAppServer> {
+  const { spawn } = await import('node:child_process');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const { resolveCodexBinary } = await import('../../lib/transport/stdio-binary.js');
+  const dir = mkdtempSync(path.join(tmpdir(), 'codex-rx-gw-token-'));
+  const tokenFile = path.join(dir, 'token');
+  writeFileSync(tokenFile, token, { mode: 0o600 });
+  const binary = resolveCodexBinary();
+  const child = spawn(binary.path, ['app-server', '--listen', 'ws://127.0.0.1:0', '--ws-auth', 'capability-token', '--ws-token-file', tokenFile], {
+    cwd,
+    env: { ...process.env, ...env, PATH: [binary.extraPath, process.env.PATH].filter(Boolean).join(path.delimiter) },
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`app-server did not listen: ${err}`)), 30_000);
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (d: string) => {
+      err += d;
+      const m = /listening on: (ws:\/\/127\.0\.0\.1:\d+)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`app-server exited (${code}): ${err}`)));
+  });
+  return {
+    url,
+    token,
+    pid: child.pid!,
+    async close() {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -11,9 +11,10 @@
  * installs the `chromium-headless-shell` package; otherwise stops with one line saying how.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 const require = createRequire(import.meta.url);
 const { findChromium, CHROMIUM_PACKAGE, CHROMIUM_HINT } = require('./web/chromium.cjs');
@@ -62,13 +63,25 @@ function buildPackage() {
 }
 
 function installSample() {
-  const key = state.sampleDepsKey();
-  if (state.stampIs(state.STAMPS.sampleDeps, key) && existsSync(path.join(state.SAMPLE, 'node_modules', '@angular', 'core'))) return;
-  log('installing the Angular sample (npm ci in samples/angular-progress)…');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const ms = run(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: state.SAMPLE, env: { ...process.env, NG_CLI_ANALYTICS: 'false' } });
-  stamp(state.STAMPS.sampleDeps, key);
-  log(`installed the sample's dependencies in ${(ms / 1000).toFixed(1)} s`);
+  const env = { ...process.env, NG_CLI_ANALYTICS: 'false' };
+  const quiet = ['--no-audit', '--no-fund', '--loglevel=error'];
+  const depsKey = state.sampleDepsKey();
+  const packageKey = state.packageKey();
+  if (!state.stampIs(state.STAMPS.sampleDeps, depsKey) || !existsSync(path.join(state.SAMPLE, 'node_modules', '@angular', 'core'))) {
+    log('installing the Angular sample (npm ci in samples/angular-progress)…');
+    const ms = run(npm, ['ci', ...quiet], { cwd: state.SAMPLE, env });
+    stamp(state.STAMPS.sampleDeps, depsKey);
+    stamp(state.STAMPS.sampleCopy, packageKey);
+    log(`installed the sample's dependencies in ${(ms / 1000).toFixed(1)} s`);
+  } else if (!state.stampIs(state.STAMPS.sampleCopy, packageKey)) {
+    // Only codex-rx changed: the sample holds a packed copy of it (install-links), so refresh just that.
+    log("refreshing the sample's copy of codex-rx…");
+    rmSync(path.join(state.SAMPLE, 'node_modules', 'codex-rx'), { recursive: true, force: true });
+    const ms = run(npm, ['install', '--no-save', ...quiet], { cwd: state.SAMPLE, env });
+    stamp(state.STAMPS.sampleCopy, packageKey);
+    log(`refreshed codex-rx in the sample in ${(ms / 1000).toFixed(1)} s`);
+  }
 }
 
 function buildSample() {
@@ -80,7 +93,21 @@ function buildSample() {
   let ms = run(bin('ng'), ['build'], { cwd: state.SAMPLE, env });
   ms += run(bin('tsc'), ['-p', 'tsconfig.server.json'], { cwd: state.SAMPLE, env });
   stamp(state.STAMPS.sampleBuild, key);
-  log(`built the sample in ${(ms / 1000).toFixed(1)} s`);
+  log(`built the sample in ${(ms / 1000).toFixed(1)} s; ${bundleSize()}`);
+}
+
+/** The production bundle's size: every .js and .css file the page loads, raw and gzipped. */
+function bundleSize() {
+  const dir = path.join(state.SAMPLE_DIST, 'browser');
+  let raw = 0;
+  let gzip = 0;
+  for (const name of readdirSync(dir).filter((f) => /\.(js|css)$/.test(f))) {
+    const bytes = readFileSync(path.join(dir, name));
+    raw += bytes.length;
+    gzip += gzipSync(bytes, { level: 9 }).length;
+  }
+  const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
+  return `bundle (js + css): ${kb(raw)} raw, ${kb(gzip)} gzip`;
 }
 
 try {

@@ -14,6 +14,8 @@ const STAMPS = {
   package: path.join(ROOT, 'dist', '.codex-rx-build-key'),
   /** Written after `npm ci` in the sample. */
   sampleDeps: path.join(SAMPLE, 'node_modules', '.codex-rx-deps-key'),
+  /** The package build the sample's copy of codex-rx was packed from (install-links=true). */
+  sampleCopy: path.join(SAMPLE, 'node_modules', '.codex-rx-package-key'),
   /** Written after `ng build` of the sample. */
   sampleBuild: path.join(SAMPLE_DIST, '.codex-rx-build-key'),
 };
@@ -59,6 +61,7 @@ function stampIs(file, key) {
 function staleReason() {
   if (!stampIs(STAMPS.package, packageKey())) return 'the package build (dist/) is missing or older than lib/';
   if (!stampIs(STAMPS.sampleDeps, sampleDepsKey())) return "the sample's node_modules are missing or older than its package-lock.json";
+  if (!stampIs(STAMPS.sampleCopy, packageKey())) return "the sample's copy of codex-rx is older than dist/";
   if (!stampIs(STAMPS.sampleBuild, sampleBuildKey())) return 'the Angular sample is not built from the current sources';
   return undefined;
 }

@@ -173,3 +173,22 @@ test('reloading mid-turn ends the old app-server; the new page gets its own', as
   expect(errors).toEqual([]);
   await page.close();
 }, 60_000);
+
+test('a refused connection shows as one line of text on the page, not a stack trace; nothing is spawned', async () => {
+  const page = await browser.context.newPage();
+  // The page as served, but with a wrong token in it: the gateway refuses the upgrade (401).
+  await page.route(`${demo.origin}/`, async (route) => {
+    const response = await route.fetch();
+    const html = (await response.text()).replace(/(<meta name="codex-rx-token" content=")[^"]*"/, '$1not-the-token"');
+    await route.fulfill({ response, body: html });
+  });
+  await page.goto(`${demo.origin}/`);
+  const before = demo.appServers();
+  await send(page, 'What is codex-rx?');
+  await waitForPhase(page, 'failed');
+  const text = await page.getByTestId('error').innerText();
+  expect(text.length).toBeGreaterThan(10);
+  expect(text).not.toMatch(/\n|\bat .*:\d+:\d+|not-the-token/);
+  expect(demo.appServers().filter((pid) => !before.includes(pid))).toEqual([]);
+  await page.close();
+}, 60_000);

@@ -16,7 +16,7 @@ import { lastValueFrom } from 'rxjs';
 import type * as Sdk from '@openai/codex-sdk';
 import { Codex, type Thread } from '../lib/index.js';
 import { resolveCodexBinary } from '../lib/transport/stdio-binary.js';
-import { createCodexHome, message, ScriptedModelServer } from '../lib/testing/index.js';
+import { createCodexHome, message, ScriptedModelServer } from '../lib/testing/node/index.js';
 import { BareClient } from './bare-client.js';
 import { fmtMs, fmtRatio, median, now, spread, type Row } from './stats.js';
 

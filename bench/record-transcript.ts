@@ -15,7 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { resolveCodexBinary } from '../lib/transport/stdio-binary.js';
-import { createCodexHome, message, ScriptedModelServer } from '../lib/testing/index.js';
+import { createCodexHome, message, ScriptedModelServer } from '../lib/testing/node/index.js';
 import { DEFAULT_TRANSCRIPT, isMain } from './fixtures.js';
 
 export const TRANSCRIPT_DELTAS = 100_000;

@@ -11,7 +11,7 @@ import { parseStructuredOutput, type OutputSchema } from './structured-output.js
 import { compileOutputSchema } from './validation/output-validator.js';
 import type { TurnNotification } from './turn/turn-notification.js';
 import { toTurnResult, type TurnResult } from './turn/turn-result.js';
-import { turnStream } from './turn/turn-stream.js';
+import { followNewTurn } from './turn/turn-stream.js';
 
 /** Options of one turn, plus a handler for this turn's approvals. */
 export interface TurnCallOptions extends TurnOptions {
@@ -22,6 +22,8 @@ export interface TurnCallOptions extends TurnOptions {
 /** A conversation with the agent. Every method returns a cold Observable. */
 export class Thread {
   private activeTurnId?: string;
+  /** Turns running now through this Thread object, with how many of its subscribers follow each. */
+  private readonly runningTurns = new Map<string, number>();
 
   /** @internal Created by Codex.threadStart / threadResume / threadFork. */
   constructor(
@@ -49,30 +51,51 @@ export class Thread {
    * @example thread.turn('Explain this repo').pipe(agentText()).subscribe(render);
    */
   turn(input: Input, options?: TurnCallOptions): Observable<TurnNotification> {
-    return defer(() => {
+    return new Observable<TurnNotification>((subscriber) => {
+      let params: TurnStartParams;
       const { approvalHandler, ...rest } = options ?? {};
-      if (approvalHandler !== undefined && typeof approvalHandler !== 'function') {
-        throw new ValidationError('turn options', [{ path: 'approvalHandler', message: 'must be a function' }]);
+      try {
+        if (approvalHandler !== undefined && typeof approvalHandler !== 'function') {
+          throw new ValidationError('turn options', [{ path: 'approvalHandler', message: 'must be a function' }]);
+        }
+        params = { threadId: this.id, input: toInputItems(input), ...turnParams(rest) } as TurnStartParams;
+      } catch (e) {
+        subscriber.error(e);
+        return;
       }
-      const params = { threadId: this.id, input: toInputItems(input), ...turnParams(rest) } as TurnStartParams;
       const undo: Array<() => void> = [];
       const undoStarting = approvalHandler ? this.approvals.forStartingTurn(this.id, approvalHandler) : undefined;
       if (undoStarting) undo.push(undoStarting);
-      return turnStream(this.connection, params, {
+      let running: string | undefined;
+      return followNewTurn(this.connection, params, {
         started: (turnId) => {
           if (approvalHandler) undo.push(this.approvals.forTurn(turnId, approvalHandler));
           undoStarting?.(); // the id is known: stop claiming the thread's other turns
         },
         // Only a running turn can be steered or interrupted (the server refuses before turn/started).
         running: (turnId) => {
+          running = turnId;
+          this.runningTurns.set(turnId, (this.runningTurns.get(turnId) ?? 0) + 1);
           this.activeTurnId = turnId;
         },
-        ended: (turnId) => {
-          if (turnId !== undefined && this.activeTurnId === turnId) this.activeTurnId = undefined;
+        ended: () => {
+          if (running !== undefined) this.stopFollowing(running);
           for (const u of undo.splice(0)) u();
         },
-      });
+      }, subscriber);
     });
+  }
+
+  /** One subscriber of a running turn is gone; the turn stays active while others follow it. */
+  private stopFollowing(turnId: string): void {
+    const left = (this.runningTurns.get(turnId) ?? 1) - 1;
+    if (left > 0) return void this.runningTurns.set(turnId, left);
+    this.runningTurns.delete(turnId);
+    if (this.activeTurnId === turnId) {
+      let last: string | undefined;
+      for (const id of this.runningTurns.keys()) last = id;
+      this.activeTurnId = last;
+    }
   }
 
   /**

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { lastValueFrom, tap } from 'rxjs';
 import { Answers, ApprovalMode, Codex, Sandbox, toTurnResult, type ApprovalHandler, type TurnResult } from '../lib/index.js';
-import { createCodexHome, message, ScriptedModelServer, shellCommand, type ScriptedStep } from '../lib/testing/index.js';
+import { createCodexHome, message, ScriptedModelServer, shellCommand, type ScriptedStep } from '../lib/testing/node/index.js';
 import { connectLive, SampleError } from './support/session.js';
 import { Terminal } from './support/terminal.js';
 import { commandLabel, seconds, TurnView } from './support/turn-view.js';

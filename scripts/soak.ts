@@ -12,7 +12,7 @@ import { runInNewContext } from 'node:vm';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { Codex } from '../lib/codex.js';
 import { StdioTransport } from '../lib/transport/stdio-transport.js';
-import { createCodexHome, message, ScriptedModelServer } from '../lib/testing/index.js';
+import { createCodexHome, message, ScriptedModelServer } from '../lib/testing/node/index.js';
 
 const TURNS = Number(process.argv[2] ?? 500);
 const TURNS_PER_THREAD = 25;

@@ -7,6 +7,7 @@ import type { TurnNotification } from '../lib/turn/turn-notification.js';
 import type { TurnResult } from '../lib/turn/turn-result.js';
 import {
   agentMessage,
+  commandApproval,
   commandExecution,
   createClient,
   delta,
@@ -78,6 +79,62 @@ describe('Thread', () => {
       const stream = startTurn();
       stream.unsubscribe();
       expect(thread.activeTurn).toBeUndefined();
+    });
+  });
+
+  describe('two subscribers on one turn (the server answered both turn/start with one id)', () => {
+    /** Two turns started at once, both answered with turn-1, running. */
+    function startTwo(options: Parameters<Thread['turn']>[1][] = []) {
+      const first = new ObservableStream(thread.turn('first', options[0]));
+      const second = new ObservableStream(thread.turn('second', options[1]));
+      server.respondTo('turn/start', turnStartResponse());
+      server.respondTo('turn/start', turnStartResponse());
+      server.emit(turnStarted());
+      return { first, second };
+    }
+
+    it('activeTurn stays the turn while one of them still follows it', () => {
+      const { first, second } = startTwo();
+      expect(thread.activeTurn).toBe(TURN_ID);
+      first.unsubscribe();
+      expect(thread.activeTurn).toBe(TURN_ID);
+      expect(server.paramsOf('turn/interrupt')).toEqual([]);
+      second.unsubscribe();
+      expect(thread.activeTurn).toBeUndefined();
+      expect(server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
+    });
+
+    it('steer() and interrupt() act on the shared turn after one subscriber left', async () => {
+      const { first, second } = startTwo();
+      first.unsubscribe();
+      const steer = new ObservableStream(thread.steer('more'));
+      expect(server.paramsOf('turn/steer')).toEqual([{ threadId: THREAD_ID, expectedTurnId: TURN_ID, input: text('more') }]);
+      server.respondTo('turn/steer', { turnId: TURN_ID });
+      expect(await steer.takeNext()).toBe(TURN_ID);
+      const interrupt = new ObservableStream(thread.interrupt());
+      expect(server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
+      expect(await interrupt.takeNext()).toBeUndefined();
+      await interrupt.takeComplete();
+      server.emit(turnCompleted('interrupted'));
+      expect((await second.takeNext()).method).toBe('turn/started');
+      expect((await second.takeNext()).method).toBe('turn/completed');
+      await second.takeComplete();
+      expect(thread.activeTurn).toBeUndefined();
+      expectIdle(codex);
+    });
+
+    it('each subscriber’s approval handler answers the shared turn’s requests while it follows (the newest first)', () => {
+      const asked: string[] = [];
+      const handler = (name: string) => () => {
+        asked.push(name);
+        return { decision: 'accept' } as never;
+      };
+      const { first, second } = startTwo([{ approvalHandler: handler('first') }, { approvalHandler: handler('second') }]);
+      server.emit(commandApproval(501, 'c1'));
+      second.unsubscribe();
+      server.emit(commandApproval(502, 'c2'));
+      expect(asked).toEqual(['second', 'first']);
+      first.unsubscribe();
     });
   });
 

@@ -100,9 +100,11 @@ export class ApprovalRouter {
   private readonly failures = new Subject<ApprovalFailure>();
   private readonly observers = new Set<Subscriber<PendingServerRequest>>();
   private readonly waiting = new Set<PendingServerRequest>();
-  private readonly byThread = new Map<string, ApprovalHandler>();
-  private readonly byTurn = new Map<string, ApprovalHandler>();
-  private readonly startingTurn = new Map<string, ApprovalHandler>();
+  // Several per key: two Thread objects of one thread id (resume of a loaded thread), or two
+  // turn/start the server answered with one turn id, each register their own.
+  private readonly byThread = new Map<string, ApprovalHandler[]>();
+  private readonly byTurn = new Map<string, ApprovalHandler[]>();
+  private readonly startingTurn = new Map<string, ApprovalHandler[]>();
 
   constructor(
     private readonly clientHandler: ApprovalHandler | undefined,
@@ -172,10 +174,13 @@ export class ApprovalRouter {
     const add = (h: ApprovalHandler | undefined) => {
       if (h && !list.includes(h)) list.push(h);
     };
-    const turnHandler = turnId === undefined ? undefined : this.byTurn.get(turnId);
-    add(turnHandler);
-    if (turnId !== undefined && threadId !== undefined && !this.byTurn.has(turnId)) add(this.startingTurn.get(threadId));
-    if (threadId !== undefined) add(this.byThread.get(threadId));
+    const turnHandlers = turnId === undefined ? undefined : this.byTurn.get(turnId);
+    const addAll = (hs: readonly ApprovalHandler[] | undefined) => {
+      if (hs) for (let i = hs.length - 1; i >= 0; i--) add(hs[i]); // the newest first
+    };
+    addAll(turnHandlers);
+    if (turnId !== undefined && threadId !== undefined && !turnHandlers) addAll(this.startingTurn.get(threadId));
+    if (threadId !== undefined) addAll(this.byThread.get(threadId));
     add(this.clientHandler);
     return list;
   }
@@ -263,10 +268,20 @@ export class ApprovalRouter {
   }
 }
 
-function register(map: Map<string, ApprovalHandler>, key: string, handler: ApprovalHandler): () => void {
-  map.set(key, handler);
+/** Adds a handler under a key (it is asked before the ones already there); the undo removes exactly it, once. */
+function register(map: Map<string, ApprovalHandler[]>, key: string, handler: ApprovalHandler): () => void {
+  const list = map.get(key) ?? [];
+  list.push(handler);
+  map.set(key, list);
+  let done = false;
   return () => {
-    if (map.get(key) === handler) map.delete(key);
+    if (done) return;
+    done = true;
+    const current = map.get(key);
+    const i = current ? current.lastIndexOf(handler) : -1;
+    if (i < 0) return;
+    current!.splice(i, 1);
+    if (current!.length === 0) map.delete(key);
   };
 }
 

@@ -229,6 +229,11 @@ export class Connection {
     };
   }
 
+  /** Calls `then` once no turn claim waits on the thread; false (no call) when none waits now. */
+  afterTurnClaims(threadId: string, then: () => void): boolean {
+    return this.demux.afterClaims(threadId, then);
+  }
+
   /** Stops routing a turn's messages. */
   releaseTurn(turnId: string, sink?: RouteSink<RoutedMessage>): void {
     this.demux.remove(turnId, sink);

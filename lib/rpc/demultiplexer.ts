@@ -4,6 +4,12 @@ import { ProtocolError } from '../errors.js';
 export interface RouteSink<T> {
   next(message: T): void;
   error(error: unknown): void;
+  /**
+   * Another claim was answered with this sink's turn id (the app-server folds a second
+   * `turn/start` on a thread into its running turn and answers both with one id): `other`'s
+   * followers follow this route from now on. A sink without `merge` is replaced by the newer one.
+   */
+  merge?(other: RouteSink<T>): void;
 }
 
 /** A claim on the next turn of a thread, made before its id is known. */
@@ -17,6 +23,8 @@ export interface TurnClaim {
 interface ThreadBuffer<T> {
   readonly claims: Set<RouteSink<T>>;
   messages: Array<{ turnId: string; message: T }>;
+  /** Called once no claim waits on the thread any more (see `afterClaims`). */
+  drained?: Array<() => void>;
 }
 
 /** Default number of messages held per thread while a turn/start awaits its answer. */
@@ -91,6 +99,13 @@ export class Demultiplexer<T> {
         const current = this.waiting.get(threadId);
         // A released (or overflowed) claim gets no route.
         if (current && current.claims.has(sink)) {
+          const existing = this.byTurn.get(turnId);
+          if (existing !== undefined && existing !== sink && existing.merge) {
+            // Same turn as a route already bound: its messages went (and go) there, none are held.
+            existing.merge(sink);
+            release();
+            return;
+          }
           this.byTurn.set(turnId, sink);
           const mine = current.messages.filter((m) => m.turnId === turnId);
           if (mine.length > 0) {
@@ -106,6 +121,18 @@ export class Demultiplexer<T> {
       },
       release,
     };
+  }
+
+  /**
+   * Calls `then` once no claim waits on `threadId` any more (each was bound or released), and
+   * returns true; returns false, without calling it, when none waits now. A route uses this to
+   * stay reachable while a pending `turn/start` of its thread may still be answered with its id.
+   */
+  afterClaims(threadId: string, then: () => void): boolean {
+    const buffer = this.waiting.get(threadId);
+    if (!buffer) return false;
+    (buffer.drained ??= []).push(then);
+    return true;
   }
 
   /** Stops routing a turn. */
@@ -162,5 +189,8 @@ export class Demultiplexer<T> {
     this.buffered -= buffer.messages.length;
     buffer.messages = [];
     this.waiting.delete(threadId);
+    const drained = buffer.drained;
+    buffer.drained = undefined;
+    if (drained) for (const then of drained) then();
   }
 }

@@ -11,7 +11,7 @@ export type FakeRequestHandler = (params: any, message: SentMessage) => unknown;
 
 /** What `initialize` answers by default. */
 export const FAKE_INITIALIZE_RESPONSE = Object.freeze({
-  userAgent: 'codex_cli_rs/0.169.0 (in-memory) codex-rx',
+  userAgent: 'codex_cli_rs/0.171.0 (in-memory) codex-rx',
   codexHome: '/tmp/codex-home',
   platformFamily: 'unix',
   platformOs: 'linux',

@@ -1,6 +1,6 @@
 // Threads through the client API against the REAL `codex app-server` and the scripted model:
 // history, resume, fork, listing and archiving, names, steering, interrupts, concurrency.
-import { filter, firstValueFrom, from, lastValueFrom, takeWhile, throwError, timeout, toArray } from 'rxjs';
+import { filter, firstValueFrom, from, lastValueFrom, takeWhile, throwError, timeout, toArray, type Observable } from 'rxjs';
 import { Codex, InvalidRequestError, toTurnResult, turnProgress, type Notification, type Thread, type TurnNotification } from '../../lib/index';
 import { message } from '../../lib/testing/index';
 import { conversation, eventually, IDLE_STATS, processGone, Recorder, startE2E, type E2E } from '../support/e2e';
@@ -315,6 +315,29 @@ describe('Threads against the real app-server', () => {
     expect(run.values).toHaveLength(1);
     expect(run.values[0]).toMatchObject({ id: turnId, threadId: thread.id, status: 'interrupted', error: null });
     expect(run.values[0].items[0]).toMatchObject({ type: 'userMessage', content: [{ type: 'text', text: 'Take your time.', text_elements: [] }] });
+  });
+
+  it('two run()s racing on one thread: the server answers both with one turn; both settle, counters return to zero, the next turn works', async () => {
+    e2e.model.enqueue(message('A slow first answer that streams for a while.', { chunks: 6, delayMsBetweenEvents: 100 }), message('One answer to both.'));
+    const thread = await firstValueFrom(codex.threadStart());
+    const settle = <T>(run$: Observable<T>) => lastValueFrom(run$.pipe(timeout({ first: 20_000, with: () => throwError(() => new Error('a racing run() did not settle within 20 s')) })));
+    const [first, second] = await Promise.all([settle(thread.run('First question.')), settle(thread.run('Second question.'))]);
+
+    const starts = e2e.sent.filter((m) => m.method === 'turn/start' && m.params.threadId === thread.id);
+    expect(starts).toHaveLength(2);
+    expect(second.id).toBe(first.id); // folded into one turn by the app-server
+    expect(second).toEqual(first); // the later subscriber got the turn replayed: same items, usage, answer
+    expect(first.status).toBe('completed');
+    const userTexts = first.items.flatMap((i) => (i.type === 'userMessage' ? i.content.map((c) => (c.type === 'text' ? c.text : '')) : []));
+    expect(userTexts).toEqual(['First question.', 'Second question.']);
+    expect(e2e.sent.filter((m) => m.method === 'turn/interrupt' && m.params.threadId === thread.id)).toEqual([]);
+    expect(thread.activeTurn).toBeUndefined();
+    await eventually(() => expect(codex.stats).toEqual(IDLE_STATS));
+
+    e2e.model.enqueue(message('The next turn works.'));
+    const next = await settle(thread.run('Third question.'));
+    expect(next).toMatchObject({ status: 'completed', finalResponse: 'The next turn works.' });
+    expect(next.id).not.toBe(first.id);
   });
 
   it('runs turns on three threads at once over one connection, each stream getting only its own turn, completing once', async () => {

@@ -46,11 +46,11 @@ test('the tarball ships dist and the docs, not the sources', () => {
 });
 
 test('require() loads the CommonJS build and it runs the real binary', () => {
-  const out = run(['-e', program("const cx = require('codex-rx'); const testing = require('codex-rx/testing'); const rx = require('rxjs');")]);
+  const out = run(['-e', program("const cx = require('codex-rx'); const testing = require('codex-rx/testing/node'); const rx = require('rxjs');")]);
   expect(out).toBe('function linux true function true');
 }, 60_000);
 
 test('import loads the ES module build and it runs the real binary', () => {
-  const out = run(['--input-type=module', '-e', program("import * as cx from 'codex-rx'; import * as testing from 'codex-rx/testing'; import * as rx from 'rxjs';")]);
+  const out = run(['--input-type=module', '-e', program("import * as cx from 'codex-rx'; import * as testing from 'codex-rx/testing/node'; import * as rx from 'rxjs';")]);
   expect(out).toBe('function linux true function true');
 }, 60_000);

@@ -26,6 +26,7 @@ const SEED = 0xc0de5eed;
 const DECODER_INPUTS = 100_000;
 const CONNECTION_INPUTS = 100_000;
 const CODEX_INPUTS = 20_000;
+const DUPLICATE_ROUNDS = 3_000;
 
 /** mulberry32: a tiny deterministic PRNG. */
 function prng(seed: number) {
@@ -374,6 +375,145 @@ describe('reliability: fuzzing (seed 0x' + SEED.toString(16) + ')', () => {
     console.log(
       `fuzz Codex: ${CODEX_INPUTS} inputs, ${warnings} warnings, ${started} turns (${turnsCompleted} completed, ${turnErrors.length} failed typed), still answering`,
     );
+    await codex.close();
+    expect(codex.stats).toEqual(ZERO_STATS);
+  });
+  it(`Codex: ${DUPLICATE_ROUNDS.toLocaleString('en')} rounds of concurrent turn/start answered with duplicate turn ids, in random order with the turns' events and unsubscribes → every follower sees its turn to the end, nothing hangs, no interrupt while someone follows`, async () => {
+    const rng = prng(SEED ^ 0x7e57d00d);
+    const transport = new InMemoryTransport({ recordSent: false });
+    transport.onRequest('thread/start', () => ({ thread: { id: 'thr-dup' } }));
+    const codex = new Codex({ transport });
+    const thread = await firstValueFrom(codex.threadStart());
+    const interrupts: string[] = [];
+    const violations: string[] = [];
+    /** Subscriptions answered with a turn id that still follow it (not unsubscribed, not ended). */
+    const live = new Map<string, number>();
+    const pendingStarts: Array<string | number> = [];
+    transport.sent$.subscribe((m) => {
+      if (m.method === 'turn/start' && m.id !== undefined) pendingStarts.push(m.id);
+      if (m.method === 'turn/interrupt') {
+        const turnId = (m.params as { turnId: string }).turnId;
+        interrupts.push(turnId);
+        if ((live.get(turnId) ?? 0) > 0) violations.push(`turn/interrupt of ${turnId} while ${live.get(turnId)} still follow it`);
+        transport.respond(m.id!, {});
+      }
+    });
+    const turnIdOf = (e: { params?: unknown }) => {
+      const p = e.params as { turnId?: string; turn?: { id: string } };
+      return p.turnId ?? p.turn?.id;
+    };
+    let completedFollowers = 0;
+    let joined = 0;
+
+    for (let round = 0; round < DUPLICATE_ROUNDS; round++) {
+      const pool = [`r${round}-a`, `r${round}-b`];
+      const ended = new Set<string>();
+      const started = new Set<string>();
+      interface Sub { id?: string; events: Array<{ params?: unknown; method: string }>; done: boolean; left: boolean; errors: unknown[]; sub?: { unsubscribe(): void } }
+      const subs: Sub[] = [];
+      const trace: string[] = [];
+      const requestOf = new Map<string | number, Sub>();
+      const follow = (s: Sub, turnId: string) => {
+        s.id = turnId;
+        if (!s.left && !s.done) live.set(turnId, (live.get(turnId) ?? 0) + 1);
+      };
+      const unfollow = (s: Sub) => {
+        if (s.id !== undefined) live.set(s.id, (live.get(s.id) ?? 1) - 1);
+      };
+      const start = () => {
+        const s: Sub = { events: [], done: false, left: false, errors: [] };
+        subs.push(s);
+        const before = pendingStarts.length;
+        s.sub = thread.turn('dup').subscribe({
+          next: (e) => s.events.push(e as never),
+          error: (e) => {
+            s.errors.push(e);
+            if (!s.done) unfollow(s);
+            s.done = true;
+          },
+          complete: () => {
+            if (!s.done && s.id !== undefined) unfollow(s);
+            s.done = true;
+            completedFollowers++;
+          },
+        });
+        requestOf.set(pendingStarts[before]!, s);
+        trace.push(`subscriber ${subs.length - 1} starts`);
+      };
+      const answer = (k: number) => {
+        const [id] = pendingStarts.splice(k, 1);
+        // The server answers with a turn still running (folded) or a new one, never a finished one.
+        const open = pool.filter((t) => !ended.has(t));
+        let turnId: string;
+        if (open.length > 0 && rng.chance(0.9)) turnId = rng.pick(open);
+        else pool.push((turnId = `r${round}-${pool.length}`));
+        const s = requestOf.get(id!)!;
+        trace.push(`answer start of subscriber ${subs.indexOf(s)} with ${turnId}`);
+        if (subs.some((o) => o !== s && o.id === turnId)) joined++;
+        follow(s, turnId);
+        transport.respond(id!, { turn: { id: turnId, status: 'inProgress', items: [], error: null } });
+      };
+      const emitTurn = (method: string, turnId: string) => {
+        trace.push(`${method} ${turnId}`);
+        if (method === 'turn/started') {
+          started.add(turnId);
+          transport.emit({ method, params: { threadId: 'thr-dup', turn: { id: turnId, status: 'inProgress', items: [], error: null } } });
+        } else if (method === 'turn/completed') {
+          ended.add(turnId);
+          transport.emit({ method, params: { threadId: 'thr-dup', turn: { id: turnId, status: 'completed', items: [], error: null, startedAt: null, completedAt: null, durationMs: null } } });
+        } else if (method === 'item/completed') {
+          transport.emit({ method, params: { threadId: 'thr-dup', turnId, item: { type: 'agentMessage', id: `m-${turnId}`, text: 'hi', phase: null } } });
+        } else transport.emit({ method, params: { threadId: 'thr-dup', turnId, itemId: `m-${turnId}`, delta: 'x' } });
+      };
+
+      for (let k = 2 + rng.int(3); k > 0; k--) start();
+      for (let step = 0; step < 12; step++) {
+        const action = rng.int(8);
+        const turnId = rng.pick(pool);
+        if (action <= 1 && pendingStarts.length > 0) answer(rng.int(pendingStarts.length));
+        else if (action === 2 && !started.has(turnId) && !ended.has(turnId)) emitTurn('turn/started', turnId);
+        else if (action === 3 && !ended.has(turnId)) emitTurn(rng.pick(['item/agentMessage/delta', 'item/completed']), turnId);
+        else if (action === 4 && !ended.has(turnId) && started.has(turnId)) emitTurn('turn/completed', turnId);
+        else if (action === 5) {
+          const s = rng.pick(subs);
+          if (!s.left && !s.done) {
+            s.left = true;
+            trace.push(`subscriber ${subs.indexOf(s)} leaves`);
+            if (s.id !== undefined) unfollow(s);
+            s.sub!.unsubscribe();
+          }
+        } else if (action === 6 && subs.length < 6) start();
+      }
+      // The server finishes: every start answered, every turn of the pool completed.
+      while (pendingStarts.length > 0) answer(0);
+      for (const turnId of pool) {
+        if (ended.has(turnId)) continue;
+        if (!started.has(turnId)) emitTurn('turn/started', turnId);
+        emitTurn('turn/completed', turnId);
+      }
+
+      for (const [k, s] of subs.entries()) {
+        const where = `round ${round}, subscriber ${k} (turn ${s.id})`;
+        if (s.errors.length > 0) violations.push(`${where}: errored ${String(s.errors[0])}`);
+        if (!s.left && !s.done) violations.push(`${where}: still waiting after its turn completed`);
+        if (s.events.some((e) => turnIdOf(e) !== s.id)) violations.push(`${where}: got an event of another turn`);
+        if (s.done && s.events[s.events.length - 1]?.method !== 'turn/completed') violations.push(`${where}: completed without turn/completed`);
+      }
+      if (violations.length > 0) {
+        violations.push(`round ${round}: ${trace.join('; ')}`);
+        break;
+      }
+      const stats = codex.stats;
+      if (stats.routes + stats.claimedThreads + stats.bufferedMessages + stats.pendingRequests !== 0) {
+        violations.push(`round ${round}: not idle after every turn completed: ${JSON.stringify(stats)}`);
+        break;
+      }
+      if (thread.activeTurn !== undefined) violations.push(`round ${round}: activeTurn ${thread.activeTurn} after every turn completed`);
+    }
+    expect(violations).toEqual([]);
+    // eslint-disable-next-line no-console
+    console.log(`fuzz duplicate turn ids: ${DUPLICATE_ROUNDS} rounds, ${joined} starts joined a turn another start had, ${completedFollowers} streams completed, ${interrupts.length} interrupts`);
+    expect(joined).toBeGreaterThan(DUPLICATE_ROUNDS / 2);
     await codex.close();
     expect(codex.stats).toEqual(ZERO_STATS);
   });

@@ -17,7 +17,7 @@
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { Codex } from '../../lib/codex.js';
 import { StdioTransport } from '../../lib/transport/stdio-transport.js';
-import { createCodexHome, message, ScriptedModelServer } from '../../lib/testing/index.js';
+import { createCodexHome, message, ScriptedModelServer } from '../../lib/testing/node/index.js';
 import { scenarioEnv } from '../support/fake-app-server-harness.js';
 
 async function main(): Promise<void> {

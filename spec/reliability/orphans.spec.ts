@@ -15,7 +15,7 @@ import { TransportClosedError } from '../../lib/errors.js';
 import { Connection } from '../../lib/rpc/connection.js';
 import { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
 import { StdioTransport } from '../../lib/transport/stdio-transport.js';
-import { createCodexHome, message, ScriptedModelServer, type CodexHome } from '../../lib/testing/index.js';
+import { createCodexHome, message, ScriptedModelServer, type CodexHome } from '../../lib/testing/node/index.js';
 import { fakeCodexBin } from '../support/fake-app-server-harness.js';
 import { ObservableStream } from '../support/observable-stream.js';
 import { eventually, processGone, trackUnhandled, waitGone, ZERO_STATS } from './support.js';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createCodexHome, message, ScriptedModelServer, shellCommand } from '../../lib/testing/index';
+import { createCodexHome, message, ScriptedModelServer, shellCommand } from '../../lib/testing/node/index';
 import { processesWithMarker } from './processes.js';
 
 // `npm run demo` is `tsx samples/demo.ts`: run that file the same way, with stdout a pipe (not a

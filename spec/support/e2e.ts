@@ -1,6 +1,6 @@
 import type { Observable, Subscription } from 'rxjs';
 import { Codex, StdioTransport, type CodexConfig, type Transport } from '../../lib/index';
-import { createCodexHome, ScriptedModelServer, type CodexHome, type CodexHomeOptions, type ScriptedStep } from '../../lib/testing/index';
+import { createCodexHome, ScriptedModelServer, type CodexHome, type CodexHomeOptions, type ScriptedStep } from '../../lib/testing/node/index';
 
 /** A real app-server against a scripted model, per test: the model, the home, and a Codex client. */
 export interface E2E {

@@ -8,10 +8,11 @@ import {
   createCodexHome,
   functionCall,
   message,
+  modelCatalog,
   resolveCodexBinary,
   shellCommand,
   type CodexHome,
-} from '../../lib/testing/index.js';
+} from '../../lib/testing/node/index.js';
 
 /** One parsed SSE frame. */
 interface SseEvent {
@@ -239,6 +240,16 @@ describe('ScriptedModelServer over HTTP', () => {
     expect(server.responseRequests).toEqual([first]);
   });
 
+  it('lets respond(request) pick the answer from the request before the queue', async () => {
+    server.enqueue(message('queued'));
+    server.respond = (request) => (/decline/.test(JSON.stringify(request.body)) ? message('declining') : undefined);
+    const picked = doneItems(await streamOf(server, { input: 'please decline' }));
+    expect(picked[0].content[0].text).toBe('declining');
+    const fromQueue = doneItems(await streamOf(server, { input: 'other' }));
+    expect(fromQueue[0].content[0].text).toBe('queued');
+    expect(server.responseRequests.map((r) => (r.step?.output?.[0] as { text: string }).text)).toEqual(['declining', 'queued']);
+  });
+
   it('answers GET /v1/models with an empty list', async () => {
     const res = await fetch(`${server.url}/models`);
     expect(res.status).toBe(200);
@@ -333,14 +344,34 @@ describe('createCodexHome', () => {
     }
   });
 
+  it('writes the given models as the catalog and configures the first one', async () => {
+    const models = [
+      { slug: 'fast', displayName: 'Fast', description: 'quick', efforts: ['low', 'high'], defaultEffort: 'low' },
+      { slug: 'slow', displayName: 'Slow', description: 'careful' },
+    ];
+    const home = await createCodexHome({ modelServerUrl: 'http://127.0.0.1:1/v1', models, applyPatchTool: false });
+    try {
+      expect(home.configToml.split('\n')).toContain('model = "fast"');
+      const catalogPath = JSON.parse(home.configToml.match(/^model_catalog_json = (.*)$/m)![1]);
+      const catalog = JSON.parse(await fs.readFile(catalogPath, 'utf8'));
+      expect(catalog).toEqual(modelCatalog(models));
+      expect(catalog.models.map((m: any) => [m.slug, m.priority, m.default_reasoning_level, m.supported_reasoning_levels.length, m.apply_patch_tool_type])).toEqual([
+        ['fast', 0, 'low', 2, 'freeform'],
+        ['slow', 1, undefined, 0, 'freeform'],
+      ]);
+    } finally {
+      await home.dispose();
+    }
+  });
+
   it('refuses a model server that is not on loopback', async () => {
     await expect(createCodexHome({ modelServerUrl: 'http://10.0.0.1:80/v1' })).rejects.toThrow('loopback');
   });
 });
 
-describe('resolveCodexBinary', () => {
+describe('resolveCodexBinary (the one codex-rx uses, re-exported)', () => {
   it('finds the vendored native binary of @openai/codex', async () => {
-    const bin = resolveCodexBinary();
+    const bin = resolveCodexBinary().path;
     expect(bin).toMatch(/vendor[\\/][^\\/]+[\\/]bin[\\/]codex(\.exe)?$/);
     await expect(fs.access(bin)).resolves.toBeUndefined();
   });
@@ -463,7 +494,7 @@ describe('real codex app-server against the scripted model', () => {
   let server: ScriptedModelServer;
   let home: CodexHome | undefined;
   let app: RawAppServer | undefined;
-  const bin = resolveCodexBinary();
+  const bin = resolveCodexBinary().path;
 
   beforeEach(async () => {
     server = await ScriptedModelServer.start();

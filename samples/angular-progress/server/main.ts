@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   let mode: string;
   if (values.live) {
     // Your Codex home and login, the directory you started from; approvals are asked on the page.
-    upstream = { cwd: process.env.INIT_CWD ?? process.cwd(), configOverrides: { approval_policy: 'on-request', sandbox_mode: 'read-only' } };
+    upstream = { cwd: process.env['INIT_CWD'] ?? process.cwd(), configOverrides: { approval_policy: 'on-request', sandbox_mode: 'read-only' } };
     mode = `the real model, your Codex login, in ${upstream.cwd}`;
   } else {
     const model = await ScriptedModelServer.start({ respond: scriptedAnswer });

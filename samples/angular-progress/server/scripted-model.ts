@@ -6,7 +6,6 @@
  *   "delete" / "remove"        asks to run `rm -r src` (decline it)
  *   "run" / "list" / "ls"      asks to run `ls` (accept it: its output comes back in the list)
  *   "edit" / "note" / "file"   asks to add notes.txt with a patch (a file change to approve)
- *   "plan"                     reasoning, then a three-step plan, then an answer
  *   anything else              reasoning, then a streamed answer
  */
 import { applyPatch, message, shellCommand, type RecordedRequest, type ScriptedStep } from 'codex-rx/testing/node';
@@ -35,26 +34,6 @@ export function scriptedAnswer(request: RecordedRequest): ScriptedStep {
   if (/\b(edit|note|notes|file)\b/.test(prompt)) {
     return applyPatch('*** Begin Patch\n*** Add File: notes.txt\n+Notes from the codex-rx web demo.\n*** End Patch\n', { usage: USAGE });
   }
-  if (/\bplan\b/.test(prompt)) {
-    return {
-      delayMsBetweenEvents: 150,
-      usage: USAGE,
-      output: [
-        { type: 'reasoning', summary: 'Breaking the task into steps', chunks: 3 },
-        {
-          type: 'function_call',
-          name: 'update_plan',
-          arguments: {
-            plan: [
-              { step: 'Read the workspace', status: 'completed' },
-              { step: 'Write the summary', status: 'in_progress' },
-              { step: 'Check the result', status: 'pending' },
-            ],
-          },
-        },
-      ],
-    };
-  }
   return {
     delayMsBetweenEvents: 60,
     usage: USAGE,
@@ -68,10 +47,10 @@ export function scriptedAnswer(request: RecordedRequest): ScriptedStep {
 /** The model's answer once a tool ran (or was refused). */
 function afterTool(result: InputItem, input: InputItem[]): ScriptedStep {
   const call = input.find((i) => (i.type === 'function_call' || i.type === 'custom_tool_call') && i.call_id === result.call_id);
+  // (No plan scenario: this binary offers `update_plan` only to some models, not to the scripted one.)
   const output = outputText(result.output);
   let text: string;
-  if (call?.name === 'update_plan') text = 'The plan is on the page. The workspace holds a small Node.js project; the summary is written.';
-  else if (/reject|declin|denied|not approved/i.test(output)) text = 'You declined, so I did not run it. The workspace is unchanged.';
+  if (/reject|declin|denied|not approved/i.test(output)) text = 'You declined, so I did not run it. The workspace is unchanged.';
   else if (call?.name === 'apply_patch') text = 'I added notes.txt to the workspace.';
   else text = `The command ran. It printed: ${lastLines(output)}`;
   return message(text, { chunks: 8, delayMsBetweenEvents: 40, usage: USAGE });

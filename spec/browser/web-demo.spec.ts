@@ -5,6 +5,7 @@
  * (see samples/angular-progress/server/scripted-model.ts).
  */
 import { mkdirSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium, type Browser } from './support/chromium';
@@ -192,3 +193,28 @@ test('a refused connection shows as one line of text on the page, not a stack tr
   expect(demo.appServers().filter((pid) => !before.includes(pid))).toEqual([]);
   await page.close();
 }, 60_000);
+
+test('the server hands out only the built app: no path outside it, the token only inside the page', async () => {
+  const get = (rawPath: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.get(`${demo.origin}${rawPath}`, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+    });
+  for (const p of ['/%2e%2e/package.json', '/..%2f..%2fpackage.json', '/%2e%2e/%2e%2e/server/main.ts']) {
+    const { status, body } = await get(p);
+    // Either refused, or the app's index.html (a route of the app) — never the file.
+    expect(status === 404 || body.includes('<app-root>')).toBe(true);
+    expect(body).not.toContain('"dependencies"');
+    expect(body).not.toContain('createCodexGateway');
+  }
+  const page = await get('/');
+  expect(page.status).toBe(200);
+  expect(page.body).not.toContain('__CODEX_RX_TOKEN__');
+  const token = /<meta name="codex-rx-token" content="([A-Za-z0-9_-]{32})"/.exec(page.body)?.[1];
+  expect(token).toBeDefined();
+  expect(demo.output()).not.toContain(token!); // the server never prints the token
+});

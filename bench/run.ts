@@ -3,13 +3,14 @@
  * in bench/results/latest.json. Each ratio is taken within this run, per round, over rounds in
  * which the contenders alternate; the table shows the median and [min–max].
  *
- *   npm run bench -- [--rounds N] [--e2e-rounds N] [--rows 1,2,3,4,5,6]
+ *   npm run bench -- [--rounds N] [--e2e-rounds N] [--rows 1,2,3,4,5,6,7]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchE2E } from './e2e.js';
+import { benchGateway } from './gateway.js';
 import { RESULTS_FILE } from './fixtures.js';
 import { benchMemory } from './memory.js';
 import { benchLatency, benchThroughput, loadTranscript } from './pipeline.js';
@@ -35,7 +36,7 @@ function table(rows: Row[]): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { rounds: { type: 'string', default: '7' }, 'e2e-rounds': { type: 'string', default: '6' }, rows: { type: 'string', default: '1,2,3,4,5,6' } },
+    options: { rounds: { type: 'string', default: '7' }, 'e2e-rounds': { type: 'string', default: '6' }, rows: { type: 'string', default: '1,2,3,4,5,6,7' } },
   });
   const rounds = Number(values.rounds);
   const e2eRounds = Number(values['e2e-rounds']);
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
     const { rows: e2e } = await benchE2E(e2eRounds, log);
     for (const r of e2e) if (wanted.has(r.id)) rows.push(r);
   }
+  if (wanted.has(7)) rows.push(await benchGateway(rounds, log));
   rows.sort((a, b) => a.id - b.id);
 
   const seconds = Math.round((Date.now() - started) / 1000);

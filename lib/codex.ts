@@ -1,11 +1,12 @@
-import { defer, EMPTY, expand, map, mergeMap, Observable, from } from 'rxjs';
+import { defer, EMPTY, expand, map, mergeMap, Observable, from, type OperatorFunction } from 'rxjs';
 import { ApprovalRouter, type ApprovalFailure, type ApprovalHandler, type PendingServerRequest } from './approvals/approval-router.js';
-import { SDK_VERSION, type CodexConfig } from './codex-config.js';
+import { checkCodexConfig, SDK_VERSION, type CodexConfig } from './codex-config.js';
+import { transportFor } from './codex-transport.js';
 import { ValidationError } from './errors.js';
 import { LoginCompletions, type ChatgptLoginHandle, type DeviceCodeLoginHandle, type LoginHandle } from './login.js';
 import { threadParams, type ThreadOptions } from './options.js';
 import { validateInbound } from './validation/inbound-validator.js';
-import { validateParams } from './validation/params-validator.js';
+import { checkRequest } from './validation/params-validator.js';
 import type { InitializeResponse } from './protocol/generated/InitializeResponse.js';
 import type { GetAccountResponse } from './protocol/generated/v2/GetAccountResponse.js';
 import type { LoginAccountResponse } from './protocol/generated/v2/LoginAccountResponse.js';
@@ -16,8 +17,15 @@ import type { Thread as ThreadInfo } from './protocol/generated/v2/Thread.js';
 import type { ClientMethod, Notification, ParamsOf, ResultOf, MethodWithoutParams } from './protocol/methods.js';
 import { Connection, type ProtocolWarning } from './rpc/connection.js';
 import { Thread } from './thread.js';
-import { StdioTransport } from './transport/stdio-transport.js';
 import { assertServerVersion } from './version.js';
+import { commandExec, type CommandEvent, type ExecOptions } from './streams/command-exec.js';
+import { fsWatch, type FsChange, type WatchOptions } from './streams/fs-watch.js';
+import { fuzzyFileSearch, type FileSearchOptions, type FileSearchSnapshot } from './streams/fuzzy-file-search.js';
+import { mcpServerStatus, rateLimits, remoteControlStatus, type McpServersState } from './streams/live-states.js';
+import { processSpawn, type ProcessEvent, type SpawnOptions } from './streams/process-spawn.js';
+import { threadSearch, type ThreadSearchOptions, type ThreadSearchUpdate } from './streams/thread-search.js';
+import type { GetAccountRateLimitsResponse } from './protocol/generated/v2/GetAccountRateLimitsResponse.js';
+import type { RemoteControlStatusReadResponse } from './protocol/generated/v2/RemoteControlStatusReadResponse.js';
 
 /** Options of threadStart/threadResume/threadFork, plus a handler for the thread's approvals. */
 export interface ThreadCallOptions extends ThreadOptions {
@@ -50,10 +58,14 @@ export class Codex {
   private readonly secrets = new Set<string>();
 
   constructor(config: CodexConfig = {}) {
+    checkCodexConfig(config);
     this.approvals = new ApprovalRouter(config.approvalHandler, config.approvalTimeoutMs);
     for (const secret of config.secrets ?? []) if (typeof secret === 'string') this.secrets.add(secret);
+    if (typeof config.token === 'string') this.secrets.add(config.token);
+    const shared = config.signedBearerToken?.sharedSecret;
+    if (typeof shared === 'string') this.secrets.add(shared);
     const redact = (text: string) => this.redact(config.redact ? config.redact(text) : text);
-    const transport = config.transport ?? new StdioTransport({ ...config, redact });
+    const transport = transportFor(config, redact);
     this.connection = new Connection(transport, {
       clientInfo: { name: config.clientName ?? 'codex_rx', title: config.clientTitle ?? 'codex-rx', version: config.clientVersion ?? SDK_VERSION },
       capabilities: {
@@ -66,7 +78,7 @@ export class Codex {
       maxPendingServerRequests: config.maxPendingServerRequests,
       serverRequestHandler: this.approvals.handle,
       checkInitialize: (r) => assertServerVersion(r.userAgent),
-      validateParams: config.validate === false ? undefined : validateParams,
+      validateParams: config.validate === false ? undefined : checkRequest,
       validateInbound: config.validateInbound ? validateInbound : undefined,
     });
     this.notifications$ = this.connection.notifications$ as Observable<Notification>;
@@ -94,8 +106,10 @@ export class Codex {
   /** Any app-server method, typed by its name: cold, one request per subscription. */
   request<M extends MethodWithoutParams>(method: M, params?: ParamsOf<M>): Observable<ResultOf<M>>;
   request<M extends ClientMethod>(method: M, params: ParamsOf<M>): Observable<ResultOf<M>>;
-  request(method: ClientMethod, params?: unknown): Observable<unknown> {
-    return this.connection.request(method, params as never);
+  /** A method the pinned protocol does not know: sent (untyped) only to a server newer than PROTOCOL_VERSION. */
+  request<M extends string>(method: M extends ClientMethod ? never : M, params?: unknown): Observable<unknown>;
+  request(method: string, params?: unknown): Observable<unknown> {
+    return this.connection.request(method as ClientMethod, params as never);
   }
 
   /** Starts a new thread. */
@@ -180,6 +194,48 @@ export class Codex {
         return { ...this.loginHandle(r.loginId), verificationUrl: r.verificationUrl, userCode: r.userCode };
       }),
     );
+  }
+
+  // Streams (lib/streams): cold; subscribing starts the interaction, unsubscribing cleans it up on the server.
+
+  /** Runs a command (`command/exec`): output chunks, then the exit; unsubscribing terminates it. */
+  exec(command: readonly string[], options?: ExecOptions): Observable<CommandEvent> {
+    return commandExec(this.connection, command, options);
+  }
+
+  /** Spawns a process (`process/spawn`): output chunks, then the exit; unsubscribing kills it. */
+  spawn(command: readonly string[], options: SpawnOptions): Observable<ProcessEvent> {
+    return processSpawn(this.connection, command, options);
+  }
+
+  /** Watches an absolute path (`fs/watch`): each `fs/changed`; unsubscribing unwatches. */
+  watch(path: string, options?: WatchOptions): Observable<FsChange> {
+    return fsWatch(this.connection, path, options);
+  }
+
+  /** Fuzzy file search over `roots` as a typeahead operator over queries (`fuzzyFileSearch/session*`). */
+  fileSearch(roots: readonly string[], options?: FileSearchOptions): OperatorFunction<string, FileSearchSnapshot> {
+    return fuzzyFileSearch(this.connection, roots, options);
+  }
+
+  /** Searches stored threads (`thread/search/stream`): provisional rows, then the final page; unsubscribing cancels. */
+  threadSearch(searchTerm: string, options?: ThreadSearchOptions): Observable<ThreadSearchUpdate> {
+    return threadSearch(this.connection, searchTerm, options);
+  }
+
+  /** The account's rate limits, live: `account/rateLimits/read`, then every update merged in. */
+  get rateLimits$(): Observable<GetAccountRateLimitsResponse> {
+    return rateLimits(this.connection);
+  }
+
+  /** MCP servers, live: `mcpServerStatus/list`, then every `mcpServer/startupStatus/updated`. */
+  get mcpServerStatus$(): Observable<McpServersState> {
+    return mcpServerStatus(this.connection);
+  }
+
+  /** Remote-control status, live: `remoteControl/status/read`, then every change. */
+  get remoteControlStatus$(): Observable<RemoteControlStatusReadResponse> {
+    return remoteControlStatus(this.connection);
   }
 
   /** Ends the app-server: every in-flight Observable errors with TransportClosedError. Idempotent. */

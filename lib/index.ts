@@ -1,8 +1,12 @@
 // codex-rx: the public API. Every name is listed here on purpose; nothing else is public.
+// This is the browser-safe main entry: nothing reachable from here imports a Node built-in.
+// Node.js gets lib/node/index.ts (this, plus spawning the binary) through the `node` condition.
 
 // Client
 export { Codex, type ThreadCallOptions } from './codex.js';
-export { SDK_VERSION, type CodexConfig } from './codex-config.js';
+export { SDK_VERSION, type CodexClientOptions, type CodexConfig, type CodexRemoteOptions } from './codex-config.js';
+export type { SignedBearerTokenOptions } from './platform.js';
+export type { AppServerProcessOptions, ConfigOverrides } from './transport/process-options.js';
 export { Thread, type TurnCallOptions } from './thread.js';
 export type { ChatgptLoginHandle, DeviceCodeLoginHandle, LoginHandle } from './login.js';
 
@@ -18,6 +22,17 @@ export { ofMethod } from './operators/of-method.js';
 export { INITIAL_TURN_PROGRESS, reduceTurnProgress, turnProgress, type ItemProgress, type TurnProgress } from './operators/turn-progress.js';
 export { backoffDelay, retryOnOverload, type RetryOnOverloadOptions } from './operators/retry-on-overload.js';
 
+// Streams: commands, processes, file watching, search, review, live state (cold; unsubscribe cleans up)
+export type { CommandEvent, CommandExit, ExecOptions } from './streams/command-exec.js';
+export type { ProcessEvent, ProcessExit, SpawnOptions } from './streams/process-spawn.js';
+export type { ProcessInput, TerminalSize } from './streams/process-input.js';
+export { DEFAULT_MAX_OUTPUT_BYTES, OutputLimitExceededError, type OutputChunk, type OutputStreamName } from './streams/output-chunk.js';
+export type { FsChange, WatchOptions } from './streams/fs-watch.js';
+export type { FileSearchOptions, FileSearchSnapshot } from './streams/fuzzy-file-search.js';
+export { MAX_PARTIAL_SEARCH_ROWS, type ThreadSearchOptions, type ThreadSearchUpdate } from './streams/thread-search.js';
+export type { ReviewTarget } from './streams/review.js';
+export type { McpServersState } from './streams/live-states.js';
+
 // Validation and structured output
 export { defineOutputSchema, type OutputOf, type OutputSchema } from './structured-output.js';
 export { validateParams } from './validation/params-validator.js';
@@ -31,6 +46,8 @@ export { handleRequests, type ServerRequestHandlerContext, type ServerRequestHan
 
 // Errors
 export {
+  AuthenticationError,
+  BinaryNotFoundError,
   CodexError,
   InternalRpcError,
   InvalidParamsError,
@@ -49,14 +66,14 @@ export {
   ValidationError,
   type ValidationIssue,
 } from './errors.js';
-export { BinaryNotFoundError } from './transport/stdio-binary.js';
 export { CloseCode, describeCloseCode, type CloseCodeValue } from './transport/close-codes.js';
-export { VersionMismatchError } from './version.js';
+export { MIN_SERVER_VERSION, serverAge, VersionMismatchError, type ServerAge } from './version.js';
 
 // Lower layers, for custom transports and tests
 export { Connection, type ConnectionOptions, type ConnectionState, type ProtocolWarning, type ServerRequestHandler } from './rpc/connection.js';
 export type { Transport } from './transport/transport.js';
-export { StdioTransport, type StdioTransportOptions } from './transport/stdio-transport.js';
+export { WebSocketTransport, type WebSocketTransportOptions } from './transport/websocket-transport.js';
+export { BEARER_SUBPROTOCOL_PREFIX, SUBPROTOCOL, type TokenCarrier, type WebSocketConstructor, type WebSocketLike } from './transport/websocket-like.js';
 export { InMemoryTransport, FAKE_INITIALIZE_RESPONSE, type SentMessage, type FakeRequestHandler } from './transport/in-memory-transport.js';
 
 // Protocol types

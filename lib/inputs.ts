@@ -50,7 +50,8 @@ export function toInputItems(input: Input): InputItem[] {
       throw new ValidationError('input', [{ path, message: `must be a string or an input item, got ${raw === null ? 'null' : typeof raw}` }]);
     }
     const item = raw as unknown as Record<string, unknown>;
-    const fields = REQUIRED[item.type as string];
+    // Own keys only: `type: 'constructor'` must be refused, not read off Object.prototype.
+    const fields = typeof item.type === 'string' && Object.prototype.hasOwnProperty.call(REQUIRED, item.type) ? REQUIRED[item.type] : undefined;
     if (!fields) {
       throw new ValidationError('input', [{ path: `${path}.type`, message: `must be one of ${Object.keys(REQUIRED).join(', ')}` }]);
     }

@@ -33,6 +33,7 @@ export class LoginCompletions {
       next: (n) => {
         const p = completionOf(n);
         if (!p) return;
+        this.recent.delete(p.loginId as string); // newest last: eviction drops the oldest
         this.recent.set(p.loginId as string, p);
         if (this.recent.size > this.capacity) this.recent.delete(this.recent.keys().next().value as string);
       },

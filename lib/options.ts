@@ -60,10 +60,6 @@ export interface TurnOptions {
   serviceTier?: string;
 }
 
-const THREAD_KEYS = ['model', 'modelProvider', 'cwd', 'sandbox', 'approvalMode', 'baseInstructions', 'developerInstructions', 'personality', 'ephemeral', 'config', 'serviceTier', 'serviceName'] as const;
-const TURN_KEYS = ['model', 'cwd', 'effort', 'summary', 'sandbox', 'approvalMode', 'outputSchema', 'personality', 'serviceTier'] as const;
-const STRING_KEYS = new Set(['model', 'modelProvider', 'cwd', 'baseInstructions', 'developerInstructions', 'serviceTier', 'serviceName']);
-
 const SANDBOX_MODES: Record<Sandbox, SandboxMode> = { readOnly: 'read-only', workspaceWrite: 'workspace-write', fullAccess: 'danger-full-access' };
 
 function sandboxPolicy(s: Sandbox): SandboxPolicy {
@@ -88,7 +84,47 @@ function approval(mode: ApprovalMode): { approvalPolicy: AskForApproval; approva
   }
 }
 
-function check(subject: string, options: object | undefined, allowed: readonly string[]): Record<string, unknown> {
+/** What is wrong with an option's value, or undefined. */
+type Check = (value: unknown) => string | undefined;
+
+const isString: Check = (v) => (typeof v === 'string' ? undefined : 'must be a string');
+const isBoolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'must be a boolean');
+const isObject: Check = (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? undefined : 'must be an object');
+const isSandbox: Check = (v) =>
+  typeof v === 'string' && Object.prototype.hasOwnProperty.call(SANDBOX_MODES, v) ? undefined : `must be one of Sandbox.${Object.keys(SANDBOX_MODES).join(', Sandbox.')}`;
+const isApprovalMode: Check = (v) =>
+  Object.values(ApprovalMode).includes(v as ApprovalMode) ? undefined : `must be one of ApprovalMode.${Object.keys(ApprovalMode).join(', ApprovalMode.')}`;
+/** Wire enums (personality, effort, summary): the protocol's params validation words those. */
+const asIs: Check = () => undefined;
+
+// Typed by the option interfaces: a new option fails to compile until it is listed here.
+const THREAD_CHECKS: { readonly [K in keyof Required<ThreadOptions>]: Check } = {
+  model: isString,
+  modelProvider: isString,
+  cwd: isString,
+  sandbox: isSandbox,
+  approvalMode: isApprovalMode,
+  baseInstructions: isString,
+  developerInstructions: isString,
+  personality: asIs,
+  ephemeral: isBoolean,
+  config: isObject,
+  serviceTier: isString,
+  serviceName: isString,
+};
+const TURN_CHECKS: { readonly [K in keyof Required<TurnOptions>]: Check } = {
+  model: isString,
+  cwd: isString,
+  effort: asIs,
+  summary: asIs,
+  sandbox: isSandbox,
+  approvalMode: isApprovalMode,
+  outputSchema: isObject,
+  personality: asIs,
+  serviceTier: isString,
+};
+
+function check(subject: string, options: object | undefined, checks: Readonly<Record<string, Check>>): Record<string, unknown> {
   if (options === undefined) return {};
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new ValidationError(subject, [{ path: '', message: 'options must be an object' }]);
@@ -97,14 +133,8 @@ function check(subject: string, options: object | undefined, allowed: readonly s
   const issues = [];
   for (const [k, v] of Object.entries(o)) {
     if (v === undefined) continue;
-    if (!allowed.includes(k)) issues.push({ path: k, message: `is not a known option (known: ${allowed.join(', ')})` });
-    else if (STRING_KEYS.has(k) && typeof v !== 'string') issues.push({ path: k, message: 'must be a string' });
-    else if (k === 'sandbox' && !(typeof v === 'string' && Object.prototype.hasOwnProperty.call(SANDBOX_MODES, v))) issues.push({ path: k, message: `must be one of Sandbox.${Object.keys(SANDBOX_MODES).join(', Sandbox.')}` });
-    else if (k === 'approvalMode' && !Object.values(ApprovalMode).includes(v as ApprovalMode)) {
-      issues.push({ path: k, message: `must be one of ApprovalMode.${Object.keys(ApprovalMode).join(', ApprovalMode.')}` });
-    } else if ((k === 'config' || k === 'outputSchema') && (v === null || typeof v !== 'object' || Array.isArray(v))) {
-      issues.push({ path: k, message: 'must be an object' });
-    } else if (k === 'ephemeral' && typeof v !== 'boolean') issues.push({ path: k, message: 'must be a boolean' });
+    const problem = Object.prototype.hasOwnProperty.call(checks, k) ? checks[k]!(v) : `is not a known option (known: ${Object.keys(checks).join(', ')})`;
+    if (problem) issues.push({ path: k, message: problem });
   }
   if (issues.length > 0) throw new ValidationError(subject, issues);
   return o;
@@ -112,7 +142,7 @@ function check(subject: string, options: object | undefined, allowed: readonly s
 
 /** Thread options → wire params of thread/start, thread/resume, thread/fork. */
 export function threadParams(options: ThreadOptions | undefined, subject = 'thread options'): Record<string, unknown> {
-  const o = check(subject, options, THREAD_KEYS);
+  const o = check(subject, options, THREAD_CHECKS);
   const { sandbox, approvalMode, ...rest } = o as ThreadOptions;
   const out: Record<string, unknown> = dropUndefined(rest);
   if (sandbox !== undefined) out.sandbox = SANDBOX_MODES[sandbox];
@@ -122,7 +152,7 @@ export function threadParams(options: ThreadOptions | undefined, subject = 'thre
 
 /** Turn options → wire params of turn/start (without threadId and input). */
 export function turnParams(options: TurnOptions | undefined): Record<string, unknown> {
-  const o = check('turn options', options, TURN_KEYS);
+  const o = check('turn options', options, TURN_CHECKS);
   const { sandbox, approvalMode, ...rest } = o as TurnOptions;
   const out: Record<string, unknown> = dropUndefined(rest);
   if (sandbox !== undefined) out.sandboxPolicy = sandboxPolicy(sandbox);

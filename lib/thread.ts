@@ -12,6 +12,10 @@ import { compileOutputSchema } from './validation/output-validator.js';
 import type { TurnNotification } from './turn/turn-notification.js';
 import { toTurnResult, type TurnResult } from './turn/turn-result.js';
 import { followNewTurn } from './turn/turn-stream.js';
+import { reviewStream, type ReviewTarget } from './streams/review.js';
+import { threadName, threadStatus, threadTokenUsage } from './streams/live-states.js';
+import type { ThreadStatus } from './protocol/generated/v2/ThreadStatus.js';
+import type { ThreadTokenUsage } from './protocol/generated/v2/ThreadTokenUsage.js';
 
 /** Options of one turn, plus a handler for this turn's approvals. */
 export interface TurnCallOptions extends TurnOptions {
@@ -152,6 +156,26 @@ export class Thread {
   /** Starts compacting the thread's history (`thread/compact/start`). */
   compact(): Observable<void> {
     return this.connection.request('thread/compact/start', { threadId: this.id }).pipe(map(() => undefined));
+  }
+
+  /** Reviews (`review/start`, inline) as a turn stream: `toTurnResult()`/`turnProgress()` apply; unsubscribing interrupts. */
+  review(target: ReviewTarget): Observable<TurnNotification> {
+    return reviewStream(this.connection, { threadId: this.id, target });
+  }
+
+  /** The thread's status, live: `thread/read`, then every `thread/status/changed`. */
+  get status$(): Observable<ThreadStatus> {
+    return threadStatus(this.connection, this.id);
+  }
+
+  /** The thread's name (null when unnamed), live: `thread/read`, then every `thread/name/updated`. */
+  get name$(): Observable<string | null> {
+    return threadName(this.connection, this.id);
+  }
+
+  /** The thread's token usage, live: null (no read exists), then every `thread/tokenUsage/updated`. */
+  get tokenUsage$(): Observable<ThreadTokenUsage | null> {
+    return threadTokenUsage(this.connection, this.id);
   }
 
   /** Narrows an approval handler to this thread (before the client's); returns the undo. */

@@ -22,7 +22,13 @@ export function answerIssues(method: string, result: unknown): ValidationIssue[]
   }
   const definition = Object.prototype.hasOwnProperty.call(SERVER_REQUEST_RESULT_DEFINITIONS, method) ? SERVER_REQUEST_RESULT_DEFINITIONS[method]! : undefined;
   if (definition === undefined) return [];
-  const issues = results.check(definition, result);
+  let issues: readonly ValidationIssue[] | undefined;
+  try {
+    issues = results.check(definition, result);
+  } catch (e) {
+    // e.g. a page whose Content-Security-Policy forbids compiling: refuse rather than send unchecked
+    return [{ path: '', message: `could not be validated: ${(e as Error)?.message ?? String(e)}` }];
+  }
   return issues === undefined ? [] : reword(definition, result, issues);
 }
 

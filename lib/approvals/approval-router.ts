@@ -214,9 +214,9 @@ export class ApprovalRouter {
   }
 
   private checked(request: ServerRequestMessage, context: ServerRequestContext, result: unknown): Observable<unknown> {
-    const issues = answerIssues(request.method, result);
-    if (issues.length === 0) return of(result);
-    this.report('invalid-answer', request, context, new ValidationError(`answer to ${request.method}`, issues));
+    const invalid = answerError(request, result);
+    if (!invalid) return of(result);
+    this.report('invalid-answer', request, context, invalid);
     return this.safe(request);
   }
 
@@ -248,8 +248,8 @@ export class ApprovalRouter {
         respond: (result: unknown) => {
           if (state === 'answered') throw new CodexError(`${what} was already answered`);
           if (state === 'gone') throw new CodexError(`${what} is no longer pending (it timed out or the connection closed)`);
-          const issues = answerIssues(request.method, result);
-          if (issues.length > 0) throw new ValidationError(`answer to ${request.method}`, issues);
+          const invalid = answerError(request, result);
+          if (invalid) throw invalid;
           state = 'answered';
           this.waiting.delete(entry);
           subscriber.next(result);
@@ -266,6 +266,12 @@ export class ApprovalRouter {
       };
     });
   }
+}
+
+/** Why `result` may not be sent as the answer to `request`, or undefined when it may. */
+function answerError(request: ServerRequestMessage, result: unknown): ValidationError | undefined {
+  const issues = answerIssues(request.method, result);
+  return issues.length === 0 ? undefined : new ValidationError(`answer to ${request.method}`, issues);
 }
 
 /** Adds a handler under a key (it is asked before the ones already there); the undo removes exactly it, once. */

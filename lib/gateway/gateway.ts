@@ -113,9 +113,8 @@ export function createCodexGateway(options: CodexGatewayOptions): CodexGateway {
     return out;
   };
   const log = (line: string) => options.log?.(redact(`codex-rx/gateway: ${line}`));
-  const counters: SessionCounters & { accepted: number; rejected: number } = { upstreams: 0, denied: 0, forwarded: 0, delivered: 0, limited: 0, accepted: 0, rejected: 0 };
+  const counters: SessionCounters & { accepted: number; rejected: number } = { connections: 0, upstreams: 0, denied: 0, forwarded: 0, delivered: 0, limited: 0, accepted: 0, rejected: 0 };
   const sessions = new Set<GatewaySession>();
-  let pendingUpgrades = 0;
   let nextId = 1;
   let closing: Promise<void> | undefined;
   let server: http.Server | undefined;
@@ -164,9 +163,10 @@ export function createCodexGateway(options: CodexGatewayOptions): CodexGateway {
     if (closing) return refuse(socket, 503, 'the gateway is closing');
     if (socket.destroyed) return;
     wss.handleUpgrade(request, socket, head, (ws) => {
+      const full = counters.connections >= limits.maxConnections;
       const session = new GatewaySession(nextId++, ws, auth, policy, limits, counters, log);
       if (closing) return void session.close(CloseCode.GOING_AWAY);
-      if (sessions.size >= limits.maxConnections) {
+      if (full) {
         counters.limited++;
         return void session.close(CloseCode.TOO_MANY_CONNECTIONS);
       }
@@ -191,13 +191,10 @@ export function createCodexGateway(options: CodexGatewayOptions): CodexGateway {
 
   const gateway: CodexGateway = {
     handleUpgrade(request, socket, head) {
-      pendingUpgrades++;
-      upgrade(request, socket, head)
-        .catch((e) => {
-          log(`upgrade failed: ${(e as Error)?.message ?? String(e)}`);
-          socket.destroy();
-        })
-        .finally(() => pendingUpgrades--);
+      upgrade(request, socket, head).catch((e) => {
+        log(`upgrade failed: ${(e as Error)?.message ?? String(e)}`);
+        socket.destroy();
+      });
     },
 
     async listen({ port = 0, host = '127.0.0.1' } = {}) {
@@ -233,8 +230,8 @@ export function createCodexGateway(options: CodexGatewayOptions): CodexGateway {
     },
 
     get stats(): CodexGatewayStats {
-      const { upstreams, accepted, rejected, denied, forwarded, delivered, limited } = counters;
-      return { connections: sessions.size, upstreams, accepted, rejected, denied, forwarded, delivered, limited };
+      const { connections, upstreams, accepted, rejected, denied, forwarded, delivered, limited } = counters;
+      return { connections, upstreams, accepted, rejected, denied, forwarded, delivered, limited };
     },
   };
   return gateway;

@@ -15,6 +15,8 @@ export interface SessionLimits {
 
 /** Counters a session updates on the gateway's stats. */
 export interface SessionCounters {
+  /** Client sockets open now. */
+  connections: number;
   upstreams: number;
   denied: number;
   forwarded: number;
@@ -39,6 +41,8 @@ export class GatewaySession {
   private idleTimer?: NodeJS.Timeout;
   private drainTimer?: NodeJS.Timeout;
   private readonly socketClosed: Promise<void>;
+  private readonly done: Promise<void>;
+  private resolveDone!: () => void;
 
   constructor(
     readonly id: number,
@@ -49,7 +53,14 @@ export class GatewaySession {
     private readonly counters: SessionCounters,
     private readonly log: (line: string) => void,
   ) {
-    this.socketClosed = new Promise((resolve) => socket.once('close', () => resolve()));
+    counters.connections++;
+    this.socketClosed = new Promise((resolve) =>
+      socket.once('close', () => {
+        counters.connections--;
+        resolve();
+      }),
+    );
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
     socket.on('message', (data: Buffer, isBinary: boolean) => this.fromClient(data, isBinary));
     // ws closes with 1009 by itself on an oversized frame; the error only says why.
     socket.on('error', (e: Error & { code?: string }) => {
@@ -79,7 +90,6 @@ export class GatewaySession {
       return;
     }
     this.counters.upstreams++;
-    if (this.ended) this.closeUpstream();
   }
 
   /** Process id of the spawned app-server, when there is one. */
@@ -93,9 +103,9 @@ export class GatewaySession {
     return this.finished();
   }
 
-  /** Resolves once the client socket and the upstream are both gone. */
+  /** Resolves once the session ended and its client socket and upstream are both gone. */
   finished(): Promise<void> {
-    return Promise.all([this.socketClosed, this.upstreamClosed]).then(() => undefined);
+    return this.done;
   }
 
   private fromClient(data: Buffer, isBinary: boolean): void {
@@ -184,6 +194,7 @@ export class GatewaySession {
       void this.socketClosed.then(() => clearTimeout(cut));
     }
     this.closeUpstream();
+    void Promise.all([this.socketClosed, this.upstreamClosed]).then(() => this.resolveDone());
   }
 
   private closeUpstream(): void {

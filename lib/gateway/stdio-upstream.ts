@@ -8,6 +8,8 @@ import type { StdioUpstreamConfig, Upstream, UpstreamEvents } from './upstream.j
 
 /** Default grace before SIGTERM (then SIGKILL after as long again) when a client leaves. */
 const DEFAULT_GRACE_MS = 1000;
+/** Bytes allowed to queue on the app-server's stdin when it stops reading; past it the upstream fails. */
+export const MAX_PENDING_INPUT_BYTES = 64 * 1024 * 1024;
 
 /**
  * Spawns `codex app-server --listen stdio://` (the same resolver and argv as StdioTransport) and
@@ -63,6 +65,7 @@ export function openStdioUpstream(config: StdioUpstreamConfig, events: UpstreamE
       if (closing || failed || !child.stdin!.writable) return;
       // A raw newline can only be insignificant whitespace in JSON, but it would split the line.
       child.stdin!.write(text.includes('\n') || text.includes('\r') ? JSON.stringify(JSON.parse(text)) + '\n' : text + '\n');
+      if (child.stdin!.writableLength > MAX_PENDING_INPUT_BYTES) fail('the app-server stopped reading its input');
     },
     pause: () => child.stdout!.pause(),
     resume: () => child.stdout!.resume(),

@@ -5,6 +5,8 @@ import type { Upstream, UpstreamEvents, WebSocketUpstreamConfig } from './upstre
 const MAX_QUEUED = 1000;
 /** Largest server→client frame accepted from the app-server (its own limit is higher still). */
 const MAX_UPSTREAM_FRAME = 256 * 1024 * 1024;
+/** Bytes allowed to queue towards the app-server when it stops reading; past it the upstream fails. */
+const MAX_PENDING_BYTES = 64 * 1024 * 1024;
 
 /**
  * Opens one WebSocket to a shared app-server. Only `Authorization: Bearer <token>` is sent: never
@@ -40,7 +42,11 @@ export function openWebSocketUpstream(config: WebSocketUpstreamConfig, events: U
   return {
     send(text) {
       if (closing || failed) return;
-      if (!queue) return socket.send(text);
+      if (!queue) {
+        socket.send(text);
+        if (socket.bufferedAmount > MAX_PENDING_BYTES) fail('the app-server stopped reading its input');
+        return;
+      }
       if (queue.length >= MAX_QUEUED) return fail('too many messages before the app-server connection opened');
       queue.push(text);
     },

@@ -17,7 +17,7 @@ export type ServerRequestHandler = (request: WireRequest, ids: MessageIds) => un
 
 /** Something the peer did wrong that the connection survived. */
 export interface ProtocolWarning {
-  readonly kind: 'malformed-line' | 'invalid-message' | 'unknown-response' | 'handler-error' | 'unanswerable' | 'schema-drift' | 'overloaded';
+  readonly kind: 'malformed-line' | 'invalid-message' | 'unknown-response' | 'handler-error' | 'unanswerable' | 'schema-drift' | 'overloaded' | 'teardown-failed' | 'unknown-method';
   readonly message: string;
   readonly detail?: unknown;
 }
@@ -33,8 +33,11 @@ export interface ConnectionOptions {
   readonly maxBufferedPerThread?: number;
   /** Answers server→client requests; without one they get a JSON-RPC "method not found" error. */
   readonly serverRequestHandler?: ServerRequestHandler;
-  /** Checks params before they are sent; issues fail the request with ValidationError. */
-  readonly validateParams?: (method: string, params: unknown) => readonly ValidationIssue[] | undefined;
+  /**
+   * Checks params before they are sent; issues fail the request with ValidationError.
+   * `'after-handshake'` (a method only the server's version can decide) asks again once connected.
+   */
+  readonly validateParams?: (method: string, params: unknown, context: ParamsCheckContext) => readonly ValidationIssue[] | undefined | 'after-handshake';
   /** Checks what the server sends (debugging drift); issues become `schema-drift` warnings, never errors. */
   readonly validateInbound?: (kind: 'notification' | 'request', method: string, params: unknown) => readonly ValidationIssue[] | undefined;
   /** Vets the `initialize` answer (e.g. the server's version); throwing closes the connection. */
@@ -46,6 +49,20 @@ export interface ConnectionOptions {
   readonly maxPendingServerRequests?: number;
   /** Masks secrets in every text the connection reports: warnings and errors built from the server's answers. */
   readonly redact?: (text: string) => string;
+}
+
+/** What a params check may know: the server (once connected) and a way to warn on `warnings$`. */
+export interface ParamsCheckContext {
+  readonly server: InitializeResponse | undefined;
+  warn(kind: 'unknown-method', message: string, detail?: unknown): void;
+}
+
+/** Per-request options of {@link Connection.request}. */
+export interface RequestOptions {
+  /** Deadline for the answer in ms (default: the connection's `requestTimeoutMs`); 0 = none. */
+  readonly timeoutMs?: number;
+  /** Called with the JSON-RPC id once the request is written (streams that the server correlates by it). */
+  readonly onSent?: (id: RequestId) => void;
 }
 
 /** Default bound of server requests awaiting their handler's answer. */
@@ -179,16 +196,13 @@ export class Connection {
   }
 
   /** Any method the generated protocol does not know (e.g. a newer server's): untyped. */
-  request<M extends string>(method: M extends ClientMethod ? never : M, params?: unknown, options?: { timeoutMs?: number }): Observable<unknown>;
+  request<M extends string>(method: M extends ClientMethod ? never : M, params?: unknown, options?: RequestOptions): Observable<unknown>;
   /** A request: cold, one id per subscription, sent after the handshake; its answer is the one value. */
-  request<M extends ClientMethod>(method: M, params: ParamsOf<M>, options?: { timeoutMs?: number }): Observable<ResultOf<M>>;
-  request(method: string, params?: unknown, options: { timeoutMs?: number } = {}): Observable<unknown> {
+  request<M extends ClientMethod>(method: M, params: ParamsOf<M>, options?: RequestOptions): Observable<ResultOf<M>>;
+  request(method: string, params?: unknown, options: RequestOptions = {}): Observable<unknown> {
     return new Observable<unknown>((subscriber) => {
-      const issues = this.options.validateParams?.(method, params);
-      if (issues && issues.length > 0) {
-        subscriber.error(new ValidationError(`${method} params`, issues));
-        return;
-      }
+      const checked = this.checkParams(method, params, subscriber);
+      if (checked === 'failed') return;
       if (this.closedError) {
         subscriber.error(this.closedError);
         return;
@@ -196,7 +210,9 @@ export class Connection {
       this.start();
       let id: RequestId | undefined;
       const send = () => {
+        if (checked === 'after-handshake' && this.checkParams(method, params, subscriber) !== 'ok') return;
         id = this.send(method, params, subscriber, options.timeoutMs);
+        if (id !== undefined) options.onSent?.(id);
       };
       const gate = this._state === 'ready' ? (send(), undefined) : this.ready.subscribe({ complete: send, error: (e) => subscriber.error(e) });
       return () => {
@@ -204,6 +220,29 @@ export class Connection {
         if (id !== undefined) this.forget(id);
       };
     });
+  }
+
+  /** Runs `validateParams`; on issues errors `subscriber` with ValidationError. */
+  private checkParams(method: string, params: unknown, subscriber: Subscriber<unknown>): 'ok' | 'failed' | 'after-handshake' {
+    const issues = this.options.validateParams?.(method, params, this.paramsContext);
+    if (issues === 'after-handshake' && this._state !== 'ready') return issues;
+    if (issues === 'after-handshake' || (issues && issues.length > 0)) {
+      subscriber.error(new ValidationError(`${method} params`, issues === 'after-handshake' ? [{ path: '', message: 'could not be checked against the server' }] : issues));
+      return 'failed';
+    }
+    return 'ok';
+  }
+
+  private readonly paramsContext: ParamsCheckContext = this.createParamsContext();
+
+  private createParamsContext(): ParamsCheckContext {
+    const connection = this; // eslint-disable-line @typescript-eslint/no-this-alias -- the getter needs the connection, not the context
+    return {
+      get server() {
+        return connection._metadata;
+      },
+      warn: (kind, message, detail) => connection.warn(kind, message, detail),
+    };
   }
 
   /** Sends a notification (fire and forget) after the handshake. */
@@ -455,7 +494,9 @@ export class Connection {
     }
   }
 
-  private warn(kind: ProtocolWarning['kind'], message: string, detail?: unknown): void {
+  /** Reports a problem the connection survived on `warnings$` (redacted); e.g. a stream's failed teardown. */
+  warn(kind: ProtocolWarning['kind'], message: string, detail?: unknown): void {
+    if (this.warnings.closed || this.warnings.isStopped) return;
     this.warnings.next({ kind, message: this.redactText(message), detail: this.options.redact ? this.redactValue(detail, 0) : detail });
   }
 

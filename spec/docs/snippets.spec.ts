@@ -7,7 +7,8 @@ const root = path.resolve(__dirname, '..', '..');
 
 function snippets(file: string): Array<{ name: string; code: string }> {
   const text = readFileSync(path.join(root, file), 'utf8');
-  return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m, i) => ({ name: `${file.replace(/\W/g, '_')}_${i + 1}.ts`, code: `${m[1]}\nexport {};\n` }));
+  // A block starting with `// file: name.ts` keeps that name, so blocks can import each other.
+  return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m, i) => ({ name: /^\/\/ file: (\S+)\n/.exec(m[1])?.[1] ?? `${file.replace(/\W/g, '_')}_${i + 1}.ts`, code: `${m[1]}\nexport {};\n` }));
 }
 
 function typeCheck(files: Array<{ name: string; code: string }>): string[] {
@@ -23,11 +24,19 @@ function typeCheck(files: Array<{ name: string; code: string }>): string[] {
     types: ['node'],
     lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
     baseUrl: root,
-    paths: { 'codex-rx': ['lib/index.ts'], 'codex-rx/testing': ['lib/testing/index.ts'], 'codex-rx/testing/node': ['lib/testing/node/index.ts'], 'codex-rx/angular': ['lib/angular/index.ts'] },
+    paths: {
+      'codex-rx': ['lib/index.ts'],
+      'codex-rx/testing': ['lib/testing/index.ts'],
+      'codex-rx/testing/node': ['lib/testing/node/index.ts'],
+      'codex-rx/gateway': ['lib/gateway/index.ts'],
+      'codex-rx/angular': ['lib/angular/index.ts'],
+    },
   };
   const host = ts.createCompilerHost(options);
   const read = host.readFile.bind(host);
   const exists = host.fileExists.bind(host);
+  const dirExists = host.directoryExists?.bind(host);
+  host.directoryExists = (d) => d === dir || (dirExists ? dirExists(d) : true); // the snippets' virtual folder
   host.readFile = (f) => byPath.get(f) ?? read(f);
   host.fileExists = (f) => byPath.has(f) || exists(f);
   const program = ts.createProgram([...byPath.keys()], options, host);

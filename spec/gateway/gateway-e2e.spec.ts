@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createCodexGateway, CloseCode, MethodNotAllowedError, type CodexGateway, type CodexGatewayOptions } from '../../lib/gateway/index.js';
-import { message, type ScriptedStep } from '../../lib/testing/index.js';
+import { message, type ScriptedStep } from '../../lib/testing/node/index.js';
 import { processGone, startModelHome, type ModelHome } from '../support/e2e.js';
 import { appServerChildren, startListeningAppServer, TestClient } from './support.js';
 
@@ -135,6 +135,14 @@ describe('codex-rx/gateway with the real app-server', () => {
     client.socket.terminate(); // the tab is gone: no close handshake
     await waitGone(pid);
     expect(gateway!.stats).toMatchObject({ connections: 0, upstreams: 0 });
+  });
+
+  it('close() right after a client left still waits until its app-server is gone', async () => {
+    const url = await start([]);
+    const { client, pid } = await session(url);
+    client.socket.terminate();
+    await gateway!.close();
+    expect(processGone(pid)).toBe(true);
   });
 
   it('close() with 20 live connections ends all 20 app-servers', async () => {

@@ -151,6 +151,24 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
     expect(upstream.connections[0].frames).toEqual([text]);
   });
 
+  it('stops reading from the upstream while a slow client drains (bounded buffer), then delivers everything in order', async () => {
+    const url = await start({ maxBufferedBytes: 64 * 1024 });
+    const client = await TestClient.connect(url, { origin: ORIGIN, token: TOKEN });
+    await client.request('model/list');
+    client.socket.pause(); // the browser stops reading
+    const up = upstream.connections[0].socket;
+    const frame = (i: number) => JSON.stringify({ method: 'x/big', params: { i, pad: 'p'.repeat(64 * 1024) } });
+    const count = 400; // ~26 MiB: far more than the socket buffers on both sides hold
+    for (let i = 0; i < count; i++) up.send(frame(i));
+    await new Promise((r) => setTimeout(r, 1000));
+    // The gateway stopped reading: the rest waits in the upstream's own send buffer.
+    expect(up.bufferedAmount).toBeGreaterThan(4 * 1024 * 1024);
+    client.socket.resume();
+    await client.waitFor((m) => m.method === 'x/big' && m.params.i === count - 1, 30_000);
+    const seen = client.received.filter((m) => m.method === 'x/big').map((m) => m.params.i);
+    expect(seen).toEqual(Array.from({ length: count }, (_, i) => i));
+  });
+
   it('closes a connection that sends a frame over the limit (1009)', async () => {
     const url = await start({ maxFrameBytes: 1024 });
     const client = await TestClient.connect(url, { origin: ORIGIN, token: TOKEN });

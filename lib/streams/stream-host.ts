@@ -1,0 +1,63 @@
+import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
+import { TransportClosedError } from '../errors.js';
+import type { ClientMethod, NotificationMethod, NotificationParams, ParamsOf, ResultOf } from '../protocol/methods.js';
+import type { ProtocolWarning, RequestOptions } from '../rpc/connection.js';
+import type { WireNotification } from '../rpc/message.js';
+
+/**
+ * What a stream needs from the connection: its public surface only (the Connection satisfies
+ * it as is). Keeping it this small lets every stream be tested over the in-memory transport.
+ */
+export interface StreamHost {
+  request<M extends ClientMethod>(method: M, params: ParamsOf<M>, options?: RequestOptions): Observable<ResultOf<M>>;
+  readonly notifications$: Observable<WireNotification>;
+  keepAlive<T>(): MonoTypeOperatorFunction<T>;
+  warn(kind: ProtocolWarning['kind'], message: string, detail?: unknown): void;
+}
+
+/**
+ * The params of every notification of `method` that `match` accepts, hot. The connection's
+ * notification stream completes when the client closes it: a stream that is still live then
+ * errors with TransportClosedError, as it does when the app-server dies.
+ */
+export function notificationsOf<M extends NotificationMethod>(
+  host: StreamHost,
+  method: M,
+  match: (params: NotificationParams<M>) => boolean = () => true,
+): Observable<NotificationParams<M>> {
+  return new Observable<NotificationParams<M>>((subscriber) =>
+    host.notifications$.subscribe({
+      next: (n) => {
+        if (n.method === method && match(n.params as NotificationParams<M>)) subscriber.next(n.params as NotificationParams<M>);
+      },
+      error: (e) => subscriber.error(e),
+      complete: () => subscriber.error(new TransportClosedError('the connection was closed')),
+    }),
+  );
+}
+
+/**
+ * Sends a clean-up request (terminate, kill, unwatch, stop, cancel) in the background. Its
+ * failure is reported on `warnings$`, never thrown at the user; a closed connection needs no
+ * clean-up and is not reported.
+ */
+export function sendTeardown<M extends ClientMethod>(host: StreamHost, method: M, params: ParamsOf<M>): void {
+  host.request(method, params).subscribe({
+    error: (e: unknown) => {
+      if (TransportClosedError.is(e)) return;
+      host.warn('teardown-failed', `${method} failed while cleaning up a stream: ${(e as Error)?.message ?? String(e)}`, { method, params, error: e });
+    },
+  });
+}
+
+let counter = 0;
+
+/**
+ * A fresh client-chosen id (`processId`, `processHandle`, `watchId`, `sessionId`): these are
+ * connection-scoped on the server, so a counter plus a random suffix (for clients sharing a
+ * server through a gateway) is unique enough, and readable in logs.
+ */
+export function clientId(kind: string): string {
+  counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
+  return `codex-rx-${kind}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
+}

@@ -1,0 +1,66 @@
+/**
+ * Shared by the stream marble specs: a connected Codex over the in-memory app-server, a `serve`
+ * that plays a script marble (letters deliver notifications, functions act), and `sent$`, one
+ * letter per message the client wrote.
+ */
+import { filter, map, type Observable } from 'rxjs';
+import type { TestScheduler } from 'rxjs/testing';
+import type { Codex } from '../../lib/codex.js';
+import type { Connection, ProtocolWarning } from '../../lib/rpc/connection.js';
+import { toBase64 } from '../../lib/streams/output-chunk.js';
+import { PROTOCOL_VERSION } from '../../lib/protocol/tables.generated.js';
+import { FAKE_INITIALIZE_RESPONSE, InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
+import { createClient, FakeServer, testScheduler } from '../support/fake-server.js';
+
+export type HotFn = Parameters<Parameters<TestScheduler['run']>[0]>[0]['hot'];
+export type Step = object | (() => void);
+
+export interface StreamBench {
+  scheduler: TestScheduler;
+  codex: Codex;
+  /** The client's connection (test-only access), for building streams directly. */
+  connection: Connection;
+  transport: InMemoryTransport;
+  server: FakeServer;
+  warnings: ProtocolWarning[];
+  /** Plays the script: each letter's step is a message to deliver or a function to run. */
+  serve(hot: HotFn, marble: string, steps: Record<string, Step>): void;
+  /** The methods the client writes from now on, those among `letters`' values only (expect them with `toBe(marble, letters)`). */
+  sent$(letters: Record<string, string>): Observable<string>;
+}
+
+/** A connected client (the handshake is done) and a TestScheduler. */
+export function streamBench(): StreamBench {
+  const scheduler = testScheduler();
+  // The server is as new as the protocol we were generated from (the stock fake may lag behind the pin).
+  const initializeResponse = { ...FAKE_INITIALIZE_RESPONSE, userAgent: `codex_cli_rs/${PROTOCOL_VERSION} (in-memory) codex-rx` };
+  const { codex, transport, server } = createClient({}, new InMemoryTransport({ initializeResponse }));
+  codex.connect().subscribe();
+  transport.clearSent();
+  const warnings: ProtocolWarning[] = [];
+  codex.warnings$.subscribe((w) => warnings.push(w));
+  return {
+    scheduler,
+    codex,
+    connection: (codex as unknown as { connection: Connection }).connection,
+    transport,
+    server,
+    warnings,
+    serve(hot, marble, steps) {
+      hot(marble, steps).subscribe((step) => (typeof step === 'function' ? step() : server.emit(step)));
+    },
+    sent$(letters) {
+      const methods = new Set(Object.values(letters));
+      return transport.sent$.pipe(
+        map((m) => m.method ?? 'answer'),
+        filter((method) => methods.has(method)),
+      );
+    },
+  };
+}
+
+/** Base64 of UTF-8 text, as the wire carries output. */
+export const b64 = (text: string) => toBase64(text);
+
+/** The bytes of UTF-8 text. */
+export const bytes = (text: string) => new TextEncoder().encode(text);

@@ -97,6 +97,8 @@ test('an approved command runs, and its output shows in the item list', async ()
   await card.waitFor({ timeout: 20_000 });
   await expect(card.getByTestId('approval-detail').innerText()).resolves.toBe('ls');
   await expect(card.innerText()).resolves.toContain('List the files in the workspace');
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'approval-waiting.png'), fullPage: true });
   await card.getByTestId('accept').click();
 
   await waitForPhase(page, 'completed');
@@ -107,7 +109,6 @@ test('an approved command runs, and its output shows in the item list', async ()
   expect(output.split('\n').filter(Boolean)).toEqual(['README.md', 'package.json', 'src']);
   await expect(answer(page)).resolves.toBe('The command ran. It printed: README.md, package.json, src');
 
-  mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, 'approved-command.png'), fullPage: true });
   expect(errors).toEqual([]);
   await page.close();

@@ -7,14 +7,18 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.spec.json', diagnostics: { warnOnly: false } }],
     // @angular/core ships only ES modules: compiled to CommonJS for jest (spec/angular).
     '^.+/node_modules/@angular/.+\\.mjs$': '<rootDir>/spec/angular/esm-transform.js',
+    // jose (signed bearer tokens) ships only ES modules too.
+    '^.+/node_modules/jose/.+\\.js$': '<rootDir>/spec/angular/esm-transform.js',
   },
-  transformIgnorePatterns: ['/node_modules/(?!@angular/)'],
+  transformIgnorePatterns: ['/node_modules/(?!@angular/|jose/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   moduleNameMapper: {
     // import.meta does not exist under CommonJS: jest gets the CJS stand-in.
     '^\\./stdio-module-url\\.js$': '<rootDir>/spec/support/stdio-module-url.cjs.js',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
+  // The Node platform (spawning over stdio), as codex-rx's Node entry installs it.
+  setupFiles: ['<rootDir>/spec/support/node-platform.setup.ts'],
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/spec/support/summary-reporter.js'],
 };

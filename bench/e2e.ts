@@ -14,7 +14,7 @@
 import path from 'node:path';
 import { lastValueFrom } from 'rxjs';
 import type * as Sdk from '@openai/codex-sdk';
-import { Codex, type Thread } from '../lib/index.js';
+import { Codex, type Thread } from '../lib/node/index.js';
 import { resolveCodexBinary } from '../lib/transport/stdio-binary.js';
 import { createCodexHome, message, ScriptedModelServer } from '../lib/testing/node/index.js';
 import { BareClient } from './bare-client.js';

@@ -1,9 +1,12 @@
 import type { ApprovalHandler } from './approvals/approval-router.js';
-import type { StdioTransportOptions } from './transport/stdio-transport.js';
+import { ValidationError, type ValidationIssue } from './errors.js';
+import { APP_SERVER_PROCESS_KEYS, type AppServerProcessOptions } from './transport/process-options.js';
+import type { SignedBearerTokenOptions } from './platform.js';
 import type { Transport } from './transport/transport.js';
+import type { WebSocketConstructor } from './transport/websocket-like.js';
 
-/** How a Codex client starts and talks to the app-server. Nothing happens until first use. */
-export interface CodexConfig extends StdioTransportOptions {
+/** What every client has, whatever it talks through. */
+export interface CodexClientOptions {
   /** Use this transport instead of spawning a process (e.g. InMemoryTransport in tests). */
   readonly transport?: Transport;
   /** `clientInfo.name` (default `codex_rx`). */
@@ -32,6 +35,8 @@ export interface CodexConfig extends StdioTransportOptions {
    * automatically. Values shorter than 4 characters are ignored.
    */
   readonly secrets?: readonly string[];
+  /** Applied to every text codex-rx reports (errors, warnings, stderr), after the built-in masking of `secrets`. */
+  readonly redact?: (text: string) => string;
   /**
    * Check every request's params against the binary's JSON Schema before sending (default true):
    * bad params fail with ValidationError (with the JSON path) and nothing is sent.
@@ -44,5 +49,108 @@ export interface CodexConfig extends StdioTransportOptions {
   readonly validateInbound?: boolean;
 }
 
+/** Connecting to a running app-server (or a codex-rx gateway) instead of spawning one. */
+export interface CodexRemoteOptions {
+  /**
+   * `ws://host:port`, `wss://…`, or in Node `unix:///abs/path.sock` (WebSocket over a unix
+   * socket) and `unix://` alone (the local daemon's `$CODEX_HOME/app-server-control/app-server-control.sock`).
+   */
+  readonly url?: string;
+  /** Capability token (`--ws-auth capability-token`); Node sends `Authorization: Bearer`, a browser a subprotocol. Never printed. */
+  readonly token?: string;
+  /** Node: mint a fresh HS256 JWT for every connection attempt (`--ws-auth signed-bearer-token`). */
+  readonly signedBearerToken?: SignedBearerTokenOptions;
+  /** The WebSocket constructor (default: `ws` in Node, `globalThis.WebSocket` in a browser). */
+  readonly WebSocket?: WebSocketConstructor;
+  /** Give up connecting after this long (default 10 000 ms). */
+  readonly connectTimeoutMs?: number;
+}
+
+/**
+ * How a Codex client starts and talks to the app-server. Nothing happens until first use.
+ * With `url` it connects to a running app-server; with `transport` it uses that; otherwise it
+ * spawns `codex app-server` (Node; the {@link AppServerProcessOptions} apply only then).
+ */
+export interface CodexConfig extends CodexClientOptions, AppServerProcessOptions, CodexRemoteOptions {}
+
 /** This package's version, sent as `clientInfo.version`. */
 export const SDK_VERSION = '0.1.0';
+
+const CLIENT_KEYS: readonly (keyof CodexClientOptions)[] = [
+  'transport',
+  'clientName',
+  'clientTitle',
+  'clientVersion',
+  'experimentalApi',
+  'optOutNotificationMethods',
+  'approvalHandler',
+  'approvalTimeoutMs',
+  'requestTimeoutMs',
+  'maxBufferedPerThread',
+  'maxPendingServerRequests',
+  'secrets',
+  'redact',
+  'validate',
+  'validateInbound',
+];
+
+/** Every key of {@link CodexRemoteOptions}. */
+export const REMOTE_KEYS: readonly (keyof CodexRemoteOptions)[] = ['url', 'token', 'signedBearerToken', 'WebSocket', 'connectTimeoutMs'];
+
+const KNOWN_KEYS: ReadonlySet<string> = new Set<string>([...CLIENT_KEYS, ...APP_SERVER_PROCESS_KEYS, ...REMOTE_KEYS]);
+
+/**
+ * Rejects what a JavaScript caller could get wrong silently: a config that is not an object and
+ * unknown keys (`{ ulr }` must not quietly spawn a process). Throws ValidationError.
+ */
+export function checkCodexConfig(config: unknown): asserts config is CodexConfig {
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+    throw new ValidationError('CodexConfig', [{ path: '', message: 'must be an object' }]);
+  }
+  const issues: ValidationIssue[] = [];
+  for (const key of Object.keys(config)) {
+    if (KNOWN_KEYS.has(key)) continue;
+    const near = nearestKey(key);
+    issues.push({ path: key, message: `is not a CodexConfig option${near ? ` (did you mean ${near}?)` : ''}` });
+  }
+  const c = config as CodexConfig;
+  const given = (keys: readonly string[]) => keys.filter((k) => (c as Record<string, unknown>)[k] !== undefined);
+  if (c.url !== undefined) {
+    for (const key of given(APP_SERVER_PROCESS_KEYS)) issues.push({ path: key, message: 'applies only when codex-rx spawns the app-server, not with url' });
+    if (c.transport !== undefined) issues.push({ path: 'transport', message: 'cannot be combined with url: pass one of them' });
+    if (c.token !== undefined && c.signedBearerToken !== undefined) issues.push({ path: 'signedBearerToken', message: 'cannot be combined with token: pass one of them' });
+  } else {
+    for (const key of given(['token', 'signedBearerToken', 'WebSocket', 'connectTimeoutMs'])) issues.push({ path: key, message: 'applies only with url' });
+  }
+  if (c.token !== undefined && (typeof c.token !== 'string' || c.token === '')) issues.push({ path: 'token', message: 'must be a non-empty string' });
+  if (issues.length > 0) throw new ValidationError('CodexConfig', issues);
+}
+
+/** The known key a typo most likely meant: same letters in another case or order, or one or two edits away. */
+function nearestKey(key: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const known of KNOWN_KEYS) {
+    const d = known.toLowerCase() === key.toLowerCase() ? 0 : editDistance(known.toLowerCase(), key.toLowerCase());
+    if (d < bestDistance) {
+      best = known;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Optimal string alignment distance (a swap of two neighbours counts as one edit). */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}

@@ -1,11 +1,12 @@
 import { defer, EMPTY, expand, map, mergeMap, Observable, from, type OperatorFunction } from 'rxjs';
 import { ApprovalRouter, type ApprovalFailure, type ApprovalHandler, type PendingServerRequest } from './approvals/approval-router.js';
-import { SDK_VERSION, type CodexConfig } from './codex-config.js';
+import { checkCodexConfig, SDK_VERSION, type CodexConfig } from './codex-config.js';
+import { transportFor } from './codex-transport.js';
 import { ValidationError } from './errors.js';
 import { LoginCompletions, type ChatgptLoginHandle, type DeviceCodeLoginHandle, type LoginHandle } from './login.js';
 import { threadParams, type ThreadOptions } from './options.js';
 import { validateInbound } from './validation/inbound-validator.js';
-import { validateParams } from './validation/params-validator.js';
+import { checkRequest } from './validation/params-validator.js';
 import type { InitializeResponse } from './protocol/generated/InitializeResponse.js';
 import type { GetAccountResponse } from './protocol/generated/v2/GetAccountResponse.js';
 import type { LoginAccountResponse } from './protocol/generated/v2/LoginAccountResponse.js';
@@ -16,7 +17,6 @@ import type { Thread as ThreadInfo } from './protocol/generated/v2/Thread.js';
 import type { ClientMethod, Notification, ParamsOf, ResultOf, MethodWithoutParams } from './protocol/methods.js';
 import { Connection, type ProtocolWarning } from './rpc/connection.js';
 import { Thread } from './thread.js';
-import { StdioTransport } from './transport/stdio-transport.js';
 import { assertServerVersion } from './version.js';
 import { commandExec, type CommandEvent, type ExecOptions } from './streams/command-exec.js';
 import { fsWatch, type FsChange, type WatchOptions } from './streams/fs-watch.js';
@@ -58,10 +58,14 @@ export class Codex {
   private readonly secrets = new Set<string>();
 
   constructor(config: CodexConfig = {}) {
+    checkCodexConfig(config);
     this.approvals = new ApprovalRouter(config.approvalHandler, config.approvalTimeoutMs);
     for (const secret of config.secrets ?? []) if (typeof secret === 'string') this.secrets.add(secret);
+    if (typeof config.token === 'string') this.secrets.add(config.token);
+    const shared = config.signedBearerToken?.sharedSecret;
+    if (typeof shared === 'string') this.secrets.add(shared);
     const redact = (text: string) => this.redact(config.redact ? config.redact(text) : text);
-    const transport = config.transport ?? new StdioTransport({ ...config, redact });
+    const transport = transportFor(config, redact);
     this.connection = new Connection(transport, {
       clientInfo: { name: config.clientName ?? 'codex_rx', title: config.clientTitle ?? 'codex-rx', version: config.clientVersion ?? SDK_VERSION },
       capabilities: {
@@ -74,7 +78,7 @@ export class Codex {
       maxPendingServerRequests: config.maxPendingServerRequests,
       serverRequestHandler: this.approvals.handle,
       checkInitialize: (r) => assertServerVersion(r.userAgent),
-      validateParams: config.validate === false ? undefined : validateParams,
+      validateParams: config.validate === false ? undefined : checkRequest,
       validateInbound: config.validateInbound ? validateInbound : undefined,
     });
     this.notifications$ = this.connection.notifications$ as Observable<Notification>;
@@ -102,8 +106,10 @@ export class Codex {
   /** Any app-server method, typed by its name: cold, one request per subscription. */
   request<M extends MethodWithoutParams>(method: M, params?: ParamsOf<M>): Observable<ResultOf<M>>;
   request<M extends ClientMethod>(method: M, params: ParamsOf<M>): Observable<ResultOf<M>>;
-  request(method: ClientMethod, params?: unknown): Observable<unknown> {
-    return this.connection.request(method, params as never);
+  /** A method the pinned protocol does not know: sent (untyped) only to a server newer than PROTOCOL_VERSION. */
+  request<M extends string>(method: M extends ClientMethod ? never : M, params?: unknown): Observable<unknown>;
+  request(method: string, params?: unknown): Observable<unknown> {
+    return this.connection.request(method as ClientMethod, params as never);
   }
 
   /** Starts a new thread. */

@@ -32,7 +32,7 @@ export class CodexError extends Error {
   }
 }
 
-/** The connection to the app-server is gone: the process exited, was killed, or was closed. */
+/** The connection to the app-server is gone: the process exited, was killed, or was closed; or the socket closed. */
 export class TransportClosedError extends CodexError {
   static override readonly brand: symbol = Symbol.for('codex-rx.error.TransportClosedError');
   /** Exit code of the app-server process, when it exited. */
@@ -41,16 +41,44 @@ export class TransportClosedError extends CodexError {
   readonly signal: string | null;
   /** The last lines the process wrote to stderr (bounded). */
   readonly stderrTail: string;
+  /** WebSocket close code, when a socket closed (1006: dropped without a close frame). */
+  readonly closeCode: number | null;
+  /** WebSocket close reason ('' when none was given). */
+  readonly closeReason: string;
 
   constructor(
     message: string,
-    details: { exitCode?: number | null; signal?: string | null; stderrTail?: string; cause?: unknown } = {},
+    details: { exitCode?: number | null; signal?: string | null; stderrTail?: string; closeCode?: number | null; closeReason?: string; cause?: unknown } = {},
   ) {
     const tail = details.stderrTail?.trim();
     super(tail ? `${message}\n--- app-server stderr (tail) ---\n${tail}` : message, { cause: details.cause });
     this.exitCode = details.exitCode ?? null;
     this.signal = details.signal ?? null;
     this.stderrTail = details.stderrTail ?? '';
+    this.closeCode = details.closeCode ?? null;
+    this.closeReason = details.closeReason ?? '';
+  }
+}
+
+/**
+ * The server refused the connection for its credentials or origin: HTTP 401/403 on the WebSocket
+ * upgrade, or close code 4401/4403. Never carries the token.
+ */
+export class AuthenticationError extends TransportClosedError {
+  static override readonly brand: symbol = Symbol.for('codex-rx.error.AuthenticationError');
+  /** The HTTP status of the refused upgrade, when known (a browser never learns it). */
+  readonly httpStatus: number | null;
+  constructor(message: string, details: { httpStatus?: number | null; closeCode?: number | null; closeReason?: string; cause?: unknown } = {}) {
+    super(message, details);
+    this.httpStatus = details.httpStatus ?? null;
+  }
+}
+
+/** No codex binary was found; `tried` lists every place looked at. */
+export class BinaryNotFoundError extends CodexError {
+  static override readonly brand: symbol = Symbol.for('codex-rx.error.BinaryNotFoundError');
+  constructor(readonly tried: readonly string[]) {
+    super(`codex binary not found. Tried:\n${tried.map((t) => `  - ${t}`).join('\n')}\nInstall @openai/codex or pass { codexBin }.`);
   }
 }
 
@@ -165,8 +193,13 @@ export function rpcErrorFromWire(error: { code: number; message: string; data?: 
   switch (code) {
     case -32700:
       return new ParseError(code, message, data, method);
-    case -32600:
+    case -32600: {
+      // An app-server older than the method answers "unknown variant `m`, expected one of …"
+      // (every method it has): that is a missing method, and the list is kept out of the message.
+      const missing = /^Invalid request: unknown variant `([^`]*)`/.exec(message);
+      if (missing) return new MethodNotFoundError(code, `${missing[0]}: this app-server does not have the method`, data ?? { serverMessage: message }, method);
       return new InvalidRequestError(code, message, data, method);
+    }
     case -32601:
       return new MethodNotFoundError(code, message, data, method);
     case -32602:

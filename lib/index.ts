@@ -1,8 +1,12 @@
 // codex-rx: the public API. Every name is listed here on purpose; nothing else is public.
+// This is the browser-safe main entry: nothing reachable from here imports a Node built-in.
+// Node.js gets lib/node/index.ts (this, plus spawning the binary) through the `node` condition.
 
 // Client
 export { Codex, type ThreadCallOptions } from './codex.js';
-export { SDK_VERSION, type CodexConfig } from './codex-config.js';
+export { SDK_VERSION, type CodexClientOptions, type CodexConfig, type CodexRemoteOptions } from './codex-config.js';
+export type { SignedBearerTokenOptions } from './platform.js';
+export type { AppServerProcessOptions, ConfigOverrides } from './transport/process-options.js';
 export { Thread, type TurnCallOptions } from './thread.js';
 export type { ChatgptLoginHandle, DeviceCodeLoginHandle, LoginHandle } from './login.js';
 
@@ -42,6 +46,8 @@ export { handleRequests, type ServerRequestHandlerContext, type ServerRequestHan
 
 // Errors
 export {
+  AuthenticationError,
+  BinaryNotFoundError,
   CodexError,
   InternalRpcError,
   InvalidParamsError,
@@ -60,14 +66,14 @@ export {
   ValidationError,
   type ValidationIssue,
 } from './errors.js';
-export { BinaryNotFoundError } from './transport/stdio-binary.js';
 export { CloseCode, describeCloseCode, type CloseCodeValue } from './transport/close-codes.js';
-export { VersionMismatchError } from './version.js';
+export { MIN_SERVER_VERSION, serverAge, VersionMismatchError, type ServerAge } from './version.js';
 
 // Lower layers, for custom transports and tests
 export { Connection, type ConnectionOptions, type ConnectionState, type ProtocolWarning, type ServerRequestHandler } from './rpc/connection.js';
 export type { Transport } from './transport/transport.js';
-export { StdioTransport, type StdioTransportOptions } from './transport/stdio-transport.js';
+export { WebSocketTransport, type WebSocketTransportOptions } from './transport/websocket-transport.js';
+export { BEARER_SUBPROTOCOL_PREFIX, SUBPROTOCOL, type TokenCarrier, type WebSocketConstructor, type WebSocketLike } from './transport/websocket-like.js';
 export { InMemoryTransport, FAKE_INITIALIZE_RESPONSE, type SentMessage, type FakeRequestHandler } from './transport/in-memory-transport.js';
 
 // Protocol types

@@ -16,8 +16,11 @@ const build = (outDir, ...flags) =>
 build('esm', '--module', 'ES2022', '--moduleResolution', 'bundler');
 build('cjs', '--module', 'CommonJS', '--moduleResolution', 'node10');
 
-writeFileSync(path.join(dist, 'esm', 'package.json'), '{ "type": "module" }\n');
-writeFileSync(path.join(dist, 'cjs', 'package.json'), '{ "type": "commonjs" }\n');
+// These nested package.json files are the nearest ones bundlers see for dist/*: they carry the
+// module type and which files have side effects (only the Node entry: it installs the platform).
+const sideEffects = '"sideEffects": ["./node/index.js"]';
+writeFileSync(path.join(dist, 'esm', 'package.json'), `{ "type": "module", ${sideEffects} }\n`);
+writeFileSync(path.join(dist, 'cjs', 'package.json'), `{ "type": "commonjs", ${sideEffects} }\n`);
 // import.meta does not exist in CommonJS: this one module differs between the builds.
 writeFileSync(
   path.join(dist, 'cjs', 'transport', 'stdio-module-url.js'),

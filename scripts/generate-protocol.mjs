@@ -4,38 +4,25 @@
 // names) into lib/protocol/*.generated.ts. Deterministic: running it twice changes nothing.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { diffProtocols, formatDiff, pinnedCodexBinary, protocolFromSchemaDir } from './protocol-diff-lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const protocolDir = path.join(root, 'lib', 'protocol');
 const tsOut = path.join(protocolDir, 'generated');
 const schemaOut = path.join(protocolDir, 'schema');
-const require = createRequire(import.meta.url);
-
-const TRIPLES = {
-  'linux-x64': 'x86_64-unknown-linux-musl',
-  'linux-arm64': 'aarch64-unknown-linux-musl',
-  'darwin-x64': 'x86_64-apple-darwin',
-  'darwin-arm64': 'aarch64-apple-darwin',
-  'win32-x64': 'x86_64-pc-windows-msvc',
-  'win32-arm64': 'aarch64-pc-windows-msvc',
-};
-
-function codexBinary() {
-  if (process.env.CODEX_BIN) return process.env.CODEX_BIN;
-  const key = `${process.platform}-${process.arch}`;
-  const pkgJson = require.resolve(`@openai/codex-${key}/package.json`);
-  const bin = path.join(path.dirname(pkgJson), 'vendor', TRIPLES[key], 'bin', process.platform === 'win32' ? 'codex.exe' : 'codex');
-  if (!existsSync(bin)) throw new Error(`codex binary not found at ${bin}`);
-  return bin;
-}
 
 const pinned = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).dependencies['@openai/codex'];
-const bin = codexBinary();
+const bin = pinnedCodexBinary(import.meta.url);
 const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim().split(/\s+/).pop();
 if (version !== pinned) throw new Error(`binary is ${version}, package.json pins @openai/codex ${pinned}`);
+
+// The committed protocol, to report what this run changes.
+const tablesFile = path.join(protocolDir, 'tables.generated.ts');
+const before = existsSync(path.join(schemaOut, 'ClientRequest.json'))
+  ? protocolFromSchemaDir(schemaOut, (existsSync(tablesFile) && /PROTOCOL_VERSION = "([^"]+)"/.exec(readFileSync(tablesFile, 'utf8'))?.[1]) || 'committed')
+  : undefined;
 
 rmSync(tsOut, { recursive: true, force: true });
 rmSync(schemaOut, { recursive: true, force: true });
@@ -94,6 +81,9 @@ const RESULT_OVERRIDES = {
   'config/value/write': 'ConfigWriteResponse',
   'config/batchWrite': 'ConfigWriteResponse',
   'configRequirements/read': 'ConfigRequirementsReadResponse',
+  // 0.171.0 generates no result type for it; the real binary answers a config write
+  // ({ status, version, filePath, overriddenMetadata }), checked by hand on 0.171.0.
+  'modelProvider/default/set': 'ConfigWriteResponse',
 };
 
 function methodsOf(unionSchema) {
@@ -106,8 +96,8 @@ function methodsOf(unionSchema) {
   });
 }
 
-// Methods whose result the binary generates no type for: typed `unknown` until it does.
-const UNTYPED_RESULTS = new Set(['modelProvider/default/set']);
+// Methods whose result the binary generates no type for and nobody has checked: typed `unknown`.
+const UNTYPED_RESULTS = new Set([]);
 
 function resultOf({ method, params }) {
   if (UNTYPED_RESULTS.has(method)) return 'unknown';
@@ -236,3 +226,4 @@ writeFileSync(path.join(protocolDir, 'schema-text.generated.ts'), [
 ].join('\n'));
 
 console.log(`codex ${version}: ${schemaClientMethods.size} client methods in the schema (${clientMethods.length} typed), ${notificationMethods.length} notifications, ${serverRequestMethods.length} server requests`);
+if (before) console.log(formatDiff(diffProtocols(before, protocolFromSchemaDir(schemaOut, version))));

@@ -1,4 +1,4 @@
-import { NOTIFICATION_ID_PATHS, SERVER_REQUEST_ID_PATHS, type IdPaths } from './tables.generated.js';
+import { NOTIFICATION_ID_PATHS, NOTIFICATION_METHODS, SERVER_REQUEST_ID_PATHS, SERVER_REQUEST_METHODS, type IdPaths } from './tables.generated.js';
 
 /** The thread and turn a message belongs to, when it says. */
 export interface MessageIds {
@@ -26,12 +26,20 @@ interface Readers {
   readonly turn?: Reader;
 }
 
-function compile(table: Readonly<Record<string, IdPaths>>): Map<string, Readers> {
-  return new Map(Object.entries(table).map(([method, paths]) => [method, { thread: reader(paths.thread), turn: reader(paths.turn) }]));
+// Every known method has readers (none for methods that carry no id). A method the pinned schema
+// does not know (a newer server's) is read at the conventional `threadId` / `turnId`, so its
+// messages still reach the turn stream and the approval handlers of their thread and turn.
+const NO_IDS: Readers = Object.freeze({});
+const CONVENTIONAL: Readers = Object.freeze({ thread: reader('threadId'), turn: reader('turnId') });
+
+function compile(table: Readonly<Record<string, IdPaths>>, methods: readonly string[]): Map<string, Readers> {
+  const out = new Map<string, Readers>(methods.map((m) => [m, NO_IDS]));
+  for (const [method, paths] of Object.entries(table)) out.set(method, { thread: reader(paths.thread), turn: reader(paths.turn) });
+  return out;
 }
 
-const NOTIFICATIONS = compile(NOTIFICATION_ID_PATHS);
-const SERVER_REQUESTS = compile(SERVER_REQUEST_ID_PATHS);
+const NOTIFICATIONS = compile(NOTIFICATION_ID_PATHS, NOTIFICATION_METHODS);
+const SERVER_REQUESTS = compile(SERVER_REQUEST_ID_PATHS, SERVER_REQUEST_METHODS);
 const NONE: MessageIds = Object.freeze({});
 
 function read(readers: Readers | undefined, which: 'thread' | 'turn', params: unknown): string | undefined {
@@ -41,24 +49,17 @@ function read(readers: Readers | undefined, which: 'thread' | 'turn', params: un
 
 /** The turn id a server notification carries, if any (O(1), allocation-free: the routing hot path). */
 export function notificationTurnId(method: string, params: unknown): string | undefined {
-  return read(NOTIFICATIONS.get(method), 'turn', params);
+  return read(NOTIFICATIONS.get(method) ?? CONVENTIONAL, 'turn', params);
 }
 
 /** The thread id a server notification carries, if any (O(1), allocation-free). */
 export function notificationThreadId(method: string, params: unknown): string | undefined {
-  return read(NOTIFICATIONS.get(method), 'thread', params);
-}
-
-/** Where a server notification says it belongs (thread and turn); O(1), table-driven. */
-export function notificationIds(method: string, params: unknown): MessageIds {
-  const readers = NOTIFICATIONS.get(method);
-  if (!readers) return NONE;
-  return { threadId: read(readers, 'thread', params), turnId: read(readers, 'turn', params) };
+  return read(NOTIFICATIONS.get(method) ?? CONVENTIONAL, 'thread', params);
 }
 
 /** Where a server request says it belongs (thread and turn); O(1), table-driven. */
 export function serverRequestIds(method: string, params: unknown): MessageIds {
-  const readers = SERVER_REQUESTS.get(method);
-  if (!readers) return NONE;
+  const readers = SERVER_REQUESTS.get(method) ?? CONVENTIONAL;
+  if (readers === NO_IDS) return NONE;
   return { threadId: read(readers, 'thread', params), turnId: read(readers, 'turn', params) };
 }

@@ -328,7 +328,7 @@ export interface ClientResultMap {
   "account/gatewayOAuth/cancel": GatewayOAuthCancelResponse;
   "modelProvider/list": ModelProviderListResponse;
   "modelProvider/config/write": ModelProviderConfigWriteResponse;
-  "modelProvider/default/set": unknown;
+  "modelProvider/default/set": ConfigWriteResponse;
   "modelProvider/capabilities/read": ModelProviderCapabilitiesReadResponse;
   "experimentalFeature/list": ExperimentalFeatureListResponse;
   "permissionProfile/list": PermissionProfileListResponse;

@@ -17,7 +17,7 @@ export type ServerRequestHandler = (request: WireRequest, ids: MessageIds) => un
 
 /** Something the peer did wrong that the connection survived. */
 export interface ProtocolWarning {
-  readonly kind: 'malformed-line' | 'invalid-message' | 'unknown-response' | 'handler-error' | 'unanswerable' | 'schema-drift' | 'overloaded' | 'teardown-failed';
+  readonly kind: 'malformed-line' | 'invalid-message' | 'unknown-response' | 'handler-error' | 'unanswerable' | 'schema-drift' | 'overloaded' | 'teardown-failed' | 'unknown-method';
   readonly message: string;
   readonly detail?: unknown;
 }
@@ -33,8 +33,11 @@ export interface ConnectionOptions {
   readonly maxBufferedPerThread?: number;
   /** Answers server→client requests; without one they get a JSON-RPC "method not found" error. */
   readonly serverRequestHandler?: ServerRequestHandler;
-  /** Checks params before they are sent; issues fail the request with ValidationError. */
-  readonly validateParams?: (method: string, params: unknown) => readonly ValidationIssue[] | undefined;
+  /**
+   * Checks params before they are sent; issues fail the request with ValidationError.
+   * `'after-handshake'` (a method only the server's version can decide) asks again once connected.
+   */
+  readonly validateParams?: (method: string, params: unknown, context: ParamsCheckContext) => readonly ValidationIssue[] | undefined | 'after-handshake';
   /** Checks what the server sends (debugging drift); issues become `schema-drift` warnings, never errors. */
   readonly validateInbound?: (kind: 'notification' | 'request', method: string, params: unknown) => readonly ValidationIssue[] | undefined;
   /** Vets the `initialize` answer (e.g. the server's version); throwing closes the connection. */
@@ -46,6 +49,12 @@ export interface ConnectionOptions {
   readonly maxPendingServerRequests?: number;
   /** Masks secrets in every text the connection reports: warnings and errors built from the server's answers. */
   readonly redact?: (text: string) => string;
+}
+
+/** What a params check may know: the server (once connected) and a way to warn on `warnings$`. */
+export interface ParamsCheckContext {
+  readonly server: InitializeResponse | undefined;
+  warn(kind: 'unknown-method', message: string, detail?: unknown): void;
 }
 
 /** Per-request options of {@link Connection.request}. */
@@ -192,11 +201,8 @@ export class Connection {
   request<M extends ClientMethod>(method: M, params: ParamsOf<M>, options?: RequestOptions): Observable<ResultOf<M>>;
   request(method: string, params?: unknown, options: RequestOptions = {}): Observable<unknown> {
     return new Observable<unknown>((subscriber) => {
-      const issues = this.options.validateParams?.(method, params);
-      if (issues && issues.length > 0) {
-        subscriber.error(new ValidationError(`${method} params`, issues));
-        return;
-      }
+      const checked = this.checkParams(method, params, subscriber);
+      if (checked === 'failed') return;
       if (this.closedError) {
         subscriber.error(this.closedError);
         return;
@@ -204,6 +210,7 @@ export class Connection {
       this.start();
       let id: RequestId | undefined;
       const send = () => {
+        if (checked === 'after-handshake' && this.checkParams(method, params, subscriber) !== 'ok') return;
         id = this.send(method, params, subscriber, options.timeoutMs);
         if (id !== undefined) options.onSent?.(id);
       };
@@ -213,6 +220,29 @@ export class Connection {
         if (id !== undefined) this.forget(id);
       };
     });
+  }
+
+  /** Runs `validateParams`; on issues errors `subscriber` with ValidationError. */
+  private checkParams(method: string, params: unknown, subscriber: Subscriber<unknown>): 'ok' | 'failed' | 'after-handshake' {
+    const issues = this.options.validateParams?.(method, params, this.paramsContext);
+    if (issues === 'after-handshake' && this._state !== 'ready') return issues;
+    if (issues === 'after-handshake' || (issues && issues.length > 0)) {
+      subscriber.error(new ValidationError(`${method} params`, issues === 'after-handshake' ? [{ path: '', message: 'could not be checked against the server' }] : issues));
+      return 'failed';
+    }
+    return 'ok';
+  }
+
+  private readonly paramsContext: ParamsCheckContext = this.createParamsContext();
+
+  private createParamsContext(): ParamsCheckContext {
+    const connection = this; // eslint-disable-line @typescript-eslint/no-this-alias -- the getter needs the connection, not the context
+    return {
+      get server() {
+        return connection._metadata;
+      },
+      warn: (kind, message, detail) => connection.warn(kind, message, detail),
+    };
   }
 
   /** Sends a notification (fire and forget) after the handshake. */

@@ -1,7 +1,8 @@
 import { Observable, Subject, type Subscriber } from 'rxjs';
 import { CodexError, TransportClosedError } from '../errors.js';
 import { DEFAULT_MAX_LINE_BYTES, LineDecoder } from './line-decoder.js';
-import { MalformedLine, type InboundMessage, type Transport } from './transport.js';
+import { parseJsonMessage } from './json-message.js';
+import type { InboundMessage, Transport } from './transport.js';
 
 /** A message the client sent, as the fake server sees it. */
 export type SentMessage = { id?: string | number; method?: string; params?: unknown; result?: unknown; error?: unknown };
@@ -99,15 +100,7 @@ export class InMemoryTransport implements Transport {
     const subscriber = this.live();
     const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
     try {
-      this.decoder.push(bytes, (line) => {
-        let message: unknown;
-        try {
-          message = JSON.parse(line);
-        } catch (e) {
-          message = new MalformedLine(line, (e as Error).message);
-        }
-        subscriber.next(message);
-      });
+      this.decoder.push(bytes, (line) => subscriber.next(parseJsonMessage(line)));
     } catch (e) {
       this.fail(e as CodexError);
     }
@@ -123,7 +116,7 @@ export class InMemoryTransport implements Transport {
   /** The "process" exits cleanly: the inbound stream completes. */
   end(): void {
     const s = this.live();
-    this.decoder.end((line) => s.next(safeParse(line)));
+    this.decoder.end((line) => s.next(parseJsonMessage(line)));
     this.ended = true;
     s.complete();
   }
@@ -180,10 +173,3 @@ export class InMemoryTransport implements Transport {
   }
 }
 
-function safeParse(line: string): unknown {
-  try {
-    return JSON.parse(line);
-  } catch (e) {
-    return new MalformedLine(line, (e as Error).message);
-  }
-}

@@ -1,7 +1,8 @@
 import { ValidationError } from '../errors.js';
 
-/** `--config` overrides: an object (values become TOML) or ready `key=value` strings. */
-export type ConfigOverrides = Readonly<Record<string, unknown>> | readonly string[];
+import type { ConfigOverrides } from './process-options.js';
+
+export type { ConfigOverrides };
 
 const BARE_KEY = /^[A-Za-z0-9_-]+$/;
 

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { CodexError } from '../errors.js';
+import { BinaryNotFoundError } from '../errors.js';
 import { moduleUrl } from './stdio-module-url.js';
+
+export { BinaryNotFoundError };
 
 const TARGET_TRIPLES: Readonly<Record<string, string>> = {
   'linux-x64': 'x86_64-unknown-linux-musl',
@@ -17,14 +19,6 @@ const TARGET_TRIPLES: Readonly<Record<string, string>> = {
 export interface ResolvedBinary {
   readonly path: string;
   readonly extraPath?: string;
-}
-
-/** No codex binary was found; `tried` lists every place looked at. */
-export class BinaryNotFoundError extends CodexError {
-  static override readonly brand: symbol = Symbol.for('codex-rx.error.BinaryNotFoundError');
-  constructor(readonly tried: readonly string[]) {
-    super(`codex binary not found. Tried:\n${tried.map((t) => `  - ${t}`).join('\n')}\nInstall @openai/codex or pass { codexBin }.`);
-  }
 }
 
 /**

@@ -5,33 +5,14 @@ import { Observable, Subject } from 'rxjs';
 import { CodexError, ProtocolError, TransportClosedError } from '../errors.js';
 import { DEFAULT_MAX_LINE_BYTES, LineDecoder } from './line-decoder.js';
 import { TextRingBuffer } from './ring-buffer.js';
-import { appServerArgs, type ConfigOverrides } from './stdio-args.js';
+import type { AppServerProcessOptions } from './process-options.js';
+import { appServerArgs } from './stdio-args.js';
 import { resolveCodexBinary } from './stdio-binary.js';
-import { MalformedLine, type InboundMessage, type Transport } from './transport.js';
+import { parseJsonMessage } from './json-message.js';
+import type { InboundMessage, Transport } from './transport.js';
 
-/** How to start `codex app-server` as a child process. */
-export interface StdioTransportOptions {
-  /** Path to the codex binary; default: the one `@openai/codex` installs. */
-  readonly codexBin?: string;
-  /** Replaces the whole argv after the binary (default `[--config k=v…] app-server --listen stdio://`). */
-  readonly launchArgsOverride?: readonly string[];
-  /** `--config` overrides: `{ model: 'o3' }` or `['model="o3"']`. */
-  readonly configOverrides?: ConfigOverrides;
-  /** Working directory of the process. */
-  readonly cwd?: string;
-  /** Environment, merged over `process.env`; `undefined` removes a variable. */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Longest line accepted from the server (default 64 MiB). */
-  readonly maxLineBytes?: number;
-  /** Characters of stderr kept for error messages, oldest dropped first (default 16 KiB). */
-  readonly stderrTailChars?: number;
-  /**
-   * Bytes allowed to queue on stdin when the server stops reading (default 64 MiB); past it the
-   * connection fails with ProtocolError and the process is killed.
-   */
-  readonly maxPendingWriteBytes?: number;
-  /** How long close() waits for a graceful exit before SIGTERM, then SIGKILL (default 2000 ms each). */
-  readonly closeGraceMs?: number;
+/** How to start `codex app-server` as a child process, and how to treat its stderr. */
+export interface StdioTransportOptions extends AppServerProcessOptions {
   /**
    * Applied to every stderr text the transport keeps or reports (e.g. to mask secrets). stderr is
    * redacted line by line, so a secret split across two reads is still masked (lines longer
@@ -126,15 +107,7 @@ export class StdioTransport implements Transport {
       });
 
       const decoder = new LineDecoder(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
-      const onLine = (line: string) => {
-        let message: unknown;
-        try {
-          message = JSON.parse(line);
-        } catch (e) {
-          message = new MalformedLine(line, (e as Error).message);
-        }
-        subscriber.next(message);
-      };
+      const onLine = (line: string) => subscriber.next(parseJsonMessage(line));
       child.stdout!.on('data', (chunk: Buffer) => {
         if (done) return;
         try {

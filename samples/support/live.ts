@@ -3,7 +3,7 @@
  * only, else a SampleError that says what to do.
  */
 import { lastValueFrom } from 'rxjs';
-import { Codex, StdioTransport, type protocol, type Transport } from '../../lib/index.js';
+import { Codex, StdioTransport, type protocol, type Transport } from '../../lib/node/index.js';
 import { asRecord, rerunCommand, SampleError } from './sample-error.js';
 import type { ClientOptions } from './session.js';
 

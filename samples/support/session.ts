@@ -18,7 +18,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Codex, StdioTransport, type CodexConfig, type Transport } from '../../lib/index.js';
+import { Codex, StdioTransport, type CodexConfig, type Transport } from '../../lib/node/index.js';
 import { createCodexHome, ScriptedModelServer, type ScriptedModelInfo, type ScriptedStep, type TestApprovalPolicy } from '../../lib/testing/node/index.js';
 import { connectLive } from './live.js';
 import { asRecord } from './sample-error.js';

@@ -3,6 +3,7 @@
 import { firstValueFrom, lastValueFrom, mergeMap, tap, toArray } from 'rxjs';
 import { agentText, isServerRequest, TransportClosedError, TurnFailedError, type Thread, type TurnNotification, type TurnResult } from '../../lib/index';
 import { message, shellCommand } from '../../lib/testing/index';
+import { PROTOCOL_VERSION } from '../../lib/protocol/tables.generated';
 import { conversation, eventually, IDLE_STATS, processGone, Recorder, startE2E, type E2E } from '../support/e2e';
 
 jest.setTimeout(60_000);
@@ -67,7 +68,7 @@ describe('Codex client against the real app-server', () => {
     const body = e2e.model.responseRequests[0].body;
     expect(body.model).toBe('mock-model');
     expect(conversation(body)).toEqual([{ role: 'user', text: 'Say hello' }]);
-    expect(e2e.codex.metadata?.userAgent).toMatch(/^codex_rx\/0\.169\.0 /);
+    expect(e2e.codex.metadata?.userAgent).toMatch(new RegExp(`^codex_rx/${PROTOCOL_VERSION.replace(/\./g, '\\.')} `));
   });
 
   it('streams deltas in order, and agentText() builds the full text from them', async () => {

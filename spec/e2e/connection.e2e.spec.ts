@@ -1,10 +1,11 @@
 // The Connection alone (lib/rpc/connection.ts) over a StdioTransport running the REAL
 // `codex app-server`, against the scripted Responses-API model.
 import { firstValueFrom, Subject } from 'rxjs';
-import { Connection, StdioTransport, TransportClosedError, type ServerRequestHandler } from '../../lib/index';
+import { Connection, StdioTransport, TransportClosedError, type ServerRequestHandler } from '../../lib/node/index';
 import type { RoutedMessage } from '../../lib/rpc/connection';
 import type { MessageIds } from '../../lib/protocol/ids';
 import type { WireRequest } from '../../lib/rpc/message';
+import { PROTOCOL_VERSION } from '../../lib/protocol/tables.generated';
 import { message, shellCommand } from '../../lib/testing/index';
 import { eventually, IDLE_STATS, processGone, Recorder, recordSends, startModelHome, type SentMessage, type ModelHome } from '../support/e2e';
 
@@ -95,10 +96,10 @@ describe('Connection over StdioTransport against the real app-server', () => {
     await mh.dispose();
   });
 
-  it('handshakes once: initialize then initialized, and reports the server (codex 0.169.0)', async () => {
+  it(`handshakes once: initialize then initialized, and reports the server (codex ${PROTOCOL_VERSION}, the pin)`, async () => {
     const init = await firstValueFrom(connection.connect());
 
-    expect(init.userAgent).toMatch(/^codex_rx_e2e\/0\.169\.0 /);
+    expect(init.userAgent).toMatch(new RegExp(`^codex_rx_e2e/${PROTOCOL_VERSION.replace(/\./g, '\\.')} `));
     expect(init.codexHome).toBe(mh.home.dir);
     expect(connection.state).toBe('ready');
     expect(connection.metadata).toBe(init);

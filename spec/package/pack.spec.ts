@@ -1,32 +1,27 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { installPackedPackage } from './packed-package';
 
 // Packs codex-rx as npm would publish it, installs the tarball into a temp project (its
 // dependencies linked from this checkout: no network) and uses it through `import` and `require`.
-const root = path.resolve(__dirname, '..', '..');
 let dir: string;
 
 beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'codex-rx-pack-'));
-  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const tarball = path.join(dir, JSON.parse(out)[0].filename);
-  const pkg = path.join(dir, 'node_modules', 'codex-rx');
-  mkdirSync(pkg, { recursive: true });
-  execFileSync('tar', ['-xzf', tarball, '-C', pkg, '--strip-components=1']);
-  for (const dep of ['rxjs', 'ajv', 'cross-spawn', '@openai']) {
-    symlinkSync(path.join(root, 'node_modules', dep), path.join(dir, 'node_modules', dep));
-  }
+  dir = installPackedPackage();
 }, 120_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// The pinned @openai/codex version: the packed package must find that binary by itself.
+const PIN: string = require('../../package.json').dependencies['@openai/codex'];
 
 const run = (args: string[]) => execFileSync(process.execPath, args, { cwd: dir, encoding: 'utf8', timeout: 60_000 }).trim();
 
 // Connects over the in-memory transport, then over the real binary the package resolves itself.
 const program = (load: string) => `
 ${load}
+const PIN = ${JSON.stringify(PIN)};
 const { lastValueFrom } = rx;
 (async () => {
   const fake = new cx.InMemoryTransport();
@@ -36,7 +31,7 @@ const { lastValueFrom } = rx;
   const c2 = new cx.Codex();
   const real = await lastValueFrom(c2.connect());
   await c2.close();
-  console.log([typeof cx.Codex, init.platformOs, /0\\.169\\.0/.test(real.userAgent), typeof testing.ScriptedModelServer, cx.TransportClosedError.is(new cx.TransportClosedError('x'))].join(' '));
+  console.log([typeof cx.Codex, init.platformOs, real.userAgent.includes('/' + PIN + ' '), typeof testing.ScriptedModelServer, cx.TransportClosedError.is(new cx.TransportClosedError('x'))].join(' '));
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 
@@ -53,4 +48,11 @@ test('require() loads the CommonJS build and it runs the real binary', () => {
 test('import loads the ES module build and it runs the real binary', () => {
   const out = run(['--input-type=module', '-e', program("import * as cx from 'codex-rx'; import * as testing from 'codex-rx/testing/node'; import * as rx from 'rxjs';")]);
   expect(out).toBe('function linux true function true');
+}, 60_000);
+
+test('under Node, codex-rx and codex-rx/node are the Node entry: the same classes plus StdioTransport and startAppServer', () => {
+  const check = "const main = require('codex-rx'); const node = require('codex-rx/node'); console.log([main.Codex === node.Codex, typeof node.StdioTransport, typeof main.WebSocketTransport].join(' '));";
+  expect(run(['-e', check])).toBe('true function function');
+  const esm = "import * as main from 'codex-rx'; import * as node from 'codex-rx/node'; console.log([main.Codex === node.Codex, typeof node.StdioTransport, typeof main.WebSocketTransport].join(' '));";
+  expect(run(['--input-type=module', '-e', esm])).toBe('true function function');
 }, 60_000);

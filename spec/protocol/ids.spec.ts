@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { notificationIds, serverRequestIds } from '../../lib/protocol/ids.js';
+import { notificationThreadId, notificationTurnId, serverRequestIds, type MessageIds } from '../../lib/protocol/ids.js';
+
+/** Both ids of a notification, as the connection reads them (turn first, thread when needed). */
+const notificationIds = (method: string, params: unknown): MessageIds => ({ threadId: notificationThreadId(method, params), turnId: notificationTurnId(method, params) });
 import {
   NOTIFICATION_ID_PATHS,
   NOTIFICATION_METHODS,
@@ -96,11 +99,20 @@ describe.each([
     });
   });
 
-  it('returns no ids for methods without an entry, even when params hold ids', () => {
+  it('returns no ids for known methods without an entry, even when params hold ids', () => {
     const without = allMethods.filter((m) => !(m in table));
-    for (const method of [...without, 'not/a/method']) {
+    expect(without.length).toBeGreaterThan(0);
+    for (const method of without) {
       expect(idsOf(method, { threadId: 't', turnId: 'u', thread: { id: 't' }, turn: { id: 'u' }, conversationId: 't' })).toEqual({});
     }
+  });
+
+  it("reads a method the protocol does not know (a newer server's) at the conventional threadId / turnId, and nowhere else", () => {
+    expect(idsOf('thread/teleport/started', { threadId: 't', turnId: 'u', thread: { id: 'x' }, conversationId: 'x' })).toEqual({ threadId: 't', turnId: 'u' });
+    expect(idsOf('thread/teleport/started', { thread: { id: 'x' }, turn: { id: 'y' }, conversationId: 'x' })).toEqual({});
+    expect(idsOf('thread/teleport/started', { threadId: 42, turnId: null })).toEqual({});
+    expect(idsOf('constructor', { threadId: 't' })).toEqual({ threadId: 't' });
+    for (const params of [undefined, null, 'thr_1', []]) expect(idsOf('thread/teleport/started', params)).toEqual({});
   });
 });
 

@@ -355,7 +355,7 @@ describe('Connection', () => {
       expect(ValidationError.is(e)).toBe(true);
       expect(e.issues).toEqual([{ path: '/cwd', message: 'must be string' }]);
       expect(e.message).toContain('thread/start');
-      expect(validateParams).toHaveBeenCalledWith('thread/start', { cwd: 1 });
+      expect(validateParams).toHaveBeenCalledWith('thread/start', { cwd: 1 }, expect.objectContaining({ server: undefined })); // before the handshake
       expect(transport.sent).toEqual([]);
       expect(transport.started).toBe(false);
 

@@ -1,5 +1,5 @@
 import type { Observable, Subscription } from 'rxjs';
-import { Codex, StdioTransport, type CodexConfig, type Transport } from '../../lib/index';
+import { Codex, StdioTransport, type CodexConfig, type Transport } from '../../lib/node/index';
 import { createCodexHome, ScriptedModelServer, type CodexHome, type CodexHomeOptions, type ScriptedStep } from '../../lib/testing/node/index';
 
 /** A real app-server against a scripted model, per test: the model, the home, and a Codex client. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CodexError } from '../../lib/errors.js';
@@ -8,7 +8,9 @@ import { BinaryNotFoundError, resolveCodexBinary } from '../../lib/transport/std
 jest.mock('../../lib/transport/stdio-module-url', () => jest.requireActual('../support/stdio-module-url.cjs.js'));
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const vendored = path.join(repoRoot, 'node_modules', '@openai', 'codex-linux-x64', 'vendor', 'x86_64-unknown-linux-musl');
+// node_modules may be a symlink (a git worktree sharing the main checkout's): resolution yields real paths.
+const nodeModules = realpathSync(path.join(repoRoot, 'node_modules'));
+const vendored = path.join(nodeModules, '@openai', 'codex-linux-x64', 'vendor', 'x86_64-unknown-linux-musl');
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -71,7 +73,7 @@ describe('resolveCodexBinary', () => {
     expect(BinaryNotFoundError.is(e)).toBe(true);
     expect(e.tried).toContain('@openai/codex-darwin-arm64 (not installed)');
     // @openai/codex itself is installed but vendors nothing for darwin.
-    expect(e.tried).toContain(path.join(repoRoot, 'node_modules', '@openai', 'codex', 'vendor', 'aarch64-apple-darwin', 'bin', 'codex'));
+    expect(e.tried).toContain(path.join(nodeModules, '@openai', 'codex', 'vendor', 'aarch64-apple-darwin', 'bin', 'codex'));
     expect(e.message).toContain('Install @openai/codex');
   });
 

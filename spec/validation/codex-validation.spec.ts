@@ -1,6 +1,7 @@
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { ValidationError } from '../../lib/errors.js';
 import type { ProtocolWarning } from '../../lib/rpc/connection.js';
+import { PROTOCOL_VERSION } from '../../lib/protocol/tables.generated.js';
 import { sentRequests, setup, THREAD_ID, TURN_ID } from './support.js';
 
 async function failure(p: Promise<unknown>): Promise<ValidationError> {
@@ -105,7 +106,7 @@ describe('Codex validateInbound', () => {
 
     expect(warnings.map((w) => [w.kind, w.message])).toEqual([
       ['schema-drift', 'notification item/agentMessage/delta does not match the protocol schema: delta must be a string'],
-      ['schema-drift', 'notification thread/teleported does not match the protocol schema: "thread/teleported" is not a notification of the app-server protocol (codex 0.169.0)'],
+      ['schema-drift', `notification thread/teleported does not match the protocol schema: "thread/teleported" is not a notification of the app-server protocol (codex ${PROTOCOL_VERSION})`],
     ]);
     expect(warnings[0]!.detail).toMatchObject({ method: 'item/agentMessage/delta', issues: [{ path: 'delta', message: 'must be a string' }] });
     await codex.close();

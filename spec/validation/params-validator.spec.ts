@@ -1,4 +1,4 @@
-import { CLIENT_PARAMS_DEFINITIONS } from '../../lib/protocol/tables.generated.js';
+import { CLIENT_PARAMS_DEFINITIONS, PROTOCOL_VERSION } from '../../lib/protocol/tables.generated.js';
 import { validateParams } from '../../lib/validation/params-validator.js';
 
 type Case = readonly [label: string, method: string, params: unknown, issues: ReadonlyArray<{ path: string; message: string | RegExp }>];
@@ -144,8 +144,8 @@ describe('validateParams', () => {
       ['memory/reset: params given', 'memory/reset', {}, [{ path: '', message: 'must be omitted: memory/reset takes no params' }]],
       ['optional params, wrong field', 'account/rateLimits/read', { supportsLunaReserve: 'yes' }, [{ path: 'supportsLunaReserve', message: 'must be a boolean' }]],
       ['optional params, not an object', 'remoteControl/enable', 'on', [{ path: '', message: 'must be an object' }]],
-      ['unknown method', 'thread/teleport', {}, [{ path: '', message: '"thread/teleport" is not part of the app-server protocol (codex 0.169.0)' }]],
-      ['prototype key as method', 'constructor', {}, [{ path: '', message: '"constructor" is not part of the app-server protocol (codex 0.169.0)' }]],
+      ['unknown method', 'thread/teleport', {}, [{ path: '', message: `"thread/teleport" is not part of the app-server protocol (codex ${PROTOCOL_VERSION})` }]],
+      ['prototype key as method', 'constructor', {}, [{ path: '', message: `"constructor" is not part of the app-server protocol (codex ${PROTOCOL_VERSION})` }]],
     ];
 
     it.each(cases)('%s', (_label, method, params, expected) => expectIssues(method, params, expected));

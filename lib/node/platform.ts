@@ -1,0 +1,21 @@
+import WebSocket from 'ws';
+import type { CodexPlatform } from '../platform.js';
+import { StdioTransport } from '../transport/stdio-transport.js';
+import type { WebSocketConstructor } from '../transport/websocket-like.js';
+import { checkSignedBearerTokenOptions, signBearerToken } from './signed-bearer-token.js';
+import { unixSocketUrl } from './unix-socket.js';
+
+/**
+ * Node.js: `new Codex()` spawns the bundled `codex app-server` over stdio; WebSockets use the
+ * `ws` package (Node 20 has no global one, and only `ws` can send the Authorization header the
+ * app-server expects, or reach a unix socket); signed bearer tokens are minted with `jose`.
+ */
+export const NODE_PLATFORM: CodexPlatform = {
+  name: 'node',
+  localTransport: (options) => new StdioTransport(options),
+  WebSocket: WebSocket as unknown as WebSocketConstructor,
+  tokenCarrier: 'header',
+  unixSocketUrl,
+  signBearerToken,
+  checkSignedBearerToken: checkSignedBearerTokenOptions,
+};

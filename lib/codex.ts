@@ -112,6 +112,26 @@ export class Codex {
     return this.connection.request(method as ClientMethod, params as never);
   }
 
+  /**
+   * A new thread you can hold: returned at once, with no I/O. Its first use (`turn`, `run`,
+   * `read`, `setName`, `compact`) sends `thread/start` — once, even when first uses race — and
+   * `thread.id` is set from then on (undefined before). Bad options throw ValidationError here.
+   *
+   * @example const thread = codex.thread(); const result = await lastValueFrom(thread.run('Hello'));
+   */
+  thread(options?: ThreadCallOptions): Thread<string | undefined> {
+    const { approvalHandler, ...rest } = options ?? {};
+    if (approvalHandler !== undefined && typeof approvalHandler !== 'function') {
+      throw new ValidationError('thread options', [{ path: 'approvalHandler', message: 'must be a function' }]);
+    }
+    const params = threadParams(rest, 'thread options');
+    const thread = new Thread<string | undefined>(this.connection, this.approvals, () =>
+      this.connection.request('thread/start', params as never).pipe(map((r) => (r as { thread: ThreadInfo }).thread)),
+    );
+    if (approvalHandler) thread.setApprovalHandler(approvalHandler);
+    return thread;
+  }
+
   /** Starts a new thread. */
   threadStart(options?: ThreadCallOptions): Observable<Thread> {
     return this.openThread('thread/start', undefined, options);

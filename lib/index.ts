@@ -15,7 +15,8 @@ export { imageInput, localImageInput, mentionInput, skillInput, textInput, toInp
 export { ApprovalMode, Sandbox, type ThreadOptions, type TurnOptions } from './options.js';
 
 // Turns and operators
-export { isServerRequest, type TurnNotification } from './turn/turn-notification.js';
+export { isServerRequest, turnIdOf, type TurnEvent } from './turn/turn-event.js';
+export type { TurnNotification } from './turn/turn-notification.js';
 export { toTurnResult, type TurnResult } from './turn/turn-result.js';
 export { agentText } from './operators/agent-text.js';
 export { ofMethod } from './operators/of-method.js';

@@ -1,4 +1,4 @@
-import { defer, map, Observable, throwError } from 'rxjs';
+import { AsyncSubject, defer, map, Observable, switchMap, throwError, type Subscription } from 'rxjs';
 import type { ApprovalHandler, ApprovalRouter } from './approvals/approval-router.js';
 import { CodexError, ValidationError } from './errors.js';
 import { toInputItems, type Input } from './inputs.js';
@@ -9,7 +9,7 @@ import type { TurnStartParams } from './protocol/generated/v2/TurnStartParams.js
 import type { Connection } from './rpc/connection.js';
 import { parseStructuredOutput, type OutputSchema } from './structured-output.js';
 import { compileOutputSchema } from './validation/output-validator.js';
-import type { TurnNotification } from './turn/turn-notification.js';
+import type { TurnEvent } from './turn/turn-event.js';
 import { toTurnResult, type TurnResult } from './turn/turn-result.js';
 import { followNewTurn } from './turn/turn-stream.js';
 import { reviewStream, type ReviewTarget } from './streams/review.js';
@@ -23,83 +23,113 @@ export interface TurnCallOptions extends TurnOptions {
   approvalHandler?: ApprovalHandler;
 }
 
-/** A conversation with the agent. Every method returns a cold Observable. */
-export class Thread {
+/**
+ * A conversation with the agent. Every method returns a cold Observable.
+ *
+ * `TId` is the type of `id`: `string` for a thread from `threadStart()`, `threadResume()` or
+ * `threadFork()` (it exists on the server already); `string | undefined` for one from
+ * `codex.thread()`, whose id is known once its first use started it.
+ */
+export class Thread<TId extends string | undefined = string> {
   private activeTurnId?: string;
   /** Turns running now through this Thread object, with how many of its subscribers follow each. */
   private readonly runningTurns = new Map<string, number>();
+  private current?: ThreadInfo;
+  private starting?: AsyncSubject<ThreadInfo>;
+  private readonly start?: () => Observable<ThreadInfo>;
+  /** Handlers set before the thread was started: registered the moment it is. */
+  private readonly earlyHandlers: Array<{ readonly handler: ApprovalHandler; undo?: () => void; dropped: boolean }> = [];
 
-  /** @internal Created by Codex.threadStart / threadResume / threadFork. */
+  /**
+   * @internal Created by Codex: with the server's description (threadStart / threadResume /
+   * threadFork), or with the request that starts it on first use (`codex.thread()`).
+   */
   constructor(
     private readonly connection: Connection,
     private readonly approvals: ApprovalRouter,
-    /** The thread as the server described it when it was started, resumed or forked. */
-    readonly info: ThreadInfo,
-  ) {}
-
-  /** The thread id. */
-  get id(): string {
-    return this.info.id;
+    source: ThreadInfo | (() => Observable<ThreadInfo>),
+  ) {
+    if (typeof source === 'function') this.start = source;
+    else this.current = source;
   }
 
-  /** The id of the turn running now through this Thread object, if any. */
+  /** The thread id; for a thread from `codex.thread()`, undefined until its first use started it. */
+  get id(): TId {
+    return this.current?.id as TId;
+  }
+
+  /** The thread as the server described it when it was started, resumed or forked. */
+  get info(): undefined extends TId ? ThreadInfo | undefined : ThreadInfo {
+    return this.current as never;
+  }
+
+  /**
+   * The id of "the active turn": the turn that most recently started running through THIS Thread
+   * object and is still followed by one of its subscribers. `steer()` and `interrupt()` act on it
+   * unless given a turn id (another Thread object, another client, or a second panel of a UI
+   * running its own turn: name the turn with `turnIdOf(event)` of its stream).
+   */
   get activeTurn(): string | undefined {
     return this.activeTurnId;
   }
 
   /**
-   * Runs a turn. Cold: subscribing sends `turn/start`; emits every notification (and server
-   * request) of the turn; completes right after `turn/completed`. Unsubscribing earlier
-   * interrupts the turn — so `firstValueFrom(thread.turn(...))` interrupts it: use `run()`.
+   * Runs a turn. Cold: subscribing sends `turn/start` (after `thread/start` on a thread from
+   * `codex.thread()` not started yet); emits every notification (and server request) of the turn;
+   * completes right after `turn/completed`. Unsubscribing earlier interrupts the turn — so
+   * `firstValueFrom(thread.turn(...))` interrupts it: use `run()`.
+   *
+   * Two turns started at once on one thread: the app-server folds the second input into the
+   * turn already running and both streams follow that one turn; the later one first gets a
+   * replay of the turn so far (all but the streaming deltas). Only the last one leaving
+   * interrupts it.
    *
    * @example thread.turn('Explain this repo').pipe(agentText()).subscribe(render);
    */
-  turn(input: Input, options?: TurnCallOptions): Observable<TurnNotification> {
-    return new Observable<TurnNotification>((subscriber) => {
-      let params: TurnStartParams;
+  turn(input: Input, options?: TurnCallOptions): Observable<TurnEvent> {
+    return new Observable<TurnEvent>((subscriber) => {
+      let base: Omit<TurnStartParams, 'threadId'>;
       const { approvalHandler, ...rest } = options ?? {};
       try {
         if (approvalHandler !== undefined && typeof approvalHandler !== 'function') {
           throw new ValidationError('turn options', [{ path: 'approvalHandler', message: 'must be a function' }]);
         }
-        params = { threadId: this.id, input: toInputItems(input), ...turnParams(rest) } as TurnStartParams;
+        base = { input: toInputItems(input), ...turnParams(rest) } as Omit<TurnStartParams, 'threadId'>;
       } catch (e) {
         subscriber.error(e);
         return;
       }
-      const undo: Array<() => void> = [];
-      const undoStarting = approvalHandler ? this.approvals.forStartingTurn(this.id, approvalHandler) : undefined;
-      if (undoStarting) undo.push(undoStarting);
-      let running: string | undefined;
-      return followNewTurn(this.connection, params, {
-        started: (turnId) => {
-          if (approvalHandler) undo.push(this.approvals.forTurn(turnId, approvalHandler));
-          undoStarting?.(); // the id is known: stop claiming the thread's other turns
-        },
-        // Only a running turn can be steered or interrupted (the server refuses before turn/started).
-        running: (turnId) => {
-          running = turnId;
-          this.runningTurns.set(turnId, (this.runningTurns.get(turnId) ?? 0) + 1);
-          this.activeTurnId = turnId;
-        },
-        ended: () => {
-          if (running !== undefined) this.stopFollowing(running);
-          for (const u of undo.splice(0)) u();
-        },
-      }, subscriber);
+      const begin = (threadId: string) => {
+        const undo: Array<() => void> = [];
+        const undoStarting = approvalHandler ? this.approvals.forStartingTurn(threadId, approvalHandler) : undefined;
+        if (undoStarting) undo.push(undoStarting);
+        let running: string | undefined;
+        return followNewTurn(this.connection, { threadId, ...base } as TurnStartParams, {
+          started: (turnId) => {
+            if (approvalHandler) undo.push(this.approvals.forTurn(turnId, approvalHandler));
+            undoStarting?.(); // the id is known: stop claiming the thread's other turns
+          },
+          // Only a running turn can be steered or interrupted (the server refuses before turn/started).
+          running: (turnId) => {
+            running = turnId;
+            this.runningTurns.set(turnId, (this.runningTurns.get(turnId) ?? 0) + 1);
+            this.activeTurnId = turnId;
+          },
+          ended: () => {
+            if (running !== undefined) this.stopFollowing(running);
+            for (const u of undo.splice(0)) u();
+          },
+        }, subscriber);
+      };
+      const current = this.current;
+      if (current) return begin(current.id);
+      let teardown: (() => void) | undefined;
+      const opening = this.whenOpen().subscribe({ next: (threadId) => (teardown = begin(threadId)), error: (e) => subscriber.error(e) });
+      return () => {
+        opening.unsubscribe();
+        teardown?.();
+      };
     });
-  }
-
-  /** One subscriber of a running turn is gone; the turn stays active while others follow it. */
-  private stopFollowing(turnId: string): void {
-    const left = (this.runningTurns.get(turnId) ?? 1) - 1;
-    if (left > 0) return void this.runningTurns.set(turnId, left);
-    this.runningTurns.delete(turnId);
-    if (this.activeTurnId === turnId) {
-      let last: string | undefined;
-      for (const id of this.runningTurns.keys()) last = id;
-      this.activeTurnId = last;
-    }
   }
 
   /**
@@ -120,66 +150,146 @@ export class Thread {
     });
   }
 
-  /** Adds input to the running turn (`turn/steer`); emits the turn id. Errors when no turn runs. */
-  steer(input: Input): Observable<string> {
+  /**
+   * Adds input to a running turn (`turn/steer`): the active turn, or the turn `turnId` names;
+   * emits the turn id. Errors (sending nothing) when no turn is active and none is named.
+   *
+   * @example thread.steer('Make it about the sea', { turnId: turnIdOf(firstEvent) })
+   */
+  steer(input: Input, options: { turnId?: string } = {}): Observable<string> {
     return defer(() => {
-      const turnId = this.activeTurnId;
-      if (turnId === undefined) return throwError(() => new CodexError(`thread ${this.id} has no active turn to steer`));
-      return this.connection
-        .request('turn/steer', { threadId: this.id, expectedTurnId: turnId, input: toInputItems(input) })
-        .pipe(map((r) => r.turnId));
+      const turnId = this.targetTurn(options?.turnId, 'steer');
+      const threadId = this.current!.id;
+      return this.connection.request('turn/steer', { threadId, expectedTurnId: turnId, input: toInputItems(input) }).pipe(map((r) => r.turnId));
     });
   }
 
-  /** Interrupts the running turn; completes once the server accepted. Errors when no turn runs. */
-  interrupt(): Observable<void> {
+  /**
+   * Interrupts a running turn: the active turn, or the turn `turnId` names; completes once the
+   * server accepted. Errors (sending nothing) when no turn is active and none is named.
+   */
+  interrupt(turnId?: string): Observable<void> {
     return defer(() => {
-      const turnId = this.activeTurnId;
-      if (turnId === undefined) return throwError(() => new CodexError(`thread ${this.id} has no active turn to interrupt`));
-      return this.connection.request('turn/interrupt', { threadId: this.id, turnId }).pipe(map(() => undefined));
+      const target = this.targetTurn(turnId, 'interrupt');
+      return this.connection.request('turn/interrupt', { threadId: this.current!.id, turnId: target }).pipe(map(() => undefined));
     });
   }
 
   /** Reads the thread (`thread/read`), with its turns when `includeTurns` is true. */
   read(options: { includeTurns?: boolean } = {}): Observable<ThreadReadResponse> {
-    return this.connection.request('thread/read', { threadId: this.id, includeTurns: options.includeTurns ?? false });
+    return this.withThread((threadId) => this.connection.request('thread/read', { threadId, includeTurns: options.includeTurns ?? false }));
   }
 
   /** Renames the thread. */
   setName(name: string): Observable<void> {
     return defer(() => {
       if (typeof name !== 'string') throw new ValidationError('setName', [{ path: 'name', message: 'must be a string' }]);
-      return this.connection.request('thread/name/set', { threadId: this.id, name }).pipe(map(() => undefined));
+      return this.withThread((threadId) => this.connection.request('thread/name/set', { threadId, name }).pipe(map(() => undefined)));
     });
   }
 
   /** Starts compacting the thread's history (`thread/compact/start`). */
   compact(): Observable<void> {
-    return this.connection.request('thread/compact/start', { threadId: this.id }).pipe(map(() => undefined));
+    return this.withThread((threadId) => this.connection.request('thread/compact/start', { threadId }).pipe(map(() => undefined)));
   }
 
   /** Reviews (`review/start`, inline) as a turn stream: `toTurnResult()`/`turnProgress()` apply; unsubscribing interrupts. */
-  review(target: ReviewTarget): Observable<TurnNotification> {
-    return reviewStream(this.connection, { threadId: this.id, target });
+  review(target: ReviewTarget): Observable<TurnEvent> {
+    return this.withThread((threadId) => reviewStream(this.connection, { threadId, target }));
   }
 
   /** The thread's status, live: `thread/read`, then every `thread/status/changed`. */
   get status$(): Observable<ThreadStatus> {
-    return threadStatus(this.connection, this.id);
+    return this.withThread((threadId) => threadStatus(this.connection, threadId));
   }
 
   /** The thread's name (null when unnamed), live: `thread/read`, then every `thread/name/updated`. */
   get name$(): Observable<string | null> {
-    return threadName(this.connection, this.id);
+    return this.withThread((threadId) => threadName(this.connection, threadId));
   }
 
   /** The thread's token usage, live: null (no read exists), then every `thread/tokenUsage/updated`. */
   get tokenUsage$(): Observable<ThreadTokenUsage | null> {
-    return threadTokenUsage(this.connection, this.id);
+    return this.withThread((threadId) => threadTokenUsage(this.connection, threadId));
   }
 
   /** Narrows an approval handler to this thread (before the client's); returns the undo. */
   setApprovalHandler(handler: ApprovalHandler): () => void {
-    return this.approvals.forThread(this.id, handler);
+    if (this.current) return this.approvals.forThread(this.current.id, handler);
+    if (typeof handler !== 'function') throw new ValidationError('approvalHandler', [{ path: 'approvalHandler', message: 'must be a function' }]);
+    const entry: { readonly handler: ApprovalHandler; undo?: () => void; dropped: boolean } = { handler, dropped: false };
+    this.earlyHandlers.push(entry);
+    return () => {
+      entry.dropped = true;
+      entry.undo?.();
+    };
+  }
+
+  /**
+   * Emits the thread id once the thread exists on the server, then completes: at once when it
+   * does, else after the one `thread/start` that racing first uses share (a failed start is
+   * forgotten: the next use tries again). The single place that opens the thread.
+   */
+  private whenOpen(): Observable<string> {
+    return new Observable<string>((subscriber) => {
+      if (this.current) {
+        subscriber.next(this.current.id);
+        subscriber.complete();
+        return;
+      }
+      let opening = this.starting;
+      if (!opening) {
+        const subject = new AsyncSubject<ThreadInfo>();
+        this.starting = opening = subject;
+        this.start!().subscribe({
+          next: (info) => {
+            this.opened(info);
+            subject.next(info);
+          },
+          error: (e) => {
+            if (this.starting === subject) this.starting = undefined;
+            subject.error(e);
+          },
+          complete: () => subject.complete(),
+        });
+      }
+      const inner: Subscription = opening.subscribe({ next: (info) => subscriber.next(info.id), error: (e) => subscriber.error(e), complete: () => subscriber.complete() });
+      return inner;
+    });
+  }
+
+  /** The thread exists on the server now: remember it and register the handlers set before. */
+  private opened(info: ThreadInfo): void {
+    this.current = info;
+    this.starting = undefined;
+    for (const entry of this.earlyHandlers.splice(0)) if (!entry.dropped) entry.undo = this.approvals.forThread(info.id, entry.handler);
+  }
+
+  /** A request about the thread, sent once it exists (cold). */
+  private withThread<T>(use: (threadId: string) => Observable<T>): Observable<T> {
+    return defer(() => (this.current ? use(this.current.id) : this.whenOpen().pipe(switchMap(use))));
+  }
+
+  /** The turn steer/interrupt act on; throws (nothing sent) when there is none. */
+  private targetTurn(turnId: string | undefined, what: 'steer' | 'interrupt'): string {
+    if (turnId !== undefined && (typeof turnId !== 'string' || turnId === '')) {
+      throw new ValidationError(what, [{ path: 'turnId', message: 'must be a non-empty string' }]);
+    }
+    if (!this.current) throw new CodexError(`the thread has not started yet: it has no turn to ${what}`);
+    const target = turnId ?? this.activeTurnId;
+    if (target === undefined) throw new CodexError(`thread ${this.current.id} has no active turn to ${what}`);
+    return target;
+  }
+
+  /** One subscriber of a running turn is gone; the turn stays active while others follow it. */
+  private stopFollowing(turnId: string): void {
+    const left = (this.runningTurns.get(turnId) ?? 1) - 1;
+    if (left > 0) return void this.runningTurns.set(turnId, left);
+    this.runningTurns.delete(turnId);
+    if (this.activeTurnId === turnId) {
+      let last: string | undefined;
+      for (const id of this.runningTurns.keys()) last = id;
+      this.activeTurnId = last;
+    }
   }
 }

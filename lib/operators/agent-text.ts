@@ -1,5 +1,5 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import type { TurnNotification } from '../turn/turn-notification.js';
+import type { TurnEvent } from '../turn/turn-event.js';
 
 /**
  * The running text of the agent's message as it streams: emits the whole text so far on each
@@ -7,7 +7,7 @@ import type { TurnNotification } from '../turn/turn-notification.js';
  *
  * @example thread.turn('Write a haiku').pipe(agentText()).subscribe((text) => render(text));
  */
-export function agentText(): OperatorFunction<TurnNotification, string> {
+export function agentText(): OperatorFunction<TurnEvent, string> {
   return (source) =>
     new Observable<string>((subscriber) => {
       let itemId: string | undefined;

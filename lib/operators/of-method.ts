@@ -1,7 +1,7 @@
 import { filter, type OperatorFunction } from 'rxjs';
-import type { TurnNotification } from '../turn/turn-notification.js';
+import type { TurnEvent } from '../turn/turn-event.js';
 
-type Method = TurnNotification['method'];
+type Method = TurnEvent['method'];
 
 /**
  * Keeps only events of the given methods, typed accordingly.

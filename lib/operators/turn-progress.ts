@@ -4,7 +4,7 @@ import type { ThreadItem } from '../protocol/generated/v2/ThreadItem.js';
 import type { ThreadTokenUsage } from '../protocol/generated/v2/ThreadTokenUsage.js';
 import type { TurnPlanStep } from '../protocol/generated/v2/TurnPlanStep.js';
 import type { TurnError } from '../protocol/generated/v2/TurnError.js';
-import { isServerRequest, type TurnNotification } from '../turn/turn-notification.js';
+import { isServerRequest, type TurnEvent } from '../turn/turn-event.js';
 
 /** One item as a UI shows it: live status and, for agent messages, the text so far. */
 export interface ItemProgress {
@@ -55,7 +55,7 @@ function upsert(items: readonly ItemProgress[], id: string, update: (old: ItemPr
 }
 
 /** Folds one event into a new snapshot (pure). */
-export function reduceTurnProgress(state: TurnProgress, event: TurnNotification): TurnProgress {
+export function reduceTurnProgress(state: TurnProgress, event: TurnEvent): TurnProgress {
   if (isServerRequest(event)) return { ...state, pendingRequests: [...state.pendingRequests, event] };
   switch (event.method) {
     case 'turn/started':
@@ -106,6 +106,6 @@ export function reduceTurnProgress(state: TurnProgress, event: TurnNotification)
  *
  * @example thread.turn('Fix the tests').pipe(turnProgress()).subscribe((p) => render(p));
  */
-export function turnProgress(): OperatorFunction<TurnNotification, TurnProgress> {
+export function turnProgress(): OperatorFunction<TurnEvent, TurnProgress> {
   return scan(reduceTurnProgress, INITIAL_TURN_PROGRESS);
 }

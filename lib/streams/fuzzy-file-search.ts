@@ -9,7 +9,7 @@ export interface FileSearchSnapshot {
   readonly query: string;
   /** Matches, best first, as the server ranked them. */
   readonly files: readonly FuzzyFileSearchResult[];
-  /** True once the server finished searching for this query (`sessionCompleted`). */
+  /** True once the server reported this query's search complete (`sessionCompleted`); later refinements keep it true. */
   readonly done: boolean;
 }
 
@@ -76,10 +76,11 @@ export function fuzzyFileSearch(host: StreamHost, roots: readonly string[], opti
 
       const events = notificationsOf(host, 'fuzzyFileSearch/sessionUpdated', (p) => p.sessionId === sessionId).subscribe({
         next: (p) => {
-          if (p.query !== current || done) return; // an older query's results
+          if (p.query !== current) return; // an older query's results
           updatedFor = p.query;
           files = p.files;
-          subscriber.next({ query: p.query, files, done: false });
+          // The server may refine a query's results after reporting it complete (its index still growing).
+          subscriber.next({ query: p.query, files, done });
         },
         error: fail,
       });

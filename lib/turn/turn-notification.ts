@@ -1,12 +1,11 @@
-import type { Notification, ServerRequestMessage } from '../protocol/methods.js';
+import type { TurnEvent } from './turn-event.js';
+
+export { isServerRequest } from './turn-event.js';
 
 /**
- * What a turn's stream emits: every notification of that turn, and every server request of that
- * turn (approvals, questions — they carry an `id`; a handler answers them, the stream shows them).
+ * The former name of {@link TurnEvent} (the stream carries server requests too, not only
+ * notifications).
+ *
+ * @deprecated Use `TurnEvent`; this alias goes away in the next minor version.
  */
-export type TurnNotification = Notification | ServerRequestMessage;
-
-/** True when the event is a server request (it has an `id`), not a notification. */
-export function isServerRequest(event: TurnNotification): event is ServerRequestMessage {
-  return (event as { id?: unknown }).id !== undefined;
-}
+export type TurnNotification = TurnEvent;

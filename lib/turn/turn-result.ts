@@ -5,7 +5,7 @@ import type { ThreadTokenUsage } from '../protocol/generated/v2/ThreadTokenUsage
 import type { Turn } from '../protocol/generated/v2/Turn.js';
 import type { TurnError } from '../protocol/generated/v2/TurnError.js';
 import type { TurnStatus } from '../protocol/generated/v2/TurnStatus.js';
-import type { TurnNotification } from './turn-notification.js';
+import type { TurnEvent } from './turn-event.js';
 
 /** The outcome of one turn, reduced from its stream. */
 export interface TurnResult<TOutput = unknown> {
@@ -38,7 +38,7 @@ export class TurnResultBuilder {
   threadId?: string;
 
   /** Folds one event in; returns true on `turn/completed`. */
-  add(event: TurnNotification): boolean {
+  add(event: TurnEvent): boolean {
     switch (event.method) {
       case 'item/completed': {
         const item = event.params.item;
@@ -89,7 +89,7 @@ export class TurnResultBuilder {
  *
  * @example thread.turn('hi').pipe(toTurnResult()).subscribe((r) => console.log(r.finalResponse));
  */
-export function toTurnResult(): OperatorFunction<TurnNotification, TurnResult> {
+export function toTurnResult(): OperatorFunction<TurnEvent, TurnResult> {
   return (source) =>
     new Observable<TurnResult>((subscriber) => {
       const builder = new TurnResultBuilder();

@@ -1,7 +1,7 @@
 import type { Subscriber } from 'rxjs';
 import type { Connection, RoutedMessage } from '../rpc/connection.js';
 import type { RouteSink } from '../rpc/demultiplexer.js';
-import type { TurnNotification } from './turn-notification.js';
+import type { TurnEvent } from './turn-event.js';
 
 /** Lifecycle hooks a Thread uses to know its active turn (called per subscriber). */
 export interface TurnHooks {
@@ -15,7 +15,7 @@ export interface TurnHooks {
 
 /** One subscriber of a turn stream; it follows one route (which may change once, by a merge). */
 export interface TurnFollower {
-  readonly subscriber: Subscriber<TurnNotification>;
+  readonly subscriber: Subscriber<TurnEvent>;
   readonly hooks: TurnHooks;
   route: TurnRoute;
   /** `ended` was reported: the follower gets nothing more. */
@@ -92,8 +92,8 @@ export class TurnRoute implements RouteSink<RoutedMessage> {
       } else if (!method.endsWith('elta')) this.keep(message); // `…/delta`, `…Delta`: not replayed
     } else this.keep(message); // a server request
     const followers = this.followers;
-    if (followers.length === 1) followers[0]!.subscriber.next(message as TurnNotification);
-    else if (followers.length > 1) for (const f of [...followers]) f.subscriber.next(message as TurnNotification);
+    if (followers.length === 1) followers[0]!.subscriber.next(message as TurnEvent);
+    else if (followers.length > 1) for (const f of [...followers]) f.subscriber.next(message as TurnEvent);
   }
 
   /** The route failed (connection gone, or its thread overflowed before the id was known). */
@@ -140,7 +140,7 @@ export class TurnRoute implements RouteSink<RoutedMessage> {
     // The replay: what the turn emitted so far (ending with turn/completed if it has completed).
     for (const m of this.log) {
       if (f.ended) return;
-      f.subscriber.next(m as TurnNotification);
+      f.subscriber.next(m as TurnEvent);
       if ((m as { method: string }).method === 'turn/completed') {
         this.followers.splice(this.followers.indexOf(f), 1);
         f.subscriber.complete();
@@ -164,7 +164,7 @@ export class TurnRoute implements RouteSink<RoutedMessage> {
     this.log.push(message);
     this.state = 'completed';
     for (const f of this.followers.splice(0)) {
-      f.subscriber.next(message as TurnNotification);
+      f.subscriber.next(message as TurnEvent);
       f.subscriber.complete();
       this.end(f);
     }

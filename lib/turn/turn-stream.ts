@@ -1,7 +1,7 @@
-import { Observable, type Subscriber, type TeardownLogic } from 'rxjs';
+import { Observable, type Subscriber } from 'rxjs';
 import type { Connection } from '../rpc/connection.js';
 import type { TurnStartParams } from '../protocol/generated/v2/TurnStartParams.js';
-import type { TurnNotification } from './turn-notification.js';
+import type { TurnEvent } from './turn-event.js';
 import { TurnRoute, type TurnFollower, type TurnHooks } from './turn-route.js';
 
 export type { TurnHooks } from './turn-route.js';
@@ -18,12 +18,12 @@ export type { TurnHooks } from './turn-route.js';
  * second input into the running turn), both subscribers follow that turn: the later one first
  * gets a replay of the turn so far (see TurnRoute), and only the last one leaving interrupts it.
  */
-export function turnStream(connection: Connection, params: TurnStartParams, hooks: TurnHooks = {}): Observable<TurnNotification> {
-  return new Observable<TurnNotification>((subscriber) => followNewTurn(connection, params, hooks, subscriber));
+export function turnStream(connection: Connection, params: TurnStartParams, hooks: TurnHooks = {}): Observable<TurnEvent> {
+  return new Observable<TurnEvent>((subscriber) => followNewTurn(connection, params, hooks, subscriber));
 }
 
 /** Starts a turn for one subscriber (the body of `turnStream`); returns its teardown. */
-export function followNewTurn(connection: Connection, params: TurnStartParams, hooks: TurnHooks, subscriber: Subscriber<TurnNotification>): TeardownLogic {
+export function followNewTurn(connection: Connection, params: TurnStartParams, hooks: TurnHooks, subscriber: Subscriber<TurnEvent>): (() => void) | undefined {
   const route = new TurnRoute(connection, params.threadId);
   const follower: TurnFollower = { subscriber, hooks, route, ended: false };
   route.add(follower);

@@ -1,7 +1,7 @@
 // Threads through the client API against the REAL `codex app-server` and the scripted model:
 // history, resume, fork, listing and archiving, names, steering, interrupts, concurrency.
 import { filter, firstValueFrom, from, lastValueFrom, takeWhile, throwError, timeout, toArray, type Observable } from 'rxjs';
-import { Codex, InvalidRequestError, toTurnResult, turnProgress, type Notification, type Thread, type TurnNotification } from '../../lib/index';
+import { Codex, InvalidRequestError, toTurnResult, turnIdOf, turnProgress, type Notification, type Thread, type TurnNotification } from '../../lib/index';
 import { message } from '../../lib/testing/index';
 import { conversation, eventually, IDLE_STATS, processGone, Recorder, startE2E, type E2E } from '../support/e2e';
 
@@ -338,6 +338,47 @@ describe('Threads against the real app-server', () => {
     const next = await settle(thread.run('Third question.'));
     expect(next).toMatchObject({ status: 'completed', finalResponse: 'The next turn works.' });
     expect(next.id).not.toBe(first.id);
+  });
+
+  it('codex.thread(): no I/O until used; racing first uses share one thread/start; the history is kept across turns', async () => {
+    e2e.model.enqueue(message('The capital is Paris.'), message('About 2.1 million people.'));
+    const before = e2e.sent.length;
+    const thread = codex.thread();
+    expect(thread.id).toBeUndefined();
+    expect(e2e.sent.length).toBe(before);
+
+    const [info, first] = await Promise.all([lastValueFrom(thread.read()), lastValueFrom(thread.run('What is the capital of France?'))]);
+    const second = await lastValueFrom(thread.run('How many people live there?'));
+
+    expect(e2e.sent.slice(before).filter((m) => m.method === 'thread/start')).toHaveLength(1);
+    expect(info.thread.id).toBe(thread.id);
+    expect(first.threadId).toBe(thread.id);
+    expect(second.threadId).toBe(thread.id);
+    expect(second.finalResponse).toBe('About 2.1 million people.');
+    expect(conversation(e2e.model.responseRequests[1].body)).toEqual([
+      user('What is the capital of France?'),
+      assistant('The capital is Paris.'),
+      user('How many people live there?'),
+    ]);
+  });
+
+  it('steers a turn named by the id from its first event (turnIdOf), not the thread’s active turn', async () => {
+    e2e.model.enqueue(message('A slow answer that streams for a good while.', { chunks: 12, delayMsBetweenEvents: 150 }), message('Steered by id.'));
+    const thread = codex.thread();
+    const turn = new Recorder(thread.turn('Write a poem.'));
+    await turn.waitFor((e) => e.method === 'item/agentMessage/delta');
+    const turnId = turnIdOf(turn.values[0]);
+    expect(turnId).toEqual(expect.any(String));
+
+    const other = codex.threadResume(thread.id!); // another Thread object of the same thread: no active turn of its own
+    const viaOther = await firstValueFrom(other);
+    expect(viaOther.activeTurn).toBeUndefined();
+    expect(await firstValueFrom(viaOther.steer('Make it about the sea.', { turnId }))).toBe(turnId);
+    await turn.whenEnded();
+
+    const result = await lastValueFrom(from(turn.values).pipe(toTurnResult()));
+    expect(result).toMatchObject({ id: turnId, status: 'completed', finalResponse: 'Steered by id.' });
+    expect(conversation(e2e.model.responseRequests[1].body)).toEqual([user('Write a poem.'), user('Make it about the sea.')]);
   });
 
   it('runs turns on three threads at once over one connection, each stream getting only its own turn, completing once', async () => {

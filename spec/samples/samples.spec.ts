@@ -218,6 +218,13 @@ const APPROVALS_HANDLER = plan('approvals-handler', 'approvals-handler.ts');
 const APPROVALS_PENDING = plan('approvals-pending-stream', 'approvals-pending-stream.ts');
 const STRUCTURED = plan('structured-output', 'structured-output.ts');
 const PROGRESS = plan('progress-ui', 'progress-ui.ts');
+const COMMAND_EXEC = plan('command-exec', 'command-exec.ts');
+const PROCESS_SPAWN = plan('process-spawn', 'process-spawn.ts');
+const FILE_WATCH = plan('file-watch', 'file-watch.ts');
+const FILE_SEARCH = plan('file-search', 'file-search.ts');
+const THREAD_SEARCH = plan('thread-search', 'thread-search.ts');
+const REVIEW = plan('review', 'review.ts');
+const LIVE_STATE = plan('live-state', 'live-state.ts');
 
 describe('samples/ (each run with `tsx`, scripted model, stdout not a TTY)', () => {
   test('every sample in samples/*.ts has a run in this spec (or is covered by its own spec)', () => {
@@ -600,5 +607,98 @@ describe('samples/ (each run with `tsx`, scripted model, stdout not a TTY)', () 
     // A log gets a frame per change of status, item or approval — not one per text delta.
     const frames = run.stdout.match(/^turn \S+ · /gm) ?? [];
     expect(frames.length).toBeLessThan(25);
+  }, TEST_TIMEOUT_MS);
+
+  // Streams (lib/streams): one sample per family.
+
+  test('command-exec: output chunks as they arrive, stdin from an Observable, unsubscribe = terminate', async () => {
+    const run = await result(COMMAND_EXEC);
+    expectClean(run);
+    expectInOrder(run.stdout, [
+      '── 1. output as it arrives ──',
+      /\+ *\d+ ms  stdout "line 1\\n"\n/,
+      /\+ *\d+ ms  stdout "line 2\\n"\n/,
+      /\+ *\d+ ms  stdout "line 3\\n"\n/,
+      /\+ *\d+ ms  stderr "warning: done\\n"\n/,
+      '  exit 2\n',
+      '── 2. stdin from an Observable ──',
+      '  tr a-z A-Z printed "HELLO FROM STDIN\\n"',
+      '── 3. unsubscribe = terminate ──',
+      'stdout "sleeping for 30 s\\n"',
+      /stopped listening after \d+ ms → sent command\/exec\/terminate \{"processId":"codex-rx-exec-\S+"\}\n$/,
+    ]);
+    // Streamed: the lines came ~200 ms apart, not all at the exit.
+    const at = (line: string) => Number(new RegExp(`\\+ *(\\d+) ms  stdout "${line}`).exec(run.stdout)![1]);
+    expect(at('line 3') - at('line 1')).toBeGreaterThanOrEqual(300);
+  }, TEST_TIMEOUT_MS);
+
+  test('process-spawn: output and exit, a stdin conversation, unsubscribe = kill', async () => {
+    const run = await result(PROCESS_SPAWN);
+    expectClean(run);
+    expectInOrder(run.stdout, [
+      /stdout: pwd is \/\S+\/workspace\n/,
+      '  stderr: to stderr\n  exit 0\n',
+      '  → 1 2\n  ← 1 + 2 = 3\n  → 20 22\n  ← 20 + 22 = 42\n  → 100 -1\n  ← 100 + -1 = 99\n  ← bye\n  exit 0\n',
+      /firstValueFrom took the first chunk and unsubscribed → sent process\/kill \{"processHandle":"codex-rx-process-\S+"\}\n$/,
+    ]);
+  }, TEST_TIMEOUT_MS);
+
+  test('file-watch: the files it writes arrive as fs/changed; unwatch when done', async () => {
+    const run = await result(FILE_WATCH);
+    expectClean(run);
+    expectInOrder(run.stdout, ['watching workspace/watched', 'all 3 files seen; unsubscribed → sent fs/unwatch {"watchId":"codex-rx-watch-']);
+    for (const f of ['notes.md', 'todo.txt', 'data.json']) expect(run.stdout).toContain(`  fs/changed ${f}\n`);
+  }, TEST_TIMEOUT_MS);
+
+  test('file-search: each keystroke refines the matches; the last query wins', async () => {
+    const run = await result(FILE_SEARCH);
+    expectClean(run);
+    expectInOrder(run.stdout, [
+      '"user"  done     src/app/user-list.component.ts\n',
+      '"main"  done     src/main.ts\n',
+      'final: "main" → src/main.ts\n',
+    ]);
+    // Nothing about an earlier query after "main" was typed.
+    expect(run.stdout.slice(run.stdout.indexOf('  "main"'))).not.toMatch(/"u"|"us"|"use"|"user"/);
+  }, TEST_TIMEOUT_MS);
+
+  test('thread-search: the threads it created that mention the term, not the other one', async () => {
+    const run = await result(THREAD_SEARCH);
+    expectClean(run);
+    expectInOrder(run.stdout, ['created thread 3:', '── searching "pineapple" ──', 'final page: 2 thread(s), 2 of the ones just created', 'thread 2 (banana bread) was not found']);
+    expect(run.stdout).toContain('  thread 1: "Give me a pineapple salsa recipe in one line."');
+    expect(run.stdout).toContain('  thread 3: "One line: is pineapple on pizza allowed?"');
+  }, TEST_TIMEOUT_MS);
+
+  test('review: turnProgress() frames of the review turn, then its result', async () => {
+    const run = await result(REVIEW);
+    expectClean(run);
+    expectInOrder(run.stdout, [
+      '› review/start {"type":"custom"',
+      '  inProgress: enteredReviewMode',
+      'exitedReviewMode',
+      /  completed: .*exitedReviewMode/,
+      /status completed · \d+ items\n/,
+      'review: One finding: README.md says "recieve"; it should be "receive". Otherwise fine.\n',
+    ]);
+  }, TEST_TIMEOUT_MS);
+
+  test('live-state: current values, then each change; client-wide states', async () => {
+    const run = await result(LIVE_STATE);
+    expectClean(run);
+    expectInOrder(run.stdout, [
+      '── subscribed: the current values ──',
+      '── after thread.setName("Live state demo") ──\n  name$       "Live state demo"\n',
+      '── after a turn ──',
+      '── client-wide ──',
+      '  remoteControlStatus$ disabled',
+      '  mcpServerStatus$     0 server(s)',
+      '  rateLimits$          error: account/rateLimits/read: codex account authentication required',
+    ]);
+    const first = run.stdout.slice(run.stdout.indexOf('── subscribed'), run.stdout.indexOf('── after thread.setName'));
+    for (const line of ['status$     idle', 'name$       null', 'tokenUsage$ null (nothing used yet)']) expect(first).toContain(line);
+    const turn = run.stdout.slice(run.stdout.indexOf('── after a turn'), run.stdout.indexOf('── client-wide'));
+    expectInOrder(turn, ['status$     active', 'status$     idle']);
+    expect(turn).toContain('tokenUsage$ 1214 tokens in total');
   }, TEST_TIMEOUT_MS);
 });

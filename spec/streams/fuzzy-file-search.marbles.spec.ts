@@ -71,6 +71,18 @@ describe('codex.fileSearch() (marbles)', () => {
     expect(b.server.paramsOf('fuzzyFileSearch/sessionStop')).toEqual([{ sessionId: SID }]);
   });
 
+  it('emits a refinement the server sends after reporting the query complete (done stays true)', () => {
+    b.scheduler.run(({ hot, cold, expectObservable }) => {
+      const queries = cold('a', { a: 'app' });
+      b.serve(hot, '        o-e-c-u', { ...n, o: open, e: updated('app', []) });
+      expectObservable(queries.pipe(b.codex.fileSearch([ROOT], { sessionId: SID }))).toBe('--e-E-U', {
+        ...v,
+        e: { query: 'app', files: [], done: false },
+        E: { query: 'app', files: [], done: true },
+      });
+    });
+  });
+
   it('answers an empty query locally with no files', () => {
     b.scheduler.run(({ hot, cold, expectObservable }) => {
       const queries = cold('-e|', { e: '' });

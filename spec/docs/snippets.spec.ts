@@ -26,6 +26,7 @@ function typeCheck(files: Array<{ name: string; code: string }>): string[] {
     baseUrl: root,
     paths: {
       'codex-rx': ['lib/index.ts'],
+      'codex-rx/node': ['lib/node/index.ts'],
       'codex-rx/testing': ['lib/testing/index.ts'],
       'codex-rx/testing/node': ['lib/testing/node/index.ts'],
       'codex-rx/gateway': ['lib/gateway/index.ts'],

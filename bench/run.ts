@@ -3,7 +3,7 @@
  * in bench/results/latest.json. Each ratio is taken within this run, per round, over rounds in
  * which the contenders alternate; the table shows the median and [min–max].
  *
- *   npm run bench -- [--rounds N] [--e2e-rounds N] [--rows 1,2,3,4,5,6,7]
+ *   npm run bench -- [--rounds N] [--e2e-rounds N] [--rows 1,2,3,4,5,6,7,8,9]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +15,8 @@ import { RESULTS_FILE } from './fixtures.js';
 import { benchMemory } from './memory.js';
 import { benchLatency, benchThroughput, loadTranscript } from './pipeline.js';
 import { benchRouting } from './routing.js';
+import { benchWsConversation } from './ws-e2e.js';
+import { benchWsThroughput } from './ws-pipeline.js';
 import type { Row } from './stats.js';
 
 function machine() {
@@ -36,7 +38,7 @@ function table(rows: Row[]): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { rounds: { type: 'string', default: '7' }, 'e2e-rounds': { type: 'string', default: '6' }, rows: { type: 'string', default: '1,2,3,4,5,6,7' } },
+    options: { rounds: { type: 'string', default: '7' }, 'e2e-rounds': { type: 'string', default: '6' }, rows: { type: 'string', default: '1,2,3,4,5,6,7,8,9' } },
   });
   const rounds = Number(values.rounds);
   const e2eRounds = Number(values['e2e-rounds']);
@@ -48,10 +50,11 @@ async function main(): Promise<void> {
 
   const rows: Row[] = [];
   // In-process rows first, while no app-server children are around.
-  if (wanted.has(3) || wanted.has(6)) {
+  if (wanted.has(3) || wanted.has(6) || wanted.has(9)) {
     const transcript = await loadTranscript(undefined, log);
     if (wanted.has(3)) rows.push(await benchThroughput(transcript, rounds, log));
     if (wanted.has(6)) rows.push(await benchLatency(transcript, rounds, log));
+    if (wanted.has(9)) rows.push(await benchWsThroughput(transcript, rounds, log));
   }
   if (wanted.has(4)) rows.push(await benchRouting(rounds, log));
   if (wanted.has(5)) rows.push(await benchMemory(log));
@@ -60,6 +63,7 @@ async function main(): Promise<void> {
     for (const r of e2e) if (wanted.has(r.id)) rows.push(r);
   }
   if (wanted.has(7)) rows.push(await benchGateway(rounds, log));
+  if (wanted.has(8)) rows.push(await benchWsConversation(e2eRounds, log));
   rows.sort((a, b) => a.id - b.id);
 
   const seconds = Math.round((Date.now() - started) / 1000);

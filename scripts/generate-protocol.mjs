@@ -227,3 +227,77 @@ writeFileSync(path.join(protocolDir, 'schema-text.generated.ts'), [
 
 console.log(`codex ${version}: ${schemaClientMethods.size} client methods in the schema (${clientMethods.length} typed), ${notificationMethods.length} notifications, ${serverRequestMethods.length} server requests`);
 if (before) console.log(formatDiff(diffProtocols(before, protocolFromSchemaDir(schemaOut, version))));
+
+// ---- validators compiled ahead of time ------------------------------------------------------
+// ajv's standalone code for the params of every client method: plain functions, so that runtime
+// validation needs no `new Function` (a page under `script-src 'self'` can validate) and a
+// method's first call costs what later ones do. Refs stay functions shared across methods
+// (inlineRefs: false), which keeps the module about a third smaller than inlining.
+const ANNOTATIONS = new Set(['description', 'title', 'default', 'examples', '$comment']);
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions']);
+const SCHEMA_LISTS = new Set(['anyOf', 'oneOf', 'allOf']);
+const SUB_SCHEMAS = new Set(['items', 'additionalItems', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames']);
+/** A schema without annotations (they do not affect validity; they are most of its bytes). */
+function stripAnnotations(schema) {
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return schema;
+  const out = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (ANNOTATIONS.has(key)) continue;
+    if (SCHEMA_MAPS.has(key)) out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripAnnotations(v)]));
+    else if (SCHEMA_LISTS.has(key)) out[key] = value.map(stripAnnotations);
+    else if (SUB_SCHEMAS.has(key)) out[key] = Array.isArray(value) ? value.map(stripAnnotations) : stripAnnotations(value);
+    else out[key] = value;
+  }
+  return out;
+}
+
+const { default: Ajv, _ } = await import('ajv');
+const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
+const definitions = stripAnnotations({ definitions: clientRequest.definitions }).definitions;
+const aot = new Ajv({
+  strict: true,
+  allowUnionTypes: true,
+  strictNumbers: true,
+  allErrors: false,
+  validateSchema: false,
+  inlineRefs: false,
+  messages: false, // the explainer words the problems
+  code: { source: true, esm: true, lines: false, optimize: 1, formats: _`formats` },
+});
+const NUMBER_FORMAT_NAMES = ['uint', 'uint8', 'uint16', 'uint32', 'uint64', 'int8', 'int16', 'int32', 'int64', 'int', 'float', 'double'];
+for (const name of NUMBER_FORMAT_NAMES) aot.addFormat(name, { type: 'number', validate: () => true }); // the real checks are imported by the module
+aot.addSchema({ $id: 'client', definitions });
+const paramsDefinitions = [...new Set(methodsOf(clientRequest).map((m) => m.params).filter(Boolean))].sort();
+let validatorsCode = standaloneCode(aot, Object.fromEntries(paramsDefinitions.map((d) => [d, `client#/definitions/${d}`])));
+validatorsCode = validatorsCode.replace(/require\("ajv\/dist\/runtime\/ucs2length"\)\.default/g, 'ucs2length');
+if (/require\(/.test(validatorsCode)) throw new Error(`the standalone validators need a runtime module: ${/require\([^)]*\)/.exec(validatorsCode)[0]}`);
+const usedFormats = [...new Set([...validatorsCode.matchAll(/formats\.(\w+)/g)].map((m) => m[1]))];
+if (usedFormats.some((f) => !NUMBER_FORMAT_NAMES.includes(f))) throw new Error(`unexpected formats in the protocol schema: ${usedFormats}`);
+writeFileSync(
+  path.join(protocolDir, 'validators.generated.ts'),
+  [
+    header.trimEnd(),
+    '// ajv standalone code (draft-07) for the params of every client method, one export per params',
+    '// definition (CLIENT_PARAMS_DEFINITIONS names it). No eval at runtime.',
+    '// @ts-nocheck',
+    "import { NUMBER_FORMATS } from '../validation/formats.js';",
+    'const formats = Object.fromEntries(Object.entries(NUMBER_FORMATS).map(([name, f]) => [name, { type: "number", validate: f.validate }]));',
+    '/** String length in code points, as JSON Schema counts it. */',
+    'function ucs2length(s) { let n = 0; for (const _c of s) n++; return n; }',
+    validatorsCode.replace(/^"use strict";/, ''),
+    '',
+  ].join('\n'),
+);
+// The definitions the validators were built from, for the explainer (it words why params fail).
+writeFileSync(
+  path.join(protocolDir, 'params-definitions.generated.ts'),
+  [
+    header,
+    '/** Params definitions of the client methods (annotations stripped), as text: parsed only to explain a failure. */',
+    `export const CLIENT_PARAMS_SCHEMA_TEXT = ${q(JSON.stringify({ definitions }))};`,
+    '/** Methods whose params may be omitted (`params?:`). */',
+    `export const OPTIONAL_PARAMS_METHODS: readonly string[] = ${JSON.stringify(methodsOf(clientRequest).filter((m) => m.params && !clientRequest.oneOf.find((v) => v.properties.method.enum[0] === m.method).properties.params.$ref).map((m) => m.method))};`,
+    '',
+  ].join('\n'),
+);
+console.log(`validators: ${paramsDefinitions.length} params definitions, ${Math.round(validatorsCode.length / 1024)} KiB of standalone code`);

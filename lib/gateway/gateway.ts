@@ -157,7 +157,9 @@ export function createCodexGateway(options: CodexGatewayOptions): CodexGateway {
       if (auth === false || auth === undefined || auth === null) return refuse(socket, 401, 'token not accepted');
       upstream = await resolveUpstream(request, auth);
     } catch (e) {
-      log(`authenticate or upstream failed: ${(e as Error)?.message ?? String(e)}`);
+      // The app's error text may quote the token it refused: mask it.
+      const text = String((e as Error)?.message ?? e).split(token).join('[REDACTED]');
+      log(`authenticate or upstream failed: ${text}`);
       return refuse(socket, 500, 'authenticate or upstream threw');
     }
     if (closing) return refuse(socket, 503, 'the gateway is closing');

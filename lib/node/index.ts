@@ -12,3 +12,6 @@ export * from '../index.js';
 export { StdioTransport, type StdioTransportOptions } from '../transport/stdio-transport.js';
 export { resolveCodexBinary, type ResolvedBinary } from '../transport/stdio-binary.js';
 export { signBearerToken } from './signed-bearer-token.js';
+
+// A listening app-server several clients share
+export { startAppServer, type RunningAppServer, type StartAppServerOptions } from './start-app-server.js';

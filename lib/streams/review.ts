@@ -3,7 +3,7 @@ import type { ReviewStartParams } from '../protocol/generated/v2/ReviewStartPara
 import type { Connection, RoutedMessage } from '../rpc/connection.js';
 import type { RouteSink } from '../rpc/demultiplexer.js';
 import type { TurnNotification } from '../turn/turn-notification.js';
-import { notificationsOf, type StreamHost } from './stream-host.js';
+import { notificationsOf, sendTeardown, type StreamHost } from './stream-host.js';
 
 /** A StreamHost that also routes turns (the Connection). */
 export type TurnHost = StreamHost & Pick<Connection, 'claimTurn' | 'releaseTurn'>;
@@ -43,11 +43,7 @@ export function reviewStream(host: TurnHost, params: ReviewStartParams): Observa
       if (reviewTurnId !== undefined) host.releaseTurn(reviewTurnId, sink);
       else claim?.release();
     };
-    const sendInterrupt = (turnId: string) => {
-      host.request('turn/interrupt', { threadId, turnId }).subscribe({
-        error: (e: unknown) => host.warn('teardown-failed', `turn/interrupt of a review failed: ${(e as Error)?.message ?? e}`, e),
-      });
-    };
+    const sendInterrupt = (turnId: string) => sendTeardown(host, 'turn/interrupt', { threadId, turnId });
     const detach = (error?: unknown) => {
       if (detached) return;
       detached = true;

@@ -1,10 +1,12 @@
+import type { ValidateFunction } from 'ajv';
 import type { ValidationIssue } from '../errors.js';
 import type { InitializeResponse } from '../protocol/generated/InitializeResponse.js';
-import { CLIENT_REQUEST_SCHEMA } from '../protocol/schema-text.generated.js';
+import { CLIENT_PARAMS_SCHEMA_TEXT, OPTIONAL_PARAMS_METHODS } from '../protocol/params-definitions.generated.js';
 import { CLIENT_PARAMS_DEFINITIONS, PROTOCOL_VERSION, UNSCHEMATIZED_CLIENT_METHODS } from '../protocol/tables.generated.js';
+import * as VALIDATORS from '../protocol/validators.generated.js';
 import { serverAge, serverVersion } from '../version.js';
 import { didYouMean } from './did-you-mean.js';
-import { ProtocolSchema } from './protocol-schemas.js';
+import { issuesOf } from './explain.js';
 
 /** What the connection knows when it checks a request (see ParamsCheckContext in lib/rpc). */
 export interface RequestCheckContext {
@@ -16,7 +18,8 @@ export interface RequestCheckContext {
 
 /**
  * Checks the params of a client request against the JSON Schema the pinned codex binary
- * generated (`ClientRequest.json`), before anything is sent. Returns the issues — each a JSON
+ * generated (`ClientRequest.json`), before anything is sent, with validators compiled ahead of
+ * time (`npm run generate`: ajv standalone code, no `new Function` at runtime). Returns the issues — each a JSON
  * path like `input[0].type` and a message like `must be one of text, image, …` — or undefined
  * when the params conform. Never throws. A method the protocol does not know is refused, with
  * the closest known names; pass `server` (the `initialize` answer) of a server newer than the
@@ -29,12 +32,15 @@ export function validateParams(method: string, params: unknown, server?: Pick<In
     const definition = CLIENT_PARAMS_DEFINITIONS[method];
     if (params === undefined || params === null) {
       // Omitted params are fine for methods without params and for optional ones.
-      if (definition === null || clientRequests.paramsOf(method)?.optional) return undefined;
+      if (definition === null || OPTIONAL_PARAMS_METHODS.includes(method)) return undefined;
     } else if (definition === null) {
       return [{ path: '', message: `must be omitted: ${method} takes no params` }];
     }
     if (definition === null) return undefined;
-    return clientRequests.check(definition, params);
+    const validate = (VALIDATORS as unknown as Record<string, ValidateFunction | undefined>)[definition];
+    if (!validate) return [{ path: '', message: `could not be validated: no validator for ${definition}` }];
+    if (validate(params)) return undefined;
+    return issuesOf(validate, { $ref: `#/definitions/${definition}`, definitions: paramsDefinitions() }, params);
   } catch (e) {
     return [{ path: '', message: `could not be validated: ${(e as Error)?.message ?? String(e)}` }];
   }
@@ -84,4 +90,9 @@ function unknownMethod(method: string, server: Pick<InitializeResponse, 'userAge
   return [{ path: '', message: `${JSON.stringify(method)} is not part of the app-server protocol (codex ${PROTOCOL_VERSION})${why}${hint}` }];
 }
 
-const clientRequests = new ProtocolSchema(CLIENT_REQUEST_SCHEMA);
+let definitions: Record<string, unknown> | undefined;
+
+/** The params definitions, parsed on the first failure (the valid path never needs them). */
+function paramsDefinitions(): Record<string, unknown> {
+  return (definitions ??= (JSON.parse(CLIENT_PARAMS_SCHEMA_TEXT) as { definitions: Record<string, unknown> }).definitions);
+}

@@ -4,7 +4,9 @@ import { issuesOf } from './explain.js';
 import { addFormats } from './formats.js';
 
 /**
- * One of the binary's JSON Schemas (a `definitions` table), parsed on first use, with each
+ * One of the binary's JSON Schemas (a `definitions` table), compiled by ajv at run time: what
+ * inbound validation (`validateInbound`, a debugging aid) uses; params validation is compiled
+ * ahead of time instead (params-validator.ts). Parsed on first use, with each
  * definition compiled on first use: only the definitions it reaches are handed to ajv, so one
  * method costs milliseconds instead of compiling every method of the protocol at once.
  */
@@ -29,11 +31,6 @@ export class ProtocolSchema {
   }
 
   private methods?: Map<string, { readonly definition: string | null; readonly optional: boolean }>;
-
-  /** True when the schema defines `name`. */
-  has(name: string): boolean {
-    return Object.prototype.hasOwnProperty.call(this.schema.definitions, name);
-  }
 
   /** Issues of `data` against definition `name`, or undefined when it conforms. Never throws for data. */
   check(name: string, data: unknown): ValidationIssue[] | undefined {

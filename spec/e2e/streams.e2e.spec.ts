@@ -62,6 +62,24 @@ describe('Streams against the real app-server', () => {
     expect(warnings).toEqual([]);
   });
 
+  test('exec and spawn: unsubscribing right after subscribing still leaves nothing running', async () => {
+    await lastValueFrom(codex.connect());
+    const marker = randomUUID();
+    const warnings: unknown[] = [];
+    const w = codex.warnings$.subscribe((x) => warnings.push(x));
+    codex.exec(['sh', '-c', 'sleep 30'], { env: { CODEX_RX_E2E: marker } }).subscribe().unsubscribe();
+    codex.spawn(['sh', '-c', 'sleep 30'], { cwd: e2e.home.workspace, env: { CODEX_RX_E2E: marker } }).subscribe().unsubscribe();
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // time for a process that escaped to show up
+    await eventually(() => expect(processesWithMarker('CODEX_RX_E2E', marker)).toEqual([]), 10_000);
+    await eventually(() => expect(codex.stats.pendingRequests).toBe(0));
+    w.unsubscribe();
+    expect(warnings).toEqual([]);
+    const exec = e2e.sent.find((m) => m.method === 'command/exec' && m.params.env?.CODEX_RX_E2E === marker)!;
+    const spawn = e2e.sent.find((m) => m.method === 'process/spawn' && m.params.env?.CODEX_RX_E2E === marker)!;
+    expect(e2e.sent.filter((m) => m.method === 'command/exec/terminate' && m.params.processId === exec.params.processId)).toHaveLength(1);
+    expect(e2e.sent.filter((m) => m.method === 'process/kill' && m.params.processHandle === spawn.params.processHandle)).toHaveLength(1);
+  });
+
   test('exec: stdin reaches the command and is closed when the input completes', async () => {
     const stdin = new Subject<string>();
     const done = lastValueFrom(codex.exec(['sh', '-c', 'tr a-z A-Z'], { stdin }).pipe(toArray()));
@@ -84,7 +102,8 @@ describe('Streams against the real app-server', () => {
     expect(processesWithMarker('CODEX_RX_E2E', marker)).not.toEqual([]);
     recorder.unsubscribe();
     await eventually(() => expect(processesWithMarker('CODEX_RX_E2E', marker)).toEqual([]), 10_000);
-    expect(e2e.sent.filter((m) => m.method === 'process/kill')).toHaveLength(1);
+    const handle = e2e.sent.find((m) => m.method === 'process/spawn' && m.params.env?.CODEX_RX_E2E === marker)!.params.processHandle;
+    expect(e2e.sent.filter((m) => m.method === 'process/kill' && m.params.processHandle === handle)).toHaveLength(1);
   });
 
   test('watch: a file this test writes arrives as fs/changed; unsubscribing sends fs/unwatch and the events stop', async () => {

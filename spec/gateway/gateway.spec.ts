@@ -67,10 +67,12 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
     expect(gateway!.stats).toMatchObject({ accepted: 0, rejected: 4, upstreams: 0 });
   });
 
-  it('answers 500 when authenticate throws, and nothing reaches upstream', async () => {
-    const url = await start({ authenticate: () => Promise.reject(new Error('db down')) });
+  it('answers 500 when authenticate throws, and nothing reaches upstream; the token is masked in the log', async () => {
+    const url = await start({ authenticate: (_req, token) => Promise.reject(new Error(`db down while checking ${token}`)) });
     await expect(TestClient.connect(url, { origin: ORIGIN, token: TOKEN })).rejects.toMatchObject({ status: 500 });
     expect(upstream.connections).toEqual([]);
+    expect(logs).toContain('codex-rx/gateway: authenticate or upstream failed: db down while checking [REDACTED]');
+    for (const line of logs) expect(line).not.toContain(TOKEN);
   });
 
   it('accepts a browser (subprotocol token, echoes codex-rx.v1) and a Node client (Authorization header, no Origin)', async () => {

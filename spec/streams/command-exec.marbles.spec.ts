@@ -49,6 +49,7 @@ describe('codex.exec() (marbles)', () => {
     expect(b.server.paramsOf('command/exec')).toEqual([{ command: ['sh', '-c', 'echo hello'], processId: PID, streamStdoutStderr: true }]);
     expect(b.warnings).toEqual([]);
     expectIdle(b.codex);
+    expect(b.transport.keepingAlive).toBe(false); // nothing left listening: the host process may exit
   });
 
   it('sends command/exec/terminate exactly once when unsubscribed before the exit; the late exit answer is no warning', () => {

@@ -37,6 +37,7 @@ describe('live state (marbles)', () => {
     expect(b.server.paramsOf('thread/read')).toEqual([{ threadId: THREAD_ID, includeTurns: false }]);
     expect(b.transport.sent.map((m) => m.method)).toEqual(['thread/read']); // nothing to clean up
     expectIdle(b.codex);
+    expect(b.transport.keepingAlive).toBe(false); // unsubscribed: nothing keeps the host process alive
   });
 
   it('applies changes that arrive while the read is in flight to the read value', () => {

@@ -5,6 +5,7 @@ import type { InitializeCapabilities } from '../protocol/generated/InitializeCap
 import type { InitializeResponse } from '../protocol/generated/InitializeResponse.js';
 import type { ClientMethod, ParamsOf, ResultOf } from '../protocol/methods.js';
 import { MalformedLine, type Transport } from '../transport/transport.js';
+import { HotFanout } from './hot-fanout.js';
 import { Demultiplexer, DEFAULT_MAX_BUFFERED_PER_THREAD, type RouteSink, type TurnClaim } from './demultiplexer.js';
 import { answerAsObservable } from './async-answer.js';
 import { classify, type RequestId, type WireError, type WireNotification, type WireRequest, type WireResponse } from './message.js';
@@ -115,7 +116,7 @@ export class Connection {
    */
   readonly backgroundNotifications$: Observable<WireNotification>;
 
-  private readonly notifications = new Subject<WireNotification>();
+  private readonly notifications = new HotFanout<WireNotification>();
   private readonly warnings = new Subject<ProtocolWarning>();
   private readonly ready = new AsyncSubject<InitializeResponse>();
   private readonly pending = new Map<RequestId, Pending>();
@@ -136,11 +137,11 @@ export class Connection {
     private readonly transport: Transport,
     private readonly options: ConnectionOptions,
   ) {
-    this.backgroundNotifications$ = this.notifications.asObservable();
+    this.backgroundNotifications$ = this.notifications.observable;
     this.notifications$ = new Observable<WireNotification>((subscriber) => {
       this.listeners++;
       this.touch();
-      const subscription = this.notifications.subscribe(subscriber);
+      const subscription = this.notifications.observable.subscribe(subscriber);
       return () => {
         subscription.unsubscribe();
         this.listeners--;
@@ -381,6 +382,11 @@ export class Connection {
       this.warn('malformed-line', `app-server wrote a line that is not JSON (${raw.text.length} chars): ${reason}`, this.redactText(raw.text).slice(0, 200));
       return;
     }
+    // The hot path — a notification — is told apart without allocating; classify() does the rest.
+    const m = raw as { method?: unknown; id?: unknown } | null;
+    if (typeof m === 'object' && m !== null && typeof m.method === 'string' && m.id === undefined && !Array.isArray(m)) {
+      return this.onNotification(m as WireNotification);
+    }
     const c = classify(raw);
     switch (c.kind) {
       case 'notification':
@@ -397,7 +403,10 @@ export class Connection {
   private onNotification(n: WireNotification): void {
     if (this.options.validateInbound) this.checkInbound('notification', n.method, n.params);
     this.notifications.next(n);
-    let turnId = notificationTurnId(n.method, n.params);
+    // `params.turnId` first: the id table says the same wherever a method has one (the generator
+    // prefers `turnId`), and the hot path (deltas) skips the table lookup by method.
+    const direct = (n.params as { turnId?: unknown } | null | undefined)?.turnId;
+    let turnId = typeof direct === 'string' ? direct : notificationTurnId(n.method, n.params);
     if (turnId === undefined) {
       if (n.method !== 'serverRequest/resolved') return;
       const requestId = (n.params as { requestId?: RequestId } | undefined)?.requestId;

@@ -6,6 +6,7 @@ import type { InitializeResponse } from '../protocol/generated/InitializeRespons
 import type { ClientMethod, ParamsOf, ResultOf } from '../protocol/methods.js';
 import { MalformedLine, type Transport } from '../transport/transport.js';
 import { HotFanout } from './hot-fanout.js';
+import { InboundSubscriber } from './inbound-subscriber.js';
 import { Demultiplexer, DEFAULT_MAX_BUFFERED_PER_THREAD, type RouteSink, type TurnClaim } from './demultiplexer.js';
 import { answerAsObservable } from './async-answer.js';
 import { classify, type RequestId, type WireError, type WireNotification, type WireRequest, type WireResponse } from './message.js';
@@ -292,11 +293,13 @@ export class Connection {
   private start(): void {
     if (this._state !== 'idle') return;
     this._state = 'connecting';
-    this.inbound = this.transport.messages$.subscribe({
-      next: (m) => this.dispatchSafely(m),
-      error: (e) => this.terminate(CodexError.is(e) ? (e as CodexError) : new TransportClosedError(String(e), { cause: e })),
-      complete: () => this.terminate(new TransportClosedError('the app-server closed the connection')),
-    });
+    this.inbound = this.transport.messages$.subscribe(
+      new InboundSubscriber<unknown>(
+        (m) => this.dispatchSafely(m),
+        (e) => this.terminate(CodexError.is(e) ? (e as CodexError) : new TransportClosedError(String(e), { cause: e })),
+        () => this.terminate(new TransportClosedError('the app-server closed the connection')),
+      ),
+    );
     if (this.closedError) return; // the transport failed synchronously
     this.touch();
     const capabilities = { experimentalApi: true, requestAttestation: false, ...this.options.capabilities };
@@ -376,16 +379,16 @@ export class Connection {
   }
 
   private dispatch(raw: unknown): void {
+    // The hot path — a notification — is told apart without allocating; classify() does the rest.
+    const m = raw as { method?: unknown; id?: unknown } | null;
+    if (typeof m === 'object' && m !== null && typeof m.method === 'string' && m.id === undefined && !Array.isArray(m)) {
+      return this.onNotification(m as WireNotification);
+    }
     if (raw instanceof MalformedLine) {
       // V8's reason quotes a window of the text: that window could cut a secret in half.
       const reason = raw.reason.replace(/"(?:[^"\\]|\\.)*"(?:\.\.\.)?/g, '"…"');
       this.warn('malformed-line', `app-server wrote a line that is not JSON (${raw.text.length} chars): ${reason}`, this.redactText(raw.text).slice(0, 200));
       return;
-    }
-    // The hot path — a notification — is told apart without allocating; classify() does the rest.
-    const m = raw as { method?: unknown; id?: unknown } | null;
-    if (typeof m === 'object' && m !== null && typeof m.method === 'string' && m.id === undefined && !Array.isArray(m)) {
-      return this.onNotification(m as WireNotification);
     }
     const c = classify(raw);
     switch (c.kind) {

@@ -64,6 +64,13 @@ export interface CodexRemoteOptions {
   readonly WebSocket?: WebSocketConstructor;
   /** Give up connecting after this long (default 10 000 ms). */
   readonly connectTimeoutMs?: number;
+  /**
+   * After the connection drops, the next call opens a new one (new handshake; a `Thread` resumes
+   * its thread there before its next use). A failed attempt errors that call and the next attempt
+   * waits a backoff with jitter (from `initialDelayMs`, default 250, doubling up to `maxDelayMs`,
+   * default 10 000). Turns in flight at the drop are lost (they error with TransportClosedError).
+   */
+  readonly reconnect?: boolean | { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
 }
 
 /**
@@ -95,7 +102,7 @@ const CLIENT_KEYS: readonly (keyof CodexClientOptions)[] = [
 ];
 
 /** Every key of {@link CodexRemoteOptions}. */
-export const REMOTE_KEYS: readonly (keyof CodexRemoteOptions)[] = ['url', 'token', 'signedBearerToken', 'WebSocket', 'connectTimeoutMs'];
+export const REMOTE_KEYS: readonly (keyof CodexRemoteOptions)[] = ['url', 'token', 'signedBearerToken', 'WebSocket', 'connectTimeoutMs', 'reconnect'];
 
 const KNOWN_KEYS: ReadonlySet<string> = new Set<string>([...CLIENT_KEYS, ...APP_SERVER_PROCESS_KEYS, ...REMOTE_KEYS]);
 
@@ -121,6 +128,7 @@ export function checkCodexConfig(config: unknown): asserts config is CodexConfig
     if (c.token !== undefined && c.signedBearerToken !== undefined) issues.push({ path: 'signedBearerToken', message: 'cannot be combined with token: pass one of them' });
   } else {
     for (const key of given(['token', 'signedBearerToken', 'WebSocket', 'connectTimeoutMs'])) issues.push({ path: key, message: 'applies only with url' });
+    if (c.reconnect) issues.push({ path: 'reconnect', message: 'applies only with url (a spawned app-server is not restarted)' });
   }
   if (c.token !== undefined && (typeof c.token !== 'string' || c.token === '')) issues.push({ path: 'token', message: 'must be a non-empty string' });
   if (issues.length > 0) throw new ValidationError('CodexConfig', issues);

@@ -67,7 +67,9 @@ export class Codex {
     if (typeof shared === 'string') this.secrets.add(shared);
     const redact = (text: string) => this.redact(config.redact ? config.redact(text) : text);
     const transport = transportFor(config, redact);
+    const reconnect = config.url !== undefined && config.reconnect ? (config.reconnect === true ? {} : config.reconnect) : undefined;
     this.connection = new Connection(transport, {
+      reconnect: reconnect && { ...reconnect, newTransport: () => transportFor(config, redact) },
       clientInfo: { name: config.clientName ?? 'codex_rx', title: config.clientTitle ?? 'codex-rx', version: config.clientVersion ?? SDK_VERSION },
       capabilities: {
         experimentalApi: config.experimentalApi ?? true,

@@ -8,6 +8,7 @@ import type { Turn } from './protocol/generated/v2/Turn.js';
 import type { TurnError } from './protocol/generated/v2/TurnError.js';
 
 const BRANDS = Symbol.for('codex-rx.error.brands');
+const BRAND_PREFIX = 'codex-rx.error.';
 
 type Brand = { readonly brand: symbol };
 
@@ -17,7 +18,9 @@ export class CodexError extends Error {
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
+    // From the brand, not the constructor's name: a minifier renames classes (`e: …` on a page).
+    const own = Object.prototype.hasOwnProperty.call(new.target, 'brand') ? (new.target as unknown as Brand).brand.description : undefined;
+    this.name = own?.startsWith(BRAND_PREFIX) ? own.slice(BRAND_PREFIX.length) : new.target.name;
     const brands: symbol[] = [];
     for (let c: unknown = new.target; c && (c as Brand).brand; c = Object.getPrototypeOf(c)) {
       if (Object.prototype.hasOwnProperty.call(c, 'brand')) brands.push((c as Brand).brand);

@@ -35,6 +35,8 @@ export class Thread<TId extends string | undefined = string> {
   /** Turns running now through this Thread object, with how many of its subscribers follow each. */
   private readonly runningTurns = new Map<string, number>();
   private current?: ThreadInfo;
+  /** The connection generation the thread was opened on: after a reconnect it is resumed first. */
+  private openedOn?: number;
   private starting?: AsyncSubject<ThreadInfo>;
   private readonly start?: () => Observable<ThreadInfo>;
   /** Handlers set before the thread was started: registered the moment it is. */
@@ -50,7 +52,10 @@ export class Thread<TId extends string | undefined = string> {
     source: ThreadInfo | (() => Observable<ThreadInfo>),
   ) {
     if (typeof source === 'function') this.start = source;
-    else this.current = source;
+    else {
+      this.current = source;
+      this.openedOn = connection.generation;
+    }
   }
 
   /** The thread id; for a thread from `codex.thread()`, undefined until its first use started it. */
@@ -122,7 +127,7 @@ export class Thread<TId extends string | undefined = string> {
         }, subscriber);
       };
       const current = this.current;
-      if (current) return begin(current.id);
+      if (current && this.isOpenHere()) return begin(current.id);
       let teardown: (() => void) | undefined;
       const opening = this.whenOpen().subscribe({ next: (threadId) => (teardown = begin(threadId)), error: (e) => subscriber.error(e) });
       return () => {
@@ -232,7 +237,7 @@ export class Thread<TId extends string | undefined = string> {
    */
   private whenOpen(): Observable<string> {
     return new Observable<string>((subscriber) => {
-      if (this.current) {
+      if (this.current && this.isOpenHere()) {
         subscriber.next(this.current.id);
         subscriber.complete();
         return;
@@ -241,7 +246,7 @@ export class Thread<TId extends string | undefined = string> {
       if (!opening) {
         const subject = new AsyncSubject<ThreadInfo>();
         this.starting = opening = subject;
-        this.start!().subscribe({
+        (this.current ? this.resumeHere(this.current.id) : this.start!()).subscribe({
           next: (info) => {
             this.opened(info);
             subject.next(info);
@@ -261,13 +266,24 @@ export class Thread<TId extends string | undefined = string> {
   /** The thread exists on the server now: remember it and register the handlers set before. */
   private opened(info: ThreadInfo): void {
     this.current = info;
+    this.openedOn = this.connection.generation;
     this.starting = undefined;
     for (const entry of this.earlyHandlers.splice(0)) if (!entry.dropped) entry.undo = this.approvals.forThread(info.id, entry.handler);
   }
 
   /** A request about the thread, sent once it exists (cold). */
   private withThread<T>(use: (threadId: string) => Observable<T>): Observable<T> {
-    return defer(() => (this.current ? use(this.current.id) : this.whenOpen().pipe(switchMap(use))));
+    return defer(() => (this.current && this.isOpenHere() ? use(this.current.id) : this.whenOpen().pipe(switchMap(use))));
+  }
+
+  /** False after the connection was reopened (reconnect) since the thread was opened on it. */
+  private isOpenHere(): boolean {
+    return this.openedOn === this.connection.generation && (this.connection.state !== 'closed' || !this.connection.reconnects);
+  }
+
+  /** Reopens the thread on a new connection (after a reconnect): `thread/resume`, history kept. */
+  private resumeHere(threadId: string): Observable<ThreadInfo> {
+    return this.connection.request('thread/resume', { threadId } as never).pipe(map((r) => (r as { thread: ThreadInfo }).thread));
   }
 
   /** The turn steer/interrupt act on; throws (nothing sent) when there is none. */

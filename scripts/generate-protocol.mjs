@@ -253,41 +253,55 @@ function stripAnnotations(schema) {
 
 const { default: Ajv, _ } = await import('ajv');
 const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
-const definitions = stripAnnotations({ definitions: clientRequest.definitions }).definitions;
-const aot = new Ajv({
-  strict: true,
-  allowUnionTypes: true,
-  strictNumbers: true,
-  allErrors: false,
-  validateSchema: false,
-  inlineRefs: false,
-  messages: false, // the explainer words the problems
-  code: { source: true, esm: true, lines: false, optimize: 1, formats: _`formats` },
-});
 const NUMBER_FORMAT_NAMES = ['uint', 'uint8', 'uint16', 'uint32', 'uint64', 'int8', 'int16', 'int32', 'int64', 'int', 'float', 'double'];
-for (const name of NUMBER_FORMAT_NAMES) aot.addFormat(name, { type: 'number', validate: () => true }); // the real checks are imported by the module
-aot.addSchema({ $id: 'client', definitions });
+
+/** Standalone validator code for `exports` (definition names) of a definitions table, as an ES module. */
+function standaloneModule(id, definitions, exports, what) {
+  const aot = new Ajv({
+    strict: true,
+    allowUnionTypes: true,
+    strictNumbers: true,
+    allErrors: false,
+    validateSchema: false,
+    inlineRefs: false,
+    messages: false, // the explainer words the problems
+    code: { source: true, esm: true, lines: false, optimize: 1, formats: _`formats` },
+  });
+  for (const name of NUMBER_FORMAT_NAMES) aot.addFormat(name, { type: 'number', validate: () => true }); // the real checks are imported by the module
+  aot.addSchema({ $id: id, definitions });
+  let code = standaloneCode(aot, Object.fromEntries(exports.map((d) => [d, `${id}#/definitions/${d}`])));
+  code = code.replace(/require\("ajv\/dist\/runtime\/ucs2length"\)\.default/g, 'ucs2length');
+  if (/require\(/.test(code)) throw new Error(`the standalone validators need a runtime module: ${/require\([^)]*\)/.exec(code)[0]}`);
+  const usedFormats = [...new Set([...code.matchAll(/formats\.(\w+)/g)].map((m) => m[1]))];
+  if (usedFormats.some((f) => !NUMBER_FORMAT_NAMES.includes(f))) throw new Error(`unexpected formats in the protocol schema: ${usedFormats}`);
+  return {
+    size: code.length,
+    text: [
+      header.trimEnd(),
+      `// ajv standalone code (draft-07) for ${what}. No eval at runtime.`,
+      '// @ts-nocheck',
+      "import { NUMBER_FORMATS } from '../validation/formats.js';",
+      'const formats = Object.fromEntries(Object.entries(NUMBER_FORMATS).map(([name, f]) => [name, { type: "number", validate: f.validate }]));',
+      '/** String length in code points, as JSON Schema counts it. */',
+      'function ucs2length(s) { let n = 0; for (const _c of s) n++; return n; }',
+      code.replace(/^"use strict";/, ''),
+      '',
+    ].join('\n'),
+  };
+}
+
+const definitions = stripAnnotations({ definitions: clientRequest.definitions }).definitions;
 const paramsDefinitions = [...new Set(methodsOf(clientRequest).map((m) => m.params).filter(Boolean))].sort();
-let validatorsCode = standaloneCode(aot, Object.fromEntries(paramsDefinitions.map((d) => [d, `client#/definitions/${d}`])));
-validatorsCode = validatorsCode.replace(/require\("ajv\/dist\/runtime\/ucs2length"\)\.default/g, 'ucs2length');
-if (/require\(/.test(validatorsCode)) throw new Error(`the standalone validators need a runtime module: ${/require\([^)]*\)/.exec(validatorsCode)[0]}`);
-const usedFormats = [...new Set([...validatorsCode.matchAll(/formats\.(\w+)/g)].map((m) => m[1]))];
-if (usedFormats.some((f) => !NUMBER_FORMAT_NAMES.includes(f))) throw new Error(`unexpected formats in the protocol schema: ${usedFormats}`);
-writeFileSync(
-  path.join(protocolDir, 'validators.generated.ts'),
-  [
-    header.trimEnd(),
-    '// ajv standalone code (draft-07) for the params of every client method, one export per params',
-    '// definition (CLIENT_PARAMS_DEFINITIONS names it). No eval at runtime.',
-    '// @ts-nocheck',
-    "import { NUMBER_FORMATS } from '../validation/formats.js';",
-    'const formats = Object.fromEntries(Object.entries(NUMBER_FORMATS).map(([name, f]) => [name, { type: "number", validate: f.validate }]));',
-    '/** String length in code points, as JSON Schema counts it. */',
-    'function ucs2length(s) { let n = 0; for (const _c of s) n++; return n; }',
-    validatorsCode.replace(/^"use strict";/, ''),
-    '',
-  ].join('\n'),
+const paramsValidators = standaloneModule('client', definitions, paramsDefinitions, 'the params of every client method, one export per params\n// definition (CLIENT_PARAMS_DEFINITIONS names it)');
+writeFileSync(path.join(protocolDir, 'validators.generated.ts'), paramsValidators.text);
+// What the client answers each server request, checked the same way before it is sent.
+const answerValidators = standaloneModule(
+  'results',
+  stripAnnotations(serverRequestResultSchema).definitions,
+  [...new Set(Object.values(serverRequestResults))].sort(),
+  'the result of every server request (what the client answers),\n// one export per result definition (SERVER_REQUEST_RESULT_DEFINITIONS names it)',
 );
+writeFileSync(path.join(protocolDir, 'answer-validators.generated.ts'), answerValidators.text);
 // The definitions the validators were built from, for the explainer (it words why params fail).
 writeFileSync(
   path.join(protocolDir, 'params-definitions.generated.ts'),
@@ -300,4 +314,4 @@ writeFileSync(
     '',
   ].join('\n'),
 );
-console.log(`validators: ${paramsDefinitions.length} params definitions, ${Math.round(validatorsCode.length / 1024)} KiB of standalone code`);
+console.log(`validators: ${paramsDefinitions.length} params definitions, ${Math.round(paramsValidators.size / 1024)} KiB of standalone code; answers: ${Object.keys(serverRequestResults).length} server requests, ${Math.round(answerValidators.size / 1024)} KiB`);

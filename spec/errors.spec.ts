@@ -267,3 +267,26 @@ describe('error details', () => {
     expect(new ProtocolError('x').name).toBe('ProtocolError');
   });
 });
+
+describe('error names', () => {
+  test('each class names its errors after itself, also when a minifier renamed the class (browser bundles)', () => {
+    const classes = Object.entries(errors).filter((entry): entry is [string, typeof CodexError] => typeof entry[1] === 'function' && entry[1].prototype instanceof Error);
+    expect(classes.length).toBeGreaterThanOrEqual(10);
+    for (const [exported, Class] of classes) {
+      const original = Object.getOwnPropertyDescriptor(Class, 'name')!;
+      Object.defineProperty(Class, 'name', { value: 'e', configurable: true }); // what esbuild/terser leave
+      try {
+        // Run the real constructor chain through Reflect.construct (constructors differ in arity; names are set in CodexError's).
+        const built = Reflect.construct(CodexError, ['x'], Class) as CodexError;
+        expect([exported, built.name]).toEqual([exported, exported]);
+      } finally {
+        Object.defineProperty(Class, 'name', original);
+      }
+    }
+  });
+
+  test('a subclass of your own without a brand keeps its own class name', () => {
+    class AppError extends CodexError {}
+    expect(new AppError('x').name).toBe('AppError');
+  });
+});

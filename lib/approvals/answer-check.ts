@@ -1,12 +1,24 @@
+import type { ValidateFunction } from 'ajv';
 import type { ValidationIssue } from '../errors.js';
+import * as VALIDATORS from '../protocol/answer-validators.generated.js';
 import { SERVER_REQUEST_RESULT_SCHEMA } from '../protocol/schema-text.generated.js';
 import { SERVER_REQUEST_RESULT_DEFINITIONS } from '../protocol/tables.generated.js';
-import { ProtocolSchema } from '../validation/protocol-schemas.js';
+import { issuesOf } from '../validation/explain.js';
 import { LEGACY_CURRENT_TIME } from './safe-answers.js';
 
-// The binary's own schema of every server request's result (its `*Response.json`), compiled per
-// method on first use. The compile step is this one line.
-const results = new ProtocolSchema(SERVER_REQUEST_RESULT_SCHEMA);
+// The binary's own schema of every server request's result (its `*Response.json`), compiled at
+// `npm run generate` (ajv standalone code: no eval at run time). The schema text is parsed only
+// to word a failure.
+const validators = VALIDATORS as unknown as Readonly<Record<string, ValidateFunction | undefined>>;
+let parsed: { readonly definitions: Record<string, unknown> } | undefined;
+const resultSchema = () => (parsed ??= JSON.parse(SERVER_REQUEST_RESULT_SCHEMA) as { readonly definitions: Record<string, unknown> });
+
+/** Issues of `data` against result definition `name`, or undefined when it conforms. */
+function check(name: string, data: unknown): ValidationIssue[] | undefined {
+  const validate = validators[name];
+  if (!validate) return [{ path: '', message: `could not be validated: no validator for ${name}` }];
+  return issuesOf(validate, { $ref: `#/definitions/${name}`, definitions: resultSchema().definitions }, data);
+}
 
 /**
  * Shape check of an answer before it is sent, against the result schema the pinned binary
@@ -24,9 +36,9 @@ export function answerIssues(method: string, result: unknown): ValidationIssue[]
   if (definition === undefined) return [];
   let issues: readonly ValidationIssue[] | undefined;
   try {
-    issues = results.check(definition, result);
+    issues = check(definition, result);
   } catch (e) {
-    // e.g. a page whose Content-Security-Policy forbids compiling: refuse rather than send unchecked
+    // a validator that cannot run: refuse rather than send unchecked
     return [{ path: '', message: `could not be validated: ${(e as Error)?.message ?? String(e)}` }];
   }
   return issues === undefined ? [] : reword(definition, result, issues);
@@ -88,7 +100,7 @@ function resolve(schema: unknown): unknown {
 }
 
 function definitionOf(name: string): unknown {
-  return (results.schema.definitions as Record<string, unknown>)[name];
+  return resultSchema().definitions[name];
 }
 
 /** `decision` of `decision`, `decision.x`, `decision[0]`; undefined for the root. */

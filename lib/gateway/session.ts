@@ -32,7 +32,6 @@ const DRAIN_POLL_MS = 20;
  */
 export class GatewaySession {
   private upstream?: Upstream;
-  private upstreamPid?: number;
   private upstreamClosed: Promise<void> = Promise.resolve();
   private ended = false;
   private windowStart = 0;
@@ -83,18 +82,12 @@ export class GatewaySession {
     };
     try {
       this.upstream = open(events);
-      this.upstreamPid = this.upstream.pid;
     } catch (e) {
       this.log(`connection ${this.id}: could not start the upstream: ${(e as Error).message}`);
       this.end(CloseCode.UPSTREAM_FAILED, true, 'could not start the app-server');
       return;
     }
     this.counters.upstreams++;
-  }
-
-  /** Process id of the spawned app-server, when there is one. */
-  get pid(): number | undefined {
-    return this.upstreamPid;
   }
 
   /** Ends the connection with `code` and the upstream with it; resolves once both are gone. */

@@ -60,7 +60,6 @@ export function openStdioUpstream(config: StdioUpstreamConfig, events: UpstreamE
   child.stdin!.on('error', () => undefined);
 
   return {
-    pid: child.pid,
     send(text) {
       if (closing || failed || !child.stdin!.writable) return;
       // A raw newline can only be insignificant whitespace in JSON, but it would split the line.

@@ -33,8 +33,6 @@ export interface UpstreamEvents {
 
 /** A running upstream: one app-server conversation. */
 export interface Upstream {
-  /** Process id when the gateway spawned the app-server. */
-  readonly pid?: number;
   /** Sends the text of one client→server JSON-RPC message. */
   send(text: string): void;
   /** Stops reading server→client messages while the client is slow (backpressure). */

@@ -21,6 +21,8 @@ export interface StartAppServerOptions extends Pick<AppServerProcessOptions, 'co
    * tokens: clients then pass `signedBearerToken` with the same secret (`token` is undefined).
    */
   readonly auth?: 'capability-token' | { readonly signedBearerToken: { readonly sharedSecret: string; readonly issuer?: string; readonly audience?: string } };
+  /** The capability token to require (default: a fresh random one). E.g. to restart a server its clients know. */
+  readonly token?: string;
   /** Give up when the server is not ready (`/readyz`) within this long (default 30 000 ms). */
   readonly readyTimeoutMs?: number;
   /** Applied to the stderr text kept for error messages. */
@@ -77,7 +79,10 @@ export async function startAppServer(options: StartAppServerOptions = {}): Promi
   const authArgs: string[] = [];
   try {
     if (auth === 'capability-token') {
-      token = randomBytes(32).toString('base64url');
+      if (options.token !== undefined && (typeof options.token !== 'string' || options.token.length < 16)) {
+        throw new ValidationError('startAppServer', [{ path: 'token', message: 'must be a string of at least 16 characters' }]);
+      }
+      token = options.token ?? randomBytes(32).toString('base64url');
       const file = path.join(dir, 'ws-token');
       writeFileSync(file, token, { mode: 0o600, flag: 'wx' });
       authArgs.push('--ws-auth', 'capability-token', '--ws-token-file', file);

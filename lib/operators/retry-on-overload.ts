@@ -1,5 +1,6 @@
 import { retry, throwError, timer, type MonoTypeOperatorFunction } from 'rxjs';
 import { isRetryableError } from '../errors.js';
+import { backoffDelay } from '../rpc/backoff.js';
 
 /** Backoff settings of retryOnOverload. */
 export interface RetryOnOverloadOptions {
@@ -15,12 +16,7 @@ export interface RetryOnOverloadOptions {
   random?: () => number;
 }
 
-/** The delay before retry number `attempt` (1-based), with jitter. */
-export function backoffDelay(attempt: number, o: Required<Omit<RetryOnOverloadOptions, 'maxAttempts'>>): number {
-  const base = Math.min(o.maxDelayMs, o.initialDelayMs * 2 ** (attempt - 1));
-  const jitter = base * o.jitterRatio * (o.random() * 2 - 1);
-  return Math.max(0, Math.round(base + jitter));
-}
+export { backoffDelay };
 
 /**
  * Resubscribes to the source when it fails with ServerBusyError (-32001: nothing ran), with

@@ -9,6 +9,7 @@ import { HotFanout } from './hot-fanout.js';
 import { InboundSubscriber } from './inbound-subscriber.js';
 import { Demultiplexer, DEFAULT_MAX_BUFFERED_PER_THREAD, type RouteSink, type TurnClaim } from './demultiplexer.js';
 import { answerAsObservable } from './async-answer.js';
+import { backoffDelay } from './backoff.js';
 import { classify, type RequestId, type WireError, type WireNotification, type WireRequest, type WireResponse } from './message.js';
 
 /** A message routed to a turn: a notification, or a server request (it has an `id`). */
@@ -51,6 +52,8 @@ export interface ConnectionOptions {
   readonly maxPendingServerRequests?: number;
   /** Masks secrets in every text the connection reports: warnings and errors built from the server's answers. */
   readonly redact?: (text: string) => string;
+  /** Reopen after a drop on the next call instead of staying closed (see {@link ReconnectOptions}). */
+  readonly reconnect?: ReconnectOptions;
 }
 
 /** What a params check may know: the server (once connected) and a way to warn on `warnings$`. */
@@ -65,6 +68,20 @@ export interface RequestOptions {
   readonly timeoutMs?: number;
   /** Called with the JSON-RPC id once the request is written (streams that the server correlates by it). */
   readonly onSent?: (id: RequestId) => void;
+}
+
+/**
+ * Reopening a dropped connection on the next call (remote transports). Each attempt gets a new
+ * transport and handshake; attempts after a failure wait a backoff with jitter.
+ */
+export interface ReconnectOptions {
+  /** A fresh transport for each attempt (e.g. a new WebSocket with a freshly minted token). */
+  readonly newTransport: () => Transport;
+  /** Wait before the first retry after a failed attempt (default 250 ms), doubling up to `maxDelayMs` (default 10 000). */
+  readonly initialDelayMs?: number;
+  readonly maxDelayMs?: number;
+  /** Source of randomness in [0, 1) for the jitter (default Math.random). */
+  readonly random?: () => number;
 }
 
 /** Default bound of server requests awaiting their handler's answer. */
@@ -117,9 +134,14 @@ export class Connection {
    */
   readonly backgroundNotifications$: Observable<WireNotification>;
 
-  private readonly notifications = new HotFanout<WireNotification>();
+  // One of each per connection attempt (see reopen()).
+  private notifications = new HotFanout<WireNotification>();
+  private ready = new AsyncSubject<InitializeResponse>();
   private readonly warnings = new Subject<ProtocolWarning>();
-  private readonly ready = new AsyncSubject<InitializeResponse>();
+  private _generation = 1;
+  private failedAttempts = 0;
+  private nextAttemptAt = 0;
+  private startDelay?: Subscription;
   private readonly pending = new Map<RequestId, Pending>();
   private readonly demux: Demultiplexer<RoutedMessage>;
   private readonly answering = new Set<Subscription>();
@@ -135,10 +157,10 @@ export class Connection {
   private readonly redactText: (text: string) => string;
 
   constructor(
-    private readonly transport: Transport,
+    private transport: Transport,
     private readonly options: ConnectionOptions,
   ) {
-    this.backgroundNotifications$ = this.notifications.observable;
+    this.backgroundNotifications$ = new Observable<WireNotification>((subscriber) => this.notifications.observable.subscribe(subscriber));
     this.notifications$ = new Observable<WireNotification>((subscriber) => {
       this.listeners++;
       this.touch();
@@ -191,7 +213,7 @@ export class Connection {
   /** Starts the transport and the handshake once; emits the `InitializeResponse` to every caller. */
   connect(): Observable<InitializeResponse> {
     return new Observable<InitializeResponse>((subscriber) => {
-      if (this.closedError) return subscriber.error(this.closedError); // never replay a dead connection's handshake
+      if (this.closedError && !this.reopen()) return subscriber.error(this.closedError); // never replay a dead connection's handshake
       this.start();
       return this.ready.subscribe(subscriber);
     });
@@ -205,7 +227,7 @@ export class Connection {
     return new Observable<unknown>((subscriber) => {
       const checked = this.checkParams(method, params, subscriber);
       if (checked === 'failed') return;
-      if (this.closedError) {
+      if (this.closedError && !this.reopen()) {
         subscriber.error(this.closedError);
         return;
       }
@@ -255,7 +277,8 @@ export class Connection {
 
   /** Claims the next turn of a thread: its messages are held until `bind(turnId)`, then routed to `sink`. */
   claimTurn(threadId: string, sink: RouteSink<RoutedMessage>): TurnClaim {
-    if (this.closedError) throw this.closedError;
+    if (this.closedError && !this.reopen()) throw this.closedError;
+    this.start();
     const claim = this.demux.claim(threadId, sink);
     this.touch();
     return {
@@ -285,14 +308,66 @@ export class Connection {
   close(): Promise<void> {
     if (!this.closing) {
       this.terminate(new TransportClosedError('the connection was closed'), true);
+      this.startDelay?.unsubscribe();
+      if (!this.warnings.isStopped) this.warnings.complete(); // also after a drop that kept it open for a reconnect
       this.closing = this.transport.close().finally(() => this.inbound?.unsubscribe());
     }
     return this.closing;
   }
 
+  /**
+   * Which connection attempt this is (1, then +1 for each reopening after a drop). Whatever was
+   * opened on an earlier generation (a thread subscription) must be reopened on this one.
+   */
+  get generation(): number {
+    return this._generation;
+  }
+
+  /** True when a dropped connection reopens on the next call (`reconnect` given, not closed by the client). */
+  get reconnects(): boolean {
+    return this.options.reconnect !== undefined && !this.closing;
+  }
+
+  /** After a drop, with reconnect on: a fresh transport, handshake state and hot streams. False if closed for good. */
+  private reopen(): boolean {
+    const reconnect = this.options.reconnect;
+    if (!reconnect || this.closing || this._state !== 'closed') return false;
+    let transport: Transport;
+    try {
+      transport = reconnect.newTransport();
+    } catch (e) {
+      this.closedError = CodexError.is(e) ? (e as CodexError) : new TransportClosedError(`could not reconnect: ${describeError(e)}`, { cause: e });
+      return false;
+    }
+    this.inbound?.unsubscribe();
+    this.transport = transport;
+    this.closedError = undefined;
+    this._state = 'idle';
+    this._metadata = undefined;
+    this.alive = undefined;
+    this.ready = new AsyncSubject<InitializeResponse>();
+    this.notifications = new HotFanout<WireNotification>();
+    this._generation++;
+    return true;
+  }
+
   private start(): void {
     if (this._state !== 'idle') return;
     this._state = 'connecting';
+    // After a failed attempt, the next one waits its backoff (calls wait on `ready` meanwhile).
+    const wait = this.nextAttemptAt - Date.now();
+    if (wait > 0) {
+      this.touch();
+      this.startDelay = timer(wait).subscribe(() => {
+        this.startDelay = undefined;
+        if (this._state === 'connecting') this.open();
+      });
+      return;
+    }
+    this.open();
+  }
+
+  private open(): void {
     this.inbound = this.transport.messages$.subscribe(
       new InboundSubscriber<unknown>(
         (m) => this.dispatchSafely(m),
@@ -318,6 +393,8 @@ export class Connection {
         }
         this._metadata = result as InitializeResponse;
         this._state = 'ready';
+        this.failedAttempts = 0;
+        this.nextAttemptAt = 0;
         this.ready.next(this._metadata);
         this.ready.complete();
         this.touch();
@@ -541,7 +618,25 @@ export class Connection {
   private terminate(error: CodexError, byClient = false): void {
     if (this.closedError) return;
     this.closedError = error;
+    const wasReady = this._state === 'ready';
     this._state = 'closed';
+    this.startDelay?.unsubscribe();
+    this.startDelay = undefined;
+    const reconnect = this.options.reconnect;
+    if (reconnect && !byClient) {
+      // A drop of a working connection reconnects at once; a failed attempt backs off.
+      this.failedAttempts = wasReady ? 0 : this.failedAttempts + 1;
+      this.nextAttemptAt =
+        this.failedAttempts === 0
+          ? 0
+          : Date.now() +
+            backoffDelay(this.failedAttempts, {
+              initialDelayMs: reconnect.initialDelayMs ?? 250,
+              maxDelayMs: reconnect.maxDelayMs ?? 10_000,
+              jitterRatio: 0.5,
+              random: reconnect.random ?? Math.random,
+            });
+    }
     for (const s of [...this.answering]) s.unsubscribe();
     const pending = [...this.pending.values()];
     this.pending.clear();
@@ -553,7 +648,8 @@ export class Connection {
     this.demux.failAll(error);
     if (byClient) this.notifications.complete();
     else this.notifications.error(error);
-    this.warnings.complete();
+    // With reconnect, warnings$ spans every attempt; it ends with close().
+    if (byClient || !reconnect) this.warnings.complete();
     if (this.alive) {
       this.alive = false;
       this.transport.keepAlive?.(false);

@@ -9,7 +9,7 @@ import type { CodexConfig } from '../codex-config.js';
 import type { ClientMethod, Notification, ParamsOf, ResultOf, ServerRequestMessage } from '../protocol/methods.js';
 import type { RequestId } from '../protocol/generated/RequestId.js';
 import type { Thread as ThreadInfo } from '../protocol/generated/v2/Thread.js';
-import { InMemoryTransport, type SentMessage } from '../transport/in-memory-transport.js';
+import { InMemoryTransport, type FakeRequestHandler, type SentMessage } from '../transport/in-memory-transport.js';
 import { accountResponse, modelListResponse } from './payloads/account.js';
 import { userMessageItem } from './payloads/items.js';
 import {
@@ -62,7 +62,7 @@ type AnyHandler = (params: any, request: FakeRequest<any>) => unknown;
  * server requests. Override any method per call with `handle()` / `handleOnce()`.
  */
 export class FakeAppServer {
-  /** The transport to give a Codex: `new Codex({ transport: server.transport })`. */
+  /** The transport to give a Codex: `new Codex({ transport: server.transport })`; its `onRequest()` is `handle()`. */
   readonly transport: InMemoryTransport;
   /** Every server request the client answered, in order. */
   readonly answers: ClientAnswer[] = [];
@@ -86,7 +86,15 @@ export class FakeAppServer {
   constructor(options: FakeAppServerOptions = {}) {
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.defaultTurn = options.defaultTurn ?? scriptTurn().agentMessage('Done.');
-    this.transport = new InMemoryTransport({ initializeResponse: null, recordSent: options.recordSent });
+    // `transport.onRequest(method, handler)` on the fake's transport is `handle(method, handler)`,
+    // so tests written against a bare InMemoryTransport keep working on the fake.
+    const server = this;
+    this.transport = new (class extends InMemoryTransport {
+      override onRequest(method: string, handler: FakeRequestHandler): this {
+        server.handle(method as ClientMethod, handler as FakeHandler<ClientMethod>);
+        return this;
+      }
+    })({ initializeResponse: null, recordSent: options.recordSent });
     this.answers$ = this.answerSubject.asObservable();
     this.transport.sent$.subscribe({ next: (m) => this.onSent(m), complete: () => this.shutDown() });
   }

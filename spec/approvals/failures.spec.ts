@@ -1,12 +1,17 @@
-import { NEVER, Observable, throwError } from 'rxjs';
+import { map, NEVER, Observable, takeUntil, throwError, timer } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
 import { Answers } from '../../lib/approvals/answers';
 import type { ApprovalHandler, ServerRequestContext } from '../../lib/approvals/approval-router';
 import { ValidationError } from '../../lib/errors';
-import { commandApprovalParams, flushPromises, harness, PARAMS_BY_METHOD, type Harness } from './harness';
+import { commandApprovalParams, flushPromises, harness, harnessSync, PARAMS_BY_METHOD, type Harness } from './harness';
 
 const APPROVAL = 'item/commandExecution/requestApproval';
 const DECLINE = { decision: 'decline' };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Deadlines and slow handlers run in virtual time: exact frames, no sleeping. */
+function virtualTime(): TestScheduler {
+  return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+}
 
 describe('a handler that fails gets the safe default sent, and the failure reported', () => {
   let h: Harness;
@@ -80,46 +85,57 @@ describe('approvalTimeoutMs: the deadline of each server request', () => {
   let h: Harness;
   afterEach(() => h?.dispose());
 
-  it('a handler slower than the deadline: the safe default is sent at the deadline, the late answer is dropped', async () => {
-    let context: ServerRequestContext | undefined;
-    h = await harness({
-      approvalTimeoutMs: 40,
-      approvalHandler: (_, ctx) => {
-        context = ctx;
-        return new Promise((resolve) => setTimeout(() => resolve(Answers.accept()), 120));
-      },
+  it('a handler slower than the deadline: the safe default is sent at the deadline, the late answer is dropped', () => {
+    virtualTime().run(({ expectObservable, flush }) => {
+      let context: ServerRequestContext | undefined;
+      h = harnessSync({
+        approvalTimeoutMs: 40,
+        approvalHandler: (_, ctx) => {
+          context = ctx;
+          return timer(120).pipe(map(() => Answers.accept()));
+        },
+      });
+      h.request(0, APPROVAL, commandApprovalParams());
+      expect(h.answer(0)).toBeUndefined();
+      expect(context!.signal.aborted).toBe(false);
+      expectObservable(h.answers$(0)).toBe('40ms x', { x: { id: 0, result: DECLINE } });
+      flush();
+      expect(context!.signal.aborted).toBe(true);
+      expect(h.failures).toEqual([expect.objectContaining({ kind: 'timeout', request: expect.objectContaining({ id: 0 }) })]);
+      expect(h.answers(0)).toHaveLength(1); // the handler's accept at 120 ms was dropped
     });
-    h.request(0, APPROVAL, commandApprovalParams());
-    expect(h.answer(0)).toBeUndefined();
-    expect(context!.signal.aborted).toBe(false);
-    expect(await h.nextAnswer(0, 1000)).toEqual({ id: 0, result: DECLINE });
-    expect(context!.signal.aborted).toBe(true);
-    expect(h.failures).toEqual([expect.objectContaining({ kind: 'timeout', request: expect.objectContaining({ id: 0 }) })]);
-    await sleep(150);
-    expect(h.answers(0)).toHaveLength(1);
   });
 
-  it('the Observable of a timed-out handler is unsubscribed (e.g. its dialog closes)', async () => {
-    let closed = false;
-    h = await harness({ approvalTimeoutMs: 20, approvalHandler: () => new Observable<never>(() => () => (closed = true)) });
-    h.request(0, APPROVAL, commandApprovalParams());
-    await h.nextAnswer(0);
-    expect(closed).toBe(true);
+  it('the Observable of a timed-out handler is unsubscribed (e.g. its dialog closes)', () => {
+    virtualTime().run(({ expectObservable, flush }) => {
+      let closed = false;
+      h = harnessSync({ approvalTimeoutMs: 20, approvalHandler: () => new Observable<never>(() => () => (closed = true)) });
+      h.request(0, APPROVAL, commandApprovalParams());
+      expectObservable(h.answers$(0)).toBe('20ms x', { x: { id: 0, result: DECLINE } });
+      flush();
+      expect(closed).toBe(true);
+    });
   });
 
-  it('an answer within the deadline is sent as is', async () => {
-    h = await harness({ approvalTimeoutMs: 200, approvalHandler: () => new Promise((resolve) => setTimeout(() => resolve(Answers.accept()), 10)) });
-    h.request(0, APPROVAL, commandApprovalParams());
-    expect(await h.nextAnswer(0)).toEqual({ id: 0, result: { decision: 'accept' } });
-    expect(h.failures).toEqual([]);
+  it('an answer within the deadline is sent as is', () => {
+    virtualTime().run(({ expectObservable, flush }) => {
+      h = harnessSync({ approvalTimeoutMs: 200, approvalHandler: () => timer(10).pipe(map(() => Answers.accept())) });
+      h.request(0, APPROVAL, commandApprovalParams());
+      expectObservable(h.answers$(0)).toBe('10ms x', { x: { id: 0, result: { decision: 'accept' } } });
+      flush();
+      expect(h.failures).toEqual([]);
+    });
   });
 
-  it('without a deadline a handler may take as long as it likes', async () => {
-    h = await harness({ approvalHandler: () => NEVER });
-    h.request(0, APPROVAL, commandApprovalParams());
-    await sleep(30);
-    expect(h.answer(0)).toBeUndefined();
-    expect(h.codex.stats.pendingServerRequests).toBe(1);
+  it('without a deadline a handler may take as long as it likes', () => {
+    virtualTime().run(({ expectObservable, flush }) => {
+      h = harnessSync({ approvalHandler: () => NEVER });
+      h.request(0, APPROVAL, commandApprovalParams());
+      expectObservable(h.answers$(0).pipe(takeUntil(timer(60 * 60_000)))).toBe('60m |'); // an hour: no answer
+      flush();
+      expect(h.answer(0)).toBeUndefined();
+      expect(h.codex.stats.pendingServerRequests).toBe(1);
+    });
   });
 
   it('closing the client ends waiting handlers without an answer and aborts their signal', async () => {

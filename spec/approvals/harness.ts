@@ -1,14 +1,16 @@
 /**
- * A Codex over the InMemoryTransport for approval tests: open threads and turns by id, deliver
- * server requests, read the client's answers. Everything is synchronous.
+ * A Codex on the testing kit's FakeAppServer for approval tests: open threads and turns by id,
+ * deliver server requests, read the client's answers. Everything is synchronous, so the same
+ * harness works inside `TestScheduler.run()` (`harnessSync`) and in async tests (`harness`).
  */
-import { firstValueFrom, type Subscription } from 'rxjs';
-import { Codex } from '../../lib/codex';
+import { filter, firstValueFrom, type Observable, type Subscription } from 'rxjs';
+import type { Codex } from '../../lib/codex';
 import type { CodexConfig } from '../../lib/codex-config';
 import type { ApprovalFailure, PendingServerRequest } from '../../lib/approvals/approval-router';
 import type { TurnCallOptions, Thread } from '../../lib/thread';
 import type { TurnNotification } from '../../lib/turn/turn-notification';
-import { InMemoryTransport, type SentMessage } from '../../lib/transport/in-memory-transport';
+import type { InMemoryTransport, SentMessage } from '../../lib/transport/in-memory-transport';
+import { FakeAppServer, threadInfo, threadStartResponse, turnInfo as kitTurnInfo } from '../../lib/testing/index';
 
 export const THREAD = 'thr-1';
 export const TURN = 'turn-1';
@@ -71,6 +73,7 @@ export const PARAMS_BY_METHOD: Record<string, Record<string, unknown>> = {
 };
 
 export interface Harness {
+  readonly server: FakeAppServer;
   readonly transport: InMemoryTransport;
   readonly codex: Codex;
   /** Every approvalFailures$ event. */
@@ -85,6 +88,8 @@ export interface Harness {
   answer(id: number | string): SentMessage | undefined;
   /** Every answer the client sent to server request `id`. */
   answers(id: number | string): SentMessage[];
+  /** The client's answers to server request `id` as they are sent (hot; marble-testable). */
+  answers$(id: number | string): Observable<SentMessage>;
   /** Resolves with the answer to `id` once sent. */
   nextAnswer(id: number | string, timeoutMs?: number): Promise<SentMessage>;
   dispose(): Promise<void>;
@@ -97,22 +102,42 @@ export interface TurnRun {
   readonly subscription: Subscription;
 }
 
+export type HarnessConfig = Omit<CodexConfig, 'transport'> & { turnStart?: 'auto' | 'manual' };
+
 /** `turnStart: 'manual'` leaves `turn/start` unanswered: answer it with `transport.respond(id, …)`. */
-export async function harness(config: Omit<CodexConfig, 'transport'> & { turnStart?: 'auto' | 'manual' } = {}): Promise<Harness> {
+export async function harness(config: HarnessConfig = {}): Promise<Harness> {
+  const h = build(config);
+  await firstValueFrom(h.codex.connect());
+  return h;
+}
+
+/** The same harness, connected synchronously: for `TestScheduler.run()` (virtual time). */
+export function harnessSync(config: HarnessConfig = {}): Harness {
+  const h = build(config);
+  let connected = false;
+  h.codex.connect().subscribe({ next: () => (connected = true) });
+  if (!connected) throw new Error('harnessSync: the fake did not answer initialize synchronously');
+  return h;
+}
+
+function build(config: HarnessConfig): Harness {
   const { turnStart = 'auto', ...codexConfig } = config;
-  const transport = new InMemoryTransport();
+  const server = new FakeAppServer();
+  const transport = server.transport;
   const threadIds: string[] = [];
   const turnIds: string[] = [];
-  transport.onRequest('thread/start', () => ({ thread: { id: threadIds.shift() ?? THREAD }, model: 'mock-model' }));
-  if (turnStart === 'auto') transport.onRequest('turn/start', () => ({ turn: turnInfo(turnIds.shift() ?? TURN) }));
-  transport.onRequest('turn/interrupt', () => ({}));
-  const codex = new Codex({ ...codexConfig, transport });
+  // Threads and turns get the ids the test asks for; turns run until the test ends them.
+  server.handle('thread/start', () => threadStartResponse(threadInfo({ id: threadIds.shift() ?? THREAD })));
+  if (turnStart === 'auto') server.handle('turn/start', () => ({ turn: kitTurnInfo({ id: turnIds.shift() ?? TURN }) }));
+  else server.hold('turn/start');
+  const codex = server.createClient(codexConfig);
   const failures: ApprovalFailure[] = [];
   const failureSub = codex.approvalFailures$.subscribe((f) => failures.push(f));
-  await firstValueFrom(codex.connect());
 
-  const answers = (id: number | string) => transport.sent.filter((m) => m.method === undefined && m.id === id);
+  const isAnswerTo = (id: number | string) => (m: SentMessage) => m.method === undefined && m.id === id;
+  const answers = (id: number | string) => transport.sent.filter(isAnswerTo(id));
   return {
+    server,
     transport,
     codex,
     failures,
@@ -136,6 +161,7 @@ export async function harness(config: Omit<CodexConfig, 'transport'> & { turnSta
     request: (id, method, params) => transport.emit(params === undefined ? { id, method } : { id, method, params }),
     answer: (id) => answers(id)[0],
     answers,
+    answers$: (id) => transport.sent$.pipe(filter(isAnswerTo(id))),
     nextAnswer: (id, timeoutMs = 2000) =>
       new Promise<SentMessage>((resolve, reject) => {
         const found = answers(id)[0];
@@ -144,12 +170,10 @@ export async function harness(config: Omit<CodexConfig, 'transport'> & { turnSta
           sub.unsubscribe();
           reject(new Error(`no answer to server request ${id} within ${timeoutMs} ms`));
         }, timeoutMs);
-        const sub = transport.sent$.subscribe((m) => {
-          if (m.method === undefined && m.id === id) {
-            clearTimeout(timer);
-            sub.unsubscribe();
-            resolve(m);
-          }
+        const sub = transport.sent$.pipe(filter(isAnswerTo(id))).subscribe((m) => {
+          clearTimeout(timer);
+          sub.unsubscribe();
+          resolve(m);
         });
       }),
     dispose: async () => {
@@ -159,8 +183,9 @@ export async function harness(config: Omit<CodexConfig, 'transport'> & { turnSta
   };
 }
 
-export function turnInfo(id: string, status = 'inProgress') {
-  return { id, items: [], itemsView: 'notLoaded', status, error: null, startedAt: null, completedAt: null, durationMs: null };
+/** A turn payload (`turn/start` answers one `inProgress`), from the testing kit. */
+export function turnInfo(id: string, status: 'inProgress' | 'completed' | 'interrupted' | 'failed' = 'inProgress') {
+  return kitTurnInfo({ id, status });
 }
 
 /** Collects what a `pendingRequests$` subscription receives. */

@@ -24,7 +24,14 @@ function typeCheck(files: Array<{ name: string; code: string }>): string[] {
     types: ['node'],
     lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
     baseUrl: root,
-    paths: { 'codex-rx': ['lib/index.ts'], 'codex-rx/testing': ['lib/testing/index.ts'], 'codex-rx/testing/node': ['lib/testing/node/index.ts'], 'codex-rx/gateway': ['lib/gateway/index.ts'] },
+    paths: {
+      'codex-rx': ['lib/index.ts'],
+      'codex-rx/node': ['lib/node/index.ts'],
+      'codex-rx/testing': ['lib/testing/index.ts'],
+      'codex-rx/testing/node': ['lib/testing/node/index.ts'],
+      'codex-rx/gateway': ['lib/gateway/index.ts'],
+      'codex-rx/angular': ['lib/angular/index.ts'],
+    },
   };
   const host = ts.createCompilerHost(options);
   const read = host.readFile.bind(host);

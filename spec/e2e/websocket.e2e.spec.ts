@@ -267,3 +267,34 @@ describe('Codex over a unix socket', () => {
     }
   });
 });
+
+describe('reconnect: true across a server restart', () => {
+  it('the same Thread continues with its history on the new server (thread/resume); the call made while it was down fails typed', async () => {
+    const env = await startModelHome({ steps: [message('first answer'), message('second answer')] });
+    let server = await startAppServer({ env: env.home.env, cwd: env.home.workspace });
+    const port = Number(new URL(server.url).port);
+    const codex = new Codex({ url: server.url, token: server.token, reconnect: { initialDelayMs: 100, maxDelayMs: 500 } });
+    try {
+      const thread = await firstValueFrom(codex.threadStart());
+      expect(await lastValueFrom(thread.run('remember the word TANGERINE'))).toMatchObject({ finalResponse: 'first answer' });
+      const generation = (codex as unknown as { connection: { generation: number } }).connection.generation;
+      await server.close();
+
+      // While the server is down: a typed error, and the client is not poisoned.
+      const down = await new ObservableStream(thread.run('are you there?')).takeError(10_000);
+      expect(TransportClosedError.is(down)).toBe(true);
+
+      server = await startAppServer({ env: env.home.env, cwd: env.home.workspace, port, token: server.token });
+      const result = await lastValueFrom(thread.run('what was the word?'));
+      expect(result.finalResponse).toBe('second answer');
+      expect((codex as unknown as { connection: { generation: number } }).connection.generation).toBeGreaterThan(generation);
+      const last = env.model.responseRequests[env.model.responseRequests.length - 1];
+      const texts = conversation(last.body as never).map((m) => m.text);
+      expect(texts).toEqual(expect.arrayContaining(['remember the word TANGERINE', 'first answer', 'what was the word?']));
+    } finally {
+      await codex.close();
+      await server.close();
+      await env.dispose();
+    }
+  });
+});

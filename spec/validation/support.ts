@@ -1,35 +1,26 @@
-/** The validation specs' client over an in-memory server (payloads from spec/support/fake-server). */
+/** The validation specs' client: the testing kit's FakeAppServer, its turns scripted from a list of agent messages. */
 import { lastValueFrom } from 'rxjs';
-import { Codex } from '../../lib/codex.js';
 import type { CodexConfig } from '../../lib/codex-config.js';
 import type { Thread } from '../../lib/thread.js';
-import { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
-import { agentMessage, THREAD_ID, threadStartResponse, turn, TURN_ID } from '../support/fake-server.js';
+import type { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
+import { FAKE_THREAD_ID, FAKE_TURN_ID, FakeAppServer, scriptTurn } from '../../lib/testing/index.js';
 
-export { THREAD_ID, TURN_ID };
+export const THREAD_ID = FAKE_THREAD_ID;
+export const TURN_ID = FAKE_TURN_ID;
 
 type Answer = ReadonlyArray<{ text: string; phase: 'commentary' | 'final_answer' | null }>;
 
-/** item/completed notifications for these agent messages, then turn/completed. */
-export function finishTurn(transport: InMemoryTransport, messages: Answer): void {
-  messages.forEach((m, i) => {
-    transport.notify('item/completed', { threadId: THREAD_ID, turnId: TURN_ID, item: agentMessage(`msg-${i}`, m.text, m.phase), completedAtMs: 1_700_000_102_000 });
-  });
-  transport.notify('turn/completed', { threadId: THREAD_ID, turn: turn(TURN_ID, 'completed') });
-}
-
-/** A Codex over an in-memory server that starts threads and answers turn/start with `answer`. */
+/**
+ * A Codex on a fake app-server with one thread open. With `answer`, the first turn says those
+ * agent messages and completes; without, turns start and stay running.
+ */
 export async function setup(config: Omit<CodexConfig, 'transport'> = {}, answer?: Answer) {
-  const transport = new InMemoryTransport();
-  transport.onRequest('thread/start', () => threadStartResponse());
-  transport.onRequest('turn/start', () => {
-    if (answer) queueMicrotask(() => finishTurn(transport, answer));
-    return { turn: turn() };
-  });
-  const codex = new Codex({ ...config, transport });
+  const server = new FakeAppServer({ defaultTurn: scriptTurn().hang() });
+  if (answer) server.enqueueTurn(answer.reduce((script, m) => script.agentMessage(m.text, { phase: m.phase ?? undefined }), scriptTurn()).complete());
+  const codex = server.createClient(config);
   await lastValueFrom(codex.connect());
   const thread: Thread = await lastValueFrom(codex.threadStart());
-  return { transport, codex, thread };
+  return { server, transport: server.transport, codex, thread };
 }
 
 /** The requests the client sent for `method`. */

@@ -1,0 +1,103 @@
+/**
+ * codex-rx web demo: the Angular progress UI, served with codex-rx/gateway in front of the real
+ * `codex app-server`.
+ *
+ *   npm run demo:web                 (repo root) the real app-server and a scripted model on
+ *                                    127.0.0.1: no account, no network
+ *   npm run demo:web -- --live       the real model, with your Codex login (~/.codex), in the
+ *                                    current directory
+ *   options: --port N (default 4300; 0 = any free port), --host (default 127.0.0.1)
+ *
+ * Each browser tab gets its own app-server, started when the page connects and ended when it
+ * leaves. The page's token is random per run and only this server hands it out, with the page.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, promises as fs } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createCodexGateway } from 'codex-rx/gateway';
+import { createCodexHome, ScriptedModelServer } from 'codex-rx/testing/node';
+import { scriptedAnswer } from './scripted-model.js';
+import { createWebServer } from './web-server.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const DIST = path.resolve(here, '..', 'dist', 'browser');
+const USAGE = 'usage: npm run demo:web [-- --live] [--port N] [--host 127.0.0.1]';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { live: { type: 'boolean' }, port: { type: 'string', default: '4300' }, host: { type: 'string', default: '127.0.0.1' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) return void process.stdout.write(`${USAGE}\n`);
+  if (!existsSync(path.join(DIST, 'index.html'))) throw new Error('the app is not built: run `npm run demo:web` from the repository root (it builds first)');
+
+  const cleanup: Array<() => Promise<unknown>> = [];
+  let upstream: { env?: Record<string, string>; cwd: string; configOverrides?: Record<string, unknown> };
+  let mode: string;
+  if (values.live) {
+    // Your Codex home and login, the directory you started from; approvals are asked on the page.
+    upstream = { cwd: process.env['INIT_CWD'] ?? process.cwd(), configOverrides: { approval_policy: 'on-request', sandbox_mode: 'read-only' } };
+    mode = `the real model, your Codex login, in ${upstream.cwd}`;
+  } else {
+    const model = await ScriptedModelServer.start({ respond: scriptedAnswer });
+    cleanup.push(() => model.close());
+    const home = await createCodexHome({ modelServerUrl: model.url, approvalPolicy: 'on-request', sandbox: 'read-only' });
+    cleanup.push(() => home.dispose());
+    await writeSampleProject(home.workspace);
+    upstream = { env: home.env, cwd: home.workspace };
+    mode = 'a scripted model (no account, no network)';
+  }
+
+  const token = randomBytes(24).toString('base64url');
+  let origin = '';
+  const gateway = createCodexGateway({
+    allowedOrigins: (o: string) => o === origin,
+    authenticate: (_req, presented) => sameSecret(presented, token),
+    upstream,
+  });
+  cleanup.unshift(() => gateway.close());
+
+  const server = createWebServer({ root: DIST, token, gateway, gatewayPath: '/codex' });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(Number(values.port), values.host, resolve);
+  });
+  cleanup.unshift(() => new Promise((resolve) => server.close(resolve)));
+  const { port } = server.address() as AddressInfo;
+  const host = values.host.includes(':') ? `[${values.host}]` : values.host;
+  origin = `http://${host}:${port}`;
+  process.stdout.write(`codex-rx web demo · ${mode}\nopen ${origin}/  (Ctrl-C to stop)\n`);
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    server.closeAllConnections();
+    void (async () => {
+      for (const step of cleanup) await step().catch(() => undefined);
+      process.exit(0);
+    })();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+function sameSecret(presented: string, expected: string): boolean {
+  const a = Buffer.from(presented);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+async function writeSampleProject(dir: string): Promise<void> {
+  await fs.mkdir(path.join(dir, 'src'));
+  await fs.writeFile(path.join(dir, 'README.md'), '# greeter\n\nSays hello.\n');
+  await fs.writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: 'greeter', version: '1.0.0', main: 'src/greet.js' }, null, 2) + '\n');
+  await fs.writeFile(path.join(dir, 'src', 'greet.js'), 'exports.greet = (name) => `Hello, ${name}!`;\n');
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`demo:web failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+// CommonJS helpers shared with scripts/setup-web.mjs (plain JS, so both can load them).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const state = require('../../../scripts/web/state.cjs') as { SAMPLE: string; staleReason(): string | undefined };
+
+/** The web demo's server (samples/angular-progress/server/main.ts) running as a child process. */
+export interface WebDemo {
+  /** e.g. http://127.0.0.1:PORT */
+  readonly origin: string;
+  readonly pid: number;
+  /** Pids of the app-servers the gateway runs right now (the server's `codex app-server` children). */
+  appServers(): number[];
+  /** Everything the server printed. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** One line that says why the browser tests cannot run yet, or undefined. */
+export function setupProblem(): string | undefined {
+  const reason = state.staleReason();
+  return reason ? `${reason}: run \`node scripts/setup-web.mjs --chromium\` (\`npm test\` does it first)` : undefined;
+}
+
+/** Starts the web demo on a free port (scripted model) and resolves once it prints its URL. */
+export async function startWebDemo(): Promise<WebDemo> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join('server', 'main.ts'), '--port', '0'], {
+    cwd: state.SAMPLE,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const origin = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`web demo did not start within 30 s:\n${output}`)), 30_000);
+    const check = () => {
+      const m = /open (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`web demo exited (${code}) before it listened:\n${output}`));
+    });
+  });
+  return {
+    origin,
+    pid: child.pid!,
+    appServers: () => childrenOf(child.pid!).filter((pid) => cmdline(pid).includes('app-server')),
+    output: () => output,
+    stop: () => stop(child),
+  };
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Direct children of `pid` (Linux /proc). */
+export function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // /proc/PID/stat: "pid (comm) state ppid …" — comm may contain spaces, so read after the last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** True while the process exists (and is not a zombie). */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ');
+  } catch {
+    return '';
+  }
+}

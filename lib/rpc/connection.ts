@@ -8,6 +8,7 @@ import { MalformedLine, type Transport } from '../transport/transport.js';
 import { Demultiplexer, DEFAULT_MAX_BUFFERED_PER_THREAD, type RouteSink, type TurnClaim } from './demultiplexer.js';
 import { answerAsObservable } from './async-answer.js';
 import { backoffDelay } from './backoff.js';
+import { describeError, redactValue } from './redaction.js';
 import { classify, type RequestId, type WireError, type WireNotification, type WireRequest, type WireResponse } from './message.js';
 
 /** A message routed to a turn: a notification, or a server request (it has an `id`). */
@@ -574,33 +575,17 @@ export class Connection {
   /** Reports a problem the connection survived on `warnings$` (redacted); e.g. a stream's failed teardown. */
   warn(kind: ProtocolWarning['kind'], message: string, detail?: unknown): void {
     if (this.warnings.closed || this.warnings.isStopped) return;
-    this.warnings.next({ kind, message: this.redactText(message), detail: this.options.redact ? this.redactValue(detail, 0) : detail });
+    this.warnings.next({ kind, message: this.redactText(message), detail: this.options.redact ? redactValue(detail, this.redactText) : detail });
   }
 
   /** The typed error of a JSON-RPC error answer: whatever its shape, redacted, never throwing. */
   private errorFromWire(error: WireError, method: string): CodexError {
     try {
       const message = typeof error.message === 'string' ? error.message : describeError(error.message);
-      return rpcErrorFromWire({ code: error.code, message: this.redactText(message), data: this.redactValue(error.data, 0) }, method);
+      return rpcErrorFromWire({ code: error.code, message: this.redactText(message), data: redactValue(error.data, this.redactText) }, method);
     } catch {
       return new JsonRpcError(error.code, 'the app-server answered with an unreadable error', undefined, method);
     }
-  }
-
-  /** A copy of `value` with secrets masked in every string, cut at depth 32 (no stack overflow on hostile nesting). */
-  private redactValue(value: unknown, depth: number): unknown {
-    if (typeof value === 'string') return this.redactText(value);
-    if (value === null || typeof value !== 'object') return value;
-    if (depth >= 32) return '[too deep]';
-    if (value instanceof Error) {
-      const copy = new CodexError(this.redactText(value.message));
-      copy.name = value.name;
-      return copy;
-    }
-    if (Array.isArray(value)) return value.map((v) => this.redactValue(v, depth + 1));
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[this.redactText(k)] = this.redactValue(v, depth + 1);
-    return out;
   }
 
   private terminate(error: CodexError, byClient = false): void {
@@ -645,11 +630,3 @@ export class Connection {
   }
 }
 
-function describeError(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  try {
-    return typeof e === 'string' ? e : (JSON.stringify(e) ?? String(e));
-  } catch {
-    return Object.prototype.toString.call(e);
-  }
-}

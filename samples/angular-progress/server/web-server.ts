@@ -35,8 +35,9 @@ const TYPES: Record<string, string> = {
 
 /**
  * Scripts and WebSockets from this origin only; Angular's component styles are inline <style>.
- * 'unsafe-eval': codex-rx's param and answer checks still compile JSON Schemas with ajv at run
- * time (`new Function`); drop it once they are compiled ahead of time (issue 14).
+ * 'unsafe-eval': params are validated by code compiled ahead of time, but the checks of answers
+ * to approvals still compile their JSON Schemas at run time (ajv, `new Function`); without it,
+ * Accept/Decline fail. Drop it once those are compiled ahead of time too.
  */
 const CSP = "default-src 'self'; script-src 'self' 'unsafe-eval'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'self'; frame-ancestors 'none'";
 

@@ -1,8 +1,10 @@
 /**
- * A scripted app-server for client-layer tests: builders for realistic messages (shapes from
- * lib/protocol/generated/v2) and a FakeServer that answers the client's requests by hand over
- * the InMemoryTransport. Everything is synchronous, so tests (and marbles) decide exactly when
- * each answer and notification arrives.
+ * The client-layer specs' fixture: payloads from the testing kit (lib/testing/payloads, each
+ * checked against the pinned schema in spec/testing/payload-schema.spec.ts) under the short
+ * positional signatures these specs use, and a FakeServer that answers the client's requests by
+ * hand over the InMemoryTransport. Everything is synchronous, so tests (and marbles) decide
+ * exactly when each answer and notification arrives. (For scripted turns, use the kit's
+ * FakeAppServer and scriptTurn().)
  */
 import { TestScheduler } from 'rxjs/testing';
 import { Codex } from '../../lib/codex.js';
@@ -19,133 +21,63 @@ import type { TurnStatus } from '../../lib/protocol/generated/v2/TurnStatus.js';
 import type { MessagePhase } from '../../lib/protocol/generated/MessagePhase.js';
 import type { Thread } from '../../lib/thread.js';
 import { InMemoryTransport, type SentMessage } from '../../lib/transport/in-memory-transport.js';
+import * as kit from '../../lib/testing/payloads/index.js';
 
-export const THREAD_ID = 'thr-1';
-export const TURN_ID = 'turn-1';
+export const THREAD_ID = kit.FAKE_THREAD_ID;
+export const TURN_ID = kit.FAKE_TURN_ID;
+
+/** These specs' threads work in /work and were written against codex 0.169.0. */
+const SPEC_THREAD: Partial<ThreadInfo> = { cwd: '/work', cliVersion: '0.169.0' };
+const ref = (threadId: string, turnId: string) => ({ threadId, turnId });
 
 // ---------------------------------------------------------------- payloads
 
 /** A thread as `thread/start` describes it. */
 export function threadInfo(id = THREAD_ID, overrides: Partial<ThreadInfo> = {}): ThreadInfo {
-  return {
-    id,
-    environments: null,
-    extra: null,
-    sessionId: `session-${id}`,
-    forkedFromId: null,
-    attachedToThreadId: null,
-    parentThreadId: null,
-    preview: '',
-    ephemeral: false,
-    section: null,
-    sectionEnteredAt: null,
-    projectId: null,
-    historyMode: 'legacy',
-    modelProvider: 'mock',
-    model: 'mock-model',
-    reasoningEffort: null,
-    createdAt: 1_700_000_000,
-    updatedAt: 1_700_000_000,
-    recencyAt: null,
-    status: { type: 'idle' },
-    path: null,
-    cwd: '/work' as ThreadInfo['cwd'],
-    cliVersion: '0.169.0',
-    originator: 'codex_rx',
-    source: 'appServer',
-    canAcceptDirectInput: true,
-    threadSource: null,
-    agentNickname: null,
-    agentRole: null,
-    gitInfo: null,
-    name: null,
-    daybreakEnabled: null,
-    turns: [],
-    ...overrides,
-  };
+  return kit.threadInfo({ ...SPEC_THREAD, ...overrides, id });
 }
 
 /** The answer of `thread/start` / `thread/resume` / `thread/fork`. */
 export function threadStartResponse(thread: ThreadInfo = threadInfo()) {
-  return {
-    thread,
-    model: 'mock-model',
-    modelProvider: 'mock',
-    serviceTier: null,
-    disabledPluginIds: [],
-    cwd: thread.cwd,
-    runtimeWorkspaceRoots: [],
-    instructionSources: [],
-    approvalPolicy: 'never',
-    approvalsReviewer: 'user',
-    sandbox: { type: 'readOnly', networkAccess: false },
-    activePermissionProfile: null,
-    reasoningEffort: null,
-    multiAgentMode: 'explicitRequestOnly',
-  };
+  return kit.threadStartResponse(thread);
 }
 
 /** A turn payload (`turn/start` answers one with status inProgress). */
 export function turn(id = TURN_ID, status: TurnStatus = 'inProgress', extra: Partial<Turn> = {}): Turn {
-  const done = status !== 'inProgress';
-  return {
-    id,
-    rootTurnId: id,
-    items: [],
-    itemsView: 'summary',
-    status,
-    error: null,
-    startedAt: 1_700_000_100,
-    completedAt: done ? 1_700_000_103 : null,
-    durationMs: done ? 3_000 : null,
-    ...extra,
-  };
+  return kit.turnInfo({ ...extra, id, status });
 }
 
 /** The answer of `turn/start`. */
 export function turnStartResponse(turnId = TURN_ID) {
-  return { turn: turn(turnId) };
+  return kit.turnStartResponse(turnId);
 }
 
 export function turnError(message = 'the model provider failed'): TurnError {
-  return { message, codexErrorInfo: null, additionalDetails: null, misalignment: null };
+  return kit.turnError(message);
 }
 
 export function agentMessage(id: string, text: string, phase: MessagePhase | null = null): ThreadItem {
-  return { type: 'agentMessage', id, text, phase, moderation: null, memoryCitation: null, delivery: null, questions: null };
+  return kit.agentMessageItem(id, text, phase);
 }
 
 export function userMessage(id: string, text: string): ThreadItem {
-  return { type: 'userMessage', id, clientId: null, content: [{ type: 'text', text, text_elements: [] }] };
+  return kit.userMessageItem(id, text);
 }
 
 export function commandExecution(id: string, command: string, status: 'inProgress' | 'completed' = 'completed'): ThreadItem {
-  return {
-    type: 'commandExecution',
-    id,
-    pluginId: null,
-    scriptPath: null,
-    command,
-    cwd: '/work' as never,
-    processId: null,
-    source: 'agent',
-    status,
-    commandActions: [],
-    aggregatedOutput: status === 'completed' ? 'ok\n' : null,
-    exitCode: status === 'completed' ? 0 : null,
-    durationMs: status === 'completed' ? 12 : null,
-  };
+  const done = status === 'completed';
+  const item = kit.commandExecutionItem(id, command, { status, cwd: '/work', output: done ? 'ok\n' : null, exitCode: done ? 0 : null, durationMs: done ? 12 : null });
+  return { ...item, commandActions: [] };
 }
 
 export function usage(totalTokens: number): ThreadTokenUsage {
-  const breakdown = { totalTokens, inputTokens: totalTokens - 10, cachedInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 10, reasoningOutputTokens: 0 };
-  return { total: breakdown, last: breakdown, modelContextWindow: 200_000 };
+  return kit.tokenUsage({ inputTokens: totalTokens - 10, outputTokens: 10 });
 }
 
 // ---------------------------------------------------------------- notifications
 
 export function turnStarted(threadId = THREAD_ID, turnId = TURN_ID): Notification<'turn/started'> {
-  return { method: 'turn/started', params: { threadId, turn: turn(turnId) } };
+  return kit.turnStarted(ref(threadId, turnId));
 }
 
 export function turnCompleted(
@@ -154,52 +86,51 @@ export function turnCompleted(
   threadId = THREAD_ID,
   turnId = TURN_ID,
 ): Notification<'turn/completed'> {
-  return { method: 'turn/completed', params: { threadId, turn: turn(turnId, status, { error }) } };
+  return kit.turnCompleted(ref(threadId, turnId), status, error, { error });
 }
 
 export function itemStarted(item: ThreadItem, threadId = THREAD_ID, turnId = TURN_ID): Notification<'item/started'> {
-  return { method: 'item/started', params: { item, threadId, turnId, startedAtMs: 1_700_000_100_000 } };
+  return kit.itemStarted(item, ref(threadId, turnId));
 }
 
 export function itemCompleted(item: ThreadItem, threadId = THREAD_ID, turnId = TURN_ID): Notification<'item/completed'> {
-  return { method: 'item/completed', params: { item, threadId, turnId, completedAtMs: 1_700_000_102_000 } };
+  return kit.itemCompleted(item, ref(threadId, turnId));
 }
 
 export function delta(itemId: string, text: string, threadId = THREAD_ID, turnId = TURN_ID): Notification<'item/agentMessage/delta'> {
-  return { method: 'item/agentMessage/delta', params: { threadId, turnId, itemId, delta: text } };
+  return kit.agentMessageDelta(itemId, text, ref(threadId, turnId));
 }
 
 export function outputDelta(itemId: string, text: string, threadId = THREAD_ID, turnId = TURN_ID): Notification<'item/commandExecution/outputDelta'> {
-  return { method: 'item/commandExecution/outputDelta', params: { threadId, turnId, itemId, delta: text } };
+  return kit.commandOutputDelta(itemId, text, ref(threadId, turnId));
 }
 
 export function tokenUsageUpdated(totalTokens: number, threadId = THREAD_ID, turnId = TURN_ID): Notification<'thread/tokenUsage/updated'> {
-  return { method: 'thread/tokenUsage/updated', params: { threadId, turnId, tokenUsage: usage(totalTokens) } };
+  return kit.tokenUsageUpdated(usage(totalTokens), ref(threadId, turnId));
 }
 
 export function planUpdated(plan: TurnPlanStep[], threadId = THREAD_ID, turnId = TURN_ID): Notification<'turn/plan/updated'> {
-  return { method: 'turn/plan/updated', params: { threadId, turnId, explanation: null, plan } };
+  return kit.planUpdated(plan, null, ref(threadId, turnId));
 }
 
 export function diffUpdated(diff: string, threadId = THREAD_ID, turnId = TURN_ID): Notification<'turn/diff/updated'> {
-  return { method: 'turn/diff/updated', params: { threadId, turnId, diff } };
+  return kit.diffUpdated(diff, ref(threadId, turnId));
 }
 
 export function errorNotification(message: string, willRetry = false, threadId = THREAD_ID, turnId = TURN_ID): Notification<'error'> {
-  return { method: 'error', params: { error: turnError(message), willRetry, threadId, turnId } };
+  return kit.errorNotification(message, willRetry, ref(threadId, turnId));
 }
 
 /** A server→client approval request of a turn (it has an `id`). */
 export function commandApproval(id: number | string, itemId = 'cmd-1', threadId = THREAD_ID, turnId = TURN_ID): ServerRequestMessage<'item/commandExecution/requestApproval'> {
-  return {
-    method: 'item/commandExecution/requestApproval',
-    id,
-    params: { kind: 'command', threadId, turnId, itemId, startedAtMs: 1_700_000_101_000, environmentId: null, command: 'rm -rf build', cwd: '/work' as never },
-  };
+  const request = kit.commandApprovalRequest(id, itemId, 'rm -rf build', ref(threadId, turnId), { environmentId: null, cwd: '/work' });
+  // These specs' request carries only the required fields.
+  const { reason: _reason, commandActions: _actions, availableDecisions: _decisions, ...params } = request.params;
+  return { ...request, params };
 }
 
 export function requestResolved(requestId: number | string, threadId = THREAD_ID): Notification<'serverRequest/resolved'> {
-  return { method: 'serverRequest/resolved', params: { threadId, requestId } };
+  return kit.serverRequestResolved(requestId, threadId);
 }
 
 export function loginCompleted(loginId: string, success = true): Notification<'account/login/completed'> {

@@ -47,7 +47,7 @@ export function commandExec(host: StreamHost, command: readonly string[], option
         if (!sent) return exec.unsubscribe(); // never sent: nothing runs
         sendTeardown(host, 'command/exec/terminate', { processId });
       };
-      const output = notificationsOf(host, 'command/exec/outputDelta', (p) => p.processId === processId).subscribe({
+      const output = notificationsOf(host, 'command/exec/outputDelta', processId).subscribe({
         next: (p) => {
           const chunk = decoder.decode(p.stream, p.deltaBase64, p.capReached);
           if (chunk) return subscriber.next(chunk);

@@ -41,7 +41,7 @@ export function fsWatch(host: StreamHost, path: string, options: WatchOptions = 
         sendTeardown(host, 'fs/unwatch', { watchId });
       };
 
-      const changes = notificationsOf(host, 'fs/changed', (p) => p.watchId === watchId).subscribe({
+      const changes = notificationsOf(host, 'fs/changed', watchId).subscribe({
         next: (p) => subscriber.next(p),
         error: (e) => {
           state = 'ended';

@@ -74,7 +74,7 @@ export function fuzzyFileSearch(host: StreamHost, roots: readonly string[], opti
         host.request('fuzzyFileSearch/sessionUpdate', { sessionId, query }).subscribe({ error: fail });
       };
 
-      const events = notificationsOf(host, 'fuzzyFileSearch/sessionUpdated', (p) => p.sessionId === sessionId).subscribe({
+      const events = notificationsOf(host, 'fuzzyFileSearch/sessionUpdated', sessionId).subscribe({
         next: (p) => {
           if (p.query !== current) return; // an older query's results
           updatedFor = p.query;
@@ -85,7 +85,7 @@ export function fuzzyFileSearch(host: StreamHost, roots: readonly string[], opti
         error: fail,
       });
       events.add(
-        notificationsOf(host, 'fuzzyFileSearch/sessionCompleted', (p) => p.sessionId === sessionId).subscribe({
+        notificationsOf(host, 'fuzzyFileSearch/sessionCompleted', sessionId).subscribe({
           next: () => {
             if (current === undefined || updatedFor !== current || done) return; // not (yet) the latest query's end
             done = true;

@@ -1,13 +1,13 @@
-import { defer, Observable } from 'rxjs';
-import { ProtocolError, TransportClosedError } from '../errors.js';
+import { Observable, Subscription } from 'rxjs';
+import { ProtocolError } from '../errors.js';
 import type { NotificationMethod, NotificationParams } from '../protocol/methods.js';
-import type { StreamHost } from './stream-host.js';
+import { notificationsOf, type StreamHost } from './stream-host.js';
 
 /** How one notification changes a state: its method, which ones concern this state, and the new state. */
 export interface StateChange<S, M extends NotificationMethod = NotificationMethod> {
   readonly method: M;
-  /** Only notifications this accepts change the state (e.g. those of one thread). */
-  readonly match?: (params: NotificationParams<M>) => boolean;
+  /** Only notifications that carry this id change the state (e.g. a thread id); default: all of the method. */
+  readonly key?: string;
   /** The state after the notification. */
   readonly apply: (state: S, params: NotificationParams<M>) => S;
 }
@@ -28,43 +28,41 @@ export const MAX_CHANGES_BEFORE_READ = 10_000;
  * (TransportClosedError). Nothing needs cleaning up on the server.
  */
 export function liveState<S>(host: StreamHost, read: () => Observable<S>, changes: ReadonlyArray<StateChange<S, NotificationMethod>>): Observable<S> {
-  return defer(() => {
-    const methods = new Map(changes.map((c) => [c.method as string, c]));
-    return new Observable<S>((subscriber) => {
-      let state: { value: S } | undefined;
-      const early: Array<{ change: StateChange<S>; params: unknown }> = [];
-      const follow = host.notifications$.subscribe({
-        next: (n) => {
-          const change = methods.get(n.method);
-          if (!change || (change.match && !change.match(n.params as never))) return;
-          if (!state) {
-            if (early.length >= MAX_CHANGES_BEFORE_READ) {
-              subscriber.error(new ProtocolError(`more than ${MAX_CHANGES_BEFORE_READ} ${n.method} notifications arrived before the state's read was answered`));
+  return new Observable<S>((subscriber) => {
+    let state: { value: S } | undefined;
+    const early: Array<{ change: StateChange<S>; params: unknown }> = [];
+    const follow = new Subscription();
+    for (const change of changes) {
+      follow.add(
+        notificationsOf(host, change.method, change.key).subscribe({
+          next: (params) => {
+            if (!state) {
+              if (early.length >= MAX_CHANGES_BEFORE_READ) {
+                subscriber.error(new ProtocolError(`more than ${MAX_CHANGES_BEFORE_READ} ${change.method} notifications arrived before the state's read was answered`));
+                return;
+              }
+              early.push({ change, params });
               return;
             }
-            early.push({ change, params: n.params });
-            return;
-          }
-          state = { value: change.apply(state.value, n.params as never) };
-          subscriber.next(state.value);
-        },
-        error: (e) => subscriber.error(e),
-        // The client closed the connection: a live state cannot follow any more.
-        complete: () => subscriber.error(new TransportClosedError('the connection was closed')),
-      });
-      follow.add(
-        read().subscribe({
-          next: (value) => {
-            if (state) return; // a read emits once
-            let current = value;
-            for (const { change, params } of early.splice(0)) current = change.apply(current, params as never);
-            state = { value: current };
-            subscriber.next(current);
+            state = { value: change.apply(state.value, params as never) };
+            subscriber.next(state.value);
           },
-          error: (e) => subscriber.error(e),
+          error: (e) => subscriber.error(e), // TransportClosedError also when the client closed
         }),
       );
-      return follow;
-    });
+    }
+    follow.add(
+      read().subscribe({
+        next: (value) => {
+          if (state) return; // a read emits once
+          let current = value;
+          for (const { change, params } of early.splice(0)) current = change.apply(current, params as never);
+          state = { value: current };
+          subscriber.next(current);
+        },
+        error: (e) => subscriber.error(e),
+      }),
+    );
+    return follow;
   });
 }

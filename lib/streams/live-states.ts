@@ -14,14 +14,14 @@ import type { StreamHost } from './stream-host.js';
 /** `thread.status$`: `thread/read` → `thread.status`, then each `thread/status/changed`. */
 export function threadStatus(host: StreamHost, threadId: string): Observable<ThreadStatus> {
   return liveState(host, () => host.request('thread/read', { threadId, includeTurns: false }).pipe(map((r) => r.thread.status)), [
-    stateChange({ method: 'thread/status/changed', match: (p) => p.threadId === threadId, apply: (_, p) => p.status }),
+    stateChange({ method: 'thread/status/changed', key: threadId, apply: (_, p) => p.status }),
   ]);
 }
 
 /** `thread.name$`: `thread/read` → `thread.name` (null when unnamed), then each `thread/name/updated`. */
 export function threadName(host: StreamHost, threadId: string): Observable<string | null> {
   return liveState(host, () => host.request('thread/read', { threadId, includeTurns: false }).pipe(map((r) => r.thread.name ?? null)), [
-    stateChange({ method: 'thread/name/updated', match: (p) => p.threadId === threadId, apply: (_, p) => p.threadName ?? null }),
+    stateChange({ method: 'thread/name/updated', key: threadId, apply: (_, p) => p.threadName ?? null }),
   ]);
 }
 
@@ -31,7 +31,7 @@ export function threadName(host: StreamHost, threadId: string): Observable<strin
  */
 export function threadTokenUsage(host: StreamHost, threadId: string): Observable<ThreadTokenUsage | null> {
   return liveState<ThreadTokenUsage | null>(host, () => of(null), [
-    stateChange({ method: 'thread/tokenUsage/updated', match: (p) => p.threadId === threadId, apply: (_, p) => p.tokenUsage }),
+    stateChange({ method: 'thread/tokenUsage/updated', key: threadId, apply: (_, p) => p.tokenUsage }),
   ]);
 }
 

@@ -61,7 +61,7 @@ export function processSpawn(host: StreamHost, command: readonly string[], optio
         input.unsubscribe();
       };
       const input = new Subscription();
-      const events = notificationsOf(host, 'process/outputDelta', (p) => p.processHandle === processHandle).subscribe({
+      const events = notificationsOf(host, 'process/outputDelta', processHandle).subscribe({
         next: (p) => {
           const chunk = decoder.decode(p.stream, p.deltaBase64, p.capReached);
           if (chunk) return subscriber.next(chunk);
@@ -74,7 +74,7 @@ export function processSpawn(host: StreamHost, command: readonly string[], optio
         },
       });
       events.add(
-        notificationsOf(host, 'process/exited', (p) => p.processHandle === processHandle).subscribe({
+        notificationsOf(host, 'process/exited', processHandle).subscribe({
           next: (p) => {
             end();
             subscriber.next({ type: 'exit', ...p });

@@ -77,8 +77,9 @@ export function reviewStream(host: TurnHost, params: ReviewStartParams): Observa
       },
     };
 
-    const starts = notificationsOf(host, 'turn/started', (p) => p.threadId === threadId && typeof p.turn.rootTurnId === 'string').subscribe({
+    const starts = notificationsOf(host, 'turn/started', threadId).subscribe({
       next: (p) => {
+        if (typeof p.turn.rootTurnId !== 'string') return; // not a review turn
         const notification = { method: 'turn/started', params: p } as Extract<TurnNotification, { method: 'turn/started' }>;
         if (reviewTurnId === undefined) {
           if (earlyStarts.size < MAX_EARLY_STARTS) earlyStarts.set(p.turn.rootTurnId!, notification);

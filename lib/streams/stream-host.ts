@@ -3,6 +3,7 @@ import { TransportClosedError } from '../errors.js';
 import type { ClientMethod, NotificationMethod, NotificationParams, ParamsOf, ResultOf } from '../protocol/methods.js';
 import type { ProtocolWarning, RequestOptions } from '../rpc/connection.js';
 import type { WireNotification } from '../rpc/message.js';
+import { ANY_KEY, routeKey, routerOf } from './stream-router.js';
 
 /**
  * What a stream needs from the connection: its public surface only (the Connection satisfies
@@ -16,22 +17,16 @@ export interface StreamHost {
 }
 
 /**
- * The params of every notification of `method` that `match` accepts, hot. The connection's
- * notification stream completes when the client closes it: a stream that is still live then
- * errors with TransportClosedError, as it does when the app-server dies.
+ * The params of every notification of `method` that carries `key` (the id the stream chose or
+ * got: processId, processHandle, watchId, sessionId, request id, thread id), or of every one
+ * without a key; hot. Routed in O(1) through the connection's StreamRouter. When the
+ * connection ends it errors — with TransportClosedError also when the client closed it.
  */
-export function notificationsOf<M extends NotificationMethod>(
-  host: StreamHost,
-  method: M,
-  match: (params: NotificationParams<M>) => boolean = () => true,
-): Observable<NotificationParams<M>> {
+export function notificationsOf<M extends NotificationMethod>(host: StreamHost, method: M, key?: string | number): Observable<NotificationParams<M>> {
   return new Observable<NotificationParams<M>>((subscriber) =>
-    host.notifications$.subscribe({
-      next: (n) => {
-        if (n.method === method && match(n.params as NotificationParams<M>)) subscriber.next(n.params as NotificationParams<M>);
-      },
+    routerOf(host).add(method, key === undefined ? ANY_KEY : routeKey(key), {
+      next: (params) => subscriber.next(params as NotificationParams<M>),
       error: (e) => subscriber.error(e),
-      complete: () => subscriber.error(new TransportClosedError('the connection was closed')),
     }),
   );
 }

@@ -1,4 +1,4 @@
-import { defer, Observable } from 'rxjs';
+import { defer, Observable, Subscription } from 'rxjs';
 import { ValidationError } from '../errors.js';
 import type { RequestId } from '../protocol/generated/RequestId.js';
 import type { ThreadSearchParams } from '../protocol/generated/v2/ThreadSearchParams.js';
@@ -38,19 +38,21 @@ export function threadSearch(host: StreamHost, searchTerm: string, options: Thre
       let requestId: RequestId | undefined;
       let running = true;
       const rows: ThreadSearchResult[] = [];
-      const partials = notificationsOf(host, 'thread/search/partial', (p) => requestId !== undefined && p.requestId === requestId).subscribe({
-        next: (p) => {
-          if (!running || rows.length >= MAX_PARTIAL_SEARCH_ROWS) return;
-          rows.push(...p.data.slice(0, MAX_PARTIAL_SEARCH_ROWS - rows.length));
-          subscriber.next({ final: false, results: rows.slice(), nextCursor: null, backwardsCursor: null });
-        },
-        error: (e) => {
-          running = false;
-          subscriber.error(e);
-        },
-      });
+      const partials = new Subscription();
+      const follow = (id: RequestId) =>
+        notificationsOf(host, 'thread/search/partial', id).subscribe({
+          next: (p) => {
+            if (!running || rows.length >= MAX_PARTIAL_SEARCH_ROWS) return;
+            rows.push(...p.data.slice(0, MAX_PARTIAL_SEARCH_ROWS - rows.length));
+            subscriber.next({ final: false, results: rows.slice(), nextCursor: null, backwardsCursor: null });
+          },
+          error: (e) => {
+            running = false;
+            subscriber.error(e);
+          },
+        });
       // Not tied to the subscriber: a cancelled search still answers (with an error), and that answer must find its request.
-      const search = host.request('thread/search/stream', params, { onSent: (id) => (requestId = id) }).subscribe({
+      const search = host.request('thread/search/stream', params, { onSent: (id) => ((requestId = id), partials.add(follow(id))) }).subscribe({
         next: (page) => {
           running = false;
           subscriber.next({ final: true, results: page.data, nextCursor: page.nextCursor, backwardsCursor: page.backwardsCursor });

@@ -54,7 +54,8 @@ export class Codex {
 
   private readonly connection: Connection;
   private readonly approvals: ApprovalRouter;
-  private readonly logins: LoginCompletions;
+  /** Created by the first login (before its request): until then no per-message cost. */
+  private logins?: LoginCompletions;
   private readonly secrets = new Set<string>();
 
   constructor(config: CodexConfig = {}) {
@@ -87,7 +88,6 @@ export class Codex {
     this.warnings$ = this.connection.warnings$;
     this.pendingRequests$ = this.approvals.pending$;
     this.approvalFailures$ = this.approvals.failures$;
-    this.logins = new LoginCompletions(this.connection.backgroundNotifications$); // a cache: must not keep the process alive
   }
 
   /** Connects (once, shared) and emits the server's `initialize` answer. */
@@ -200,7 +200,7 @@ export class Codex {
 
   /** Starts a browser ChatGPT login: open `authUrl`, then wait on `completed$`. */
   loginChatgpt(): Observable<ChatgptLoginHandle> {
-    return this.connection.request('account/login/start', { type: 'chatgpt' }).pipe(
+    return this.loginStart({ type: 'chatgpt' }).pipe(
       map((r) => {
         if (r.type !== 'chatgpt') throw new ValidationError('loginChatgpt', [{ path: 'type', message: `unexpected answer ${r.type}` }]);
         return { ...this.loginHandle(r.loginId), authUrl: r.authUrl };
@@ -210,7 +210,7 @@ export class Codex {
 
   /** Starts a device-code ChatGPT login: show `userCode`, open `verificationUrl`, wait on `completed$`. */
   loginChatgptDeviceCode(): Observable<DeviceCodeLoginHandle> {
-    return this.connection.request('account/login/start', { type: 'chatgptDeviceCode' }).pipe(
+    return this.loginStart({ type: 'chatgptDeviceCode' }).pipe(
       map((r) => {
         if (r.type !== 'chatgptDeviceCode') throw new ValidationError('loginChatgptDeviceCode', [{ path: 'type', message: `unexpected answer ${r.type}` }]);
         return { ...this.loginHandle(r.loginId), verificationUrl: r.verificationUrl, userCode: r.userCode };
@@ -262,7 +262,7 @@ export class Codex {
 
   /** Ends the app-server: every in-flight Observable errors with TransportClosedError. Idempotent. */
   close(): Promise<void> {
-    this.logins.dispose();
+    this.logins?.dispose();
     return this.connection.close();
   }
 
@@ -284,10 +284,23 @@ export class Codex {
     });
   }
 
+  /** The cache of login completions, listening from the first login on (a cache: it does not keep the process alive). */
+  private loginCompletions(): LoginCompletions {
+    return (this.logins ??= new LoginCompletions(this.connection.backgroundNotifications$));
+  }
+
+  /** `account/login/start` of a ChatGPT login, with the completion cache listening before it is sent. */
+  private loginStart(params: { type: 'chatgpt' } | { type: 'chatgptDeviceCode' }): Observable<LoginAccountResponse> {
+    return defer(() => {
+      this.loginCompletions();
+      return this.connection.request('account/login/start', params);
+    });
+  }
+
   private loginHandle(loginId: string): LoginHandle {
     return {
       loginId,
-      completed$: this.logins.completed$(loginId).pipe(this.connection.keepAlive()),
+      completed$: this.loginCompletions().completed$(loginId).pipe(this.connection.keepAlive()),
       cancel: () => this.connection.request('account/login/cancel', { loginId }).pipe(map(() => undefined)),
     };
   }

@@ -53,7 +53,7 @@ runSample(async ({ live }) => {
       )
       .subscribe();
 
-    const thread = await lastValueFrom(codex.threadStart({ sandbox: Sandbox.readOnly, approvalMode: ApprovalMode.ask }));
+    const thread = codex.thread({ sandbox: Sandbox.readOnly, approvalMode: ApprovalMode.ask });
     const prompt = 'Run `echo approved from a dialog` (escalated), then add a file TODO.md with the line "- answer approvals".';
     console.log(`› ${prompt}`);
     const result = await lastValueFrom(thread.run(prompt));

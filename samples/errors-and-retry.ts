@@ -37,7 +37,7 @@ runSample(async ({ live }) => {
 
     // 1. A failed turn.
     console.log('── 1. a turn that fails ──');
-    const thread = await lastValueFrom(codex.threadStart());
+    const thread = codex.thread();
     try {
       await lastValueFrom(thread.run('Say something.', live ? { model: 'codex-rx-no-such-model' } : undefined));
       console.log('  the turn did not fail (unexpected)');

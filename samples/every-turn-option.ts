@@ -50,7 +50,7 @@ runSample(async ({ live }) => {
     console.log('thread.run(prompt, options) with:');
     printFields(options);
 
-    const thread = await lastValueFrom(codex.threadStart());
+    const thread = codex.thread();
     const result = await lastValueFrom(thread.run<{ colour: string }>('Name one primary colour.', options));
     console.log(`result: ${result.status} · output ${JSON.stringify(result.output)} · output.colour = ${result.output?.colour}`);
 

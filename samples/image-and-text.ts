@@ -29,7 +29,7 @@ runSample(async ({ live }) => {
     console.log(`image: a PNG as a data: URL, ${url.length} characters (${url.slice(0, 30)}…)`);
     console.log(`› ${QUESTION} [image]`);
 
-    const thread = await lastValueFrom(codex.threadStart());
+    const thread = codex.thread();
     const result = await lastValueFrom(thread.run([textInput(QUESTION), imageInput(url)]));
 
     // The user message item echoes both parts of the input.

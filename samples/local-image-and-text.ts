@@ -30,7 +30,7 @@ runSample(async ({ live }) => {
     console.log(`wrote ${file} (${png.length} bytes)`);
     console.log(`› ${QUESTION} [${path.basename(file)}]`);
 
-    const thread = await lastValueFrom(codex.threadStart({ cwd }));
+    const thread = codex.thread({ cwd });
     const result = await lastValueFrom(thread.run([textInput(QUESTION), localImageInput(file)]));
 
     const user = result.items.find((i) => i.type === 'userMessage');

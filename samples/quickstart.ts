@@ -5,11 +5,12 @@
  *                                          (no account, no network)
  *   npx tsx samples/quickstart.ts --live   the real model, with your Codex login or OPENAI_API_KEY
  *
- * `new Codex()` does no I/O; the first call starts `codex app-server`. `threadStart()` and
- * `run()` are cold Observables: `lastValueFrom` subscribes and waits for the one result.
+ * `new Codex()` does no I/O; the first call starts `codex app-server`. `codex.thread()` returns a
+ * thread at once: its first turn starts it. `run()` is a cold Observable: `lastValueFrom`
+ * subscribes and waits for the one result.
  * `close()` ends the app-server process — always call it.
  */
-import { lastValueFrom, mergeMap } from 'rxjs';
+import { lastValueFrom } from 'rxjs';
 import { message } from '../lib/testing/index.js';
 import { openSession, runSample } from './support/session.js';
 
@@ -24,7 +25,7 @@ runSample(async ({ live }) => {
     console.log(`quickstart · ${description}`);
     console.log(`› ${PROMPT}`);
 
-    const result = await lastValueFrom(codex.threadStart().pipe(mergeMap((thread) => thread.run(PROMPT))));
+    const result = await lastValueFrom(codex.thread().run(PROMPT));
 
     console.log(result.finalResponse);
     console.log(`status: ${result.status} · ${result.usage?.total.totalTokens ?? 0} tokens · ${result.durationMs ?? '?'} ms`);

@@ -27,7 +27,7 @@ runSample(async ({ live }) => {
     const seen = new Map<string, number>();
     const all = codex.notifications$.subscribe((n) => seen.set(n.method, (seen.get(n.method) ?? 0) + 1));
 
-    const thread = await lastValueFrom(codex.threadStart());
+    const thread = codex.thread();
 
     // 1. Every event of one turn, with its arrival time.
     console.log('── 1. thread.turn(): every event ──');

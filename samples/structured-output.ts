@@ -42,7 +42,7 @@ runSample(async ({ live }) => {
   const { codex, description, model, dispose } = await openSession({ live, steps: SCRIPT });
   try {
     console.log(`structured-output · ${description}`);
-    const thread = await lastValueFrom(codex.threadStart());
+    const thread = codex.thread();
 
     console.log(`› ${PROMPT}`);
     const result = await lastValueFrom(thread.run<Project>(PROMPT, { outputSchema: PROJECT_SCHEMA }));

@@ -4,14 +4,15 @@
  *   npx tsx samples/turn-controls.ts          the real codex app-server with a scripted model
  *   npx tsx samples/turn-controls.ts --live   the real model (your Codex login or OPENAI_API_KEY)
  *
- * 1. `thread.steer(input)` adds input to the running turn (`turn/steer`): the agent takes it into
- *    account without starting a new turn.
+ * 1. `thread.steer(input, { turnId })` adds input to that running turn (`turn/steer`): the agent
+ *    takes it into account without starting a new turn. `turnIdOf(event)` names the turn of any
+ *    event of its stream; without `turnId`, steer() acts on the thread's active turn.
  * 2. `thread.interrupt()` stops the running turn (`turn/interrupt`); its stream still ends with
  *    `turn/completed`, status "interrupted".
  * 3. Unsubscribing from `thread.turn()` before it completes interrupts the turn as well.
  */
 import { filter, firstValueFrom, lastValueFrom, take, tap } from 'rxjs';
-import { ofMethod, toTurnResult } from '../lib/index.js';
+import { ofMethod, toTurnResult, turnIdOf } from '../lib/index.js';
 import { message } from '../lib/testing/index.js';
 import { conversationOf, openSession, runSample } from './support/session.js';
 
@@ -27,7 +28,7 @@ runSample(async ({ live }) => {
   const { codex, dispose } = session;
   try {
     console.log(`turn-controls · ${session.description}`);
-    const thread = await lastValueFrom(codex.threadStart());
+    const thread = codex.thread();
 
     // 1. Steer: once the answer starts, add an instruction.
     console.log('── 1. steer ──');
@@ -39,7 +40,7 @@ runSample(async ({ live }) => {
           if (event.method !== 'item/agentMessage/delta' || steered) return;
           steered = true;
           console.log('  (the answer has started: steering) › Actually, make it 2 lines about mountains.');
-          thread.steer('Actually, make it 2 lines about mountains.').subscribe({
+          thread.steer('Actually, make it 2 lines about mountains.', { turnId: turnIdOf(event) }).subscribe({
             next: (turnId) => console.log(`  steer accepted for turn ${turnId}`),
             error: (e: Error) => console.log(`  steer refused: ${e.message}`), // e.g. the turn had already ended
           });

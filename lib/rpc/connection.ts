@@ -5,6 +5,8 @@ import type { InitializeCapabilities } from '../protocol/generated/InitializeCap
 import type { InitializeResponse } from '../protocol/generated/InitializeResponse.js';
 import type { ClientMethod, ParamsOf, ResultOf } from '../protocol/methods.js';
 import { MalformedLine, type Transport } from '../transport/transport.js';
+import { HotFanout } from './hot-fanout.js';
+import { InboundSubscriber } from './inbound-subscriber.js';
 import { Demultiplexer, DEFAULT_MAX_BUFFERED_PER_THREAD, type RouteSink, type TurnClaim } from './demultiplexer.js';
 import { answerAsObservable } from './async-answer.js';
 import { backoffDelay } from './backoff.js';
@@ -134,7 +136,7 @@ export class Connection {
   readonly backgroundNotifications$: Observable<WireNotification>;
 
   // One of each per connection attempt (see reopen()).
-  private notifications = new Subject<WireNotification>();
+  private notifications = new HotFanout<WireNotification>();
   private ready = new AsyncSubject<InitializeResponse>();
   private readonly warnings = new Subject<ProtocolWarning>();
   private _generation = 1;
@@ -159,11 +161,11 @@ export class Connection {
     private transport: Transport,
     private readonly options: ConnectionOptions,
   ) {
-    this.backgroundNotifications$ = new Observable<WireNotification>((subscriber) => this.notifications.subscribe(subscriber));
+    this.backgroundNotifications$ = new Observable<WireNotification>((subscriber) => this.notifications.observable.subscribe(subscriber));
     this.notifications$ = new Observable<WireNotification>((subscriber) => {
       this.listeners++;
       this.touch();
-      const subscription = this.notifications.subscribe(subscriber);
+      const subscription = this.notifications.observable.subscribe(subscriber);
       return () => {
         subscription.unsubscribe();
         this.listeners--;
@@ -345,7 +347,7 @@ export class Connection {
     this._metadata = undefined;
     this.alive = undefined;
     this.ready = new AsyncSubject<InitializeResponse>();
-    this.notifications = new Subject<WireNotification>();
+    this.notifications = new HotFanout<WireNotification>();
     this._generation++;
     return true;
   }
@@ -367,11 +369,13 @@ export class Connection {
   }
 
   private open(): void {
-    this.inbound = this.transport.messages$.subscribe({
-      next: (m) => this.dispatchSafely(m),
-      error: (e) => this.terminate(CodexError.is(e) ? (e as CodexError) : new TransportClosedError(String(e), { cause: e })),
-      complete: () => this.terminate(new TransportClosedError('the app-server closed the connection')),
-    });
+    this.inbound = this.transport.messages$.subscribe(
+      new InboundSubscriber<unknown>(
+        (m) => this.dispatchSafely(m),
+        (e) => this.terminate(CodexError.is(e) ? (e as CodexError) : new TransportClosedError(String(e), { cause: e })),
+        () => this.terminate(new TransportClosedError('the app-server closed the connection')),
+      ),
+    );
     if (this.closedError) return; // the transport failed synchronously
     this.touch();
     const capabilities = { experimentalApi: true, requestAttestation: false, ...this.options.capabilities };
@@ -453,6 +457,11 @@ export class Connection {
   }
 
   private dispatch(raw: unknown): void {
+    // The hot path — a notification — is told apart without allocating; classify() does the rest.
+    const m = raw as { method?: unknown; id?: unknown } | null;
+    if (typeof m === 'object' && m !== null && typeof m.method === 'string' && m.id === undefined && !Array.isArray(m)) {
+      return this.onNotification(m as WireNotification);
+    }
     if (raw instanceof MalformedLine) {
       // V8's reason quotes a window of the text: that window could cut a secret in half.
       const reason = raw.reason.replace(/"(?:[^"\\]|\\.)*"(?:\.\.\.)?/g, '"…"');
@@ -475,7 +484,10 @@ export class Connection {
   private onNotification(n: WireNotification): void {
     if (this.options.validateInbound) this.checkInbound('notification', n.method, n.params);
     this.notifications.next(n);
-    let turnId = notificationTurnId(n.method, n.params);
+    // `params.turnId` first: the id table says the same wherever a method has one (the generator
+    // prefers `turnId`), and the hot path (deltas) skips the table lookup by method.
+    const direct = (n.params as { turnId?: unknown } | null | undefined)?.turnId;
+    let turnId = typeof direct === 'string' ? direct : notificationTurnId(n.method, n.params);
     if (turnId === undefined) {
       if (n.method !== 'serverRequest/resolved') return;
       const requestId = (n.params as { requestId?: RequestId } | undefined)?.requestId;

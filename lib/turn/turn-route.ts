@@ -81,16 +81,11 @@ export class TurnRoute implements RouteSink<RoutedMessage> {
 
   /** The hot path: one message of this turn. */
   next(message: RoutedMessage): void {
-    const state = this.state;
-    if (state === 'completed' || state === 'failed' || state === 'released') return;
-    if ((message as { id?: unknown }).id === undefined) {
-      const method = message.method;
-      if (method === 'turn/completed') return this.complete(message);
-      if (method === 'turn/started') {
-        this.keep(message);
-        if (state === 'bound' || state === 'claimed') this.run();
-      } else if (!method.endsWith('elta')) this.keep(message); // `…/delta`, `…Delta`: not replayed
-    } else this.keep(message); // a server request
+    // A streaming delta (`…/delta`, `…Delta`) is neither kept for a replay nor a lifecycle event:
+    // it only goes to the followers (none once the turn completed).
+    if (!message.method.endsWith('elta') || (message as { id?: unknown }).id !== undefined) {
+      if (!this.event(message)) return;
+    }
     const followers = this.followers;
     if (followers.length === 1) followers[0]!.subscriber.next(message as TurnEvent);
     else if (followers.length > 1) for (const f of [...followers]) f.subscriber.next(message as TurnEvent);
@@ -108,6 +103,21 @@ export class TurnRoute implements RouteSink<RoutedMessage> {
     }
     this.endDeparted();
     if (this.turnId !== undefined && state !== 'claimed') this.connection.releaseTurn(this.turnId, this);
+  }
+
+  /** Keeps a non-delta message for replays and follows the turn's lifecycle; false: do not deliver it. */
+  private event(message: RoutedMessage): boolean {
+    const state = this.state;
+    if (state === 'completed' || state === 'failed' || state === 'released') return false;
+    if ((message as { id?: unknown }).id === undefined) {
+      if (message.method === 'turn/completed') {
+        this.complete(message);
+        return false;
+      }
+      this.keep(message);
+      if (message.method === 'turn/started' && (state === 'bound' || state === 'claimed')) this.run();
+    } else this.keep(message); // a server request
+    return true;
   }
 
   /** A second `turn/start` was answered with this turn's id: its subscriber follows this route. */

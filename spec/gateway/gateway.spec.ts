@@ -12,6 +12,9 @@ const ORIGIN = 'http://localhost:4200';
 const TOKEN = 'browser-token-0123456789';
 const UPSTREAM_TOKEN = 'upstream-token-abcdefghij';
 
+// Some tests move tens of MiB or hundreds of round trips: generous bounds for a loaded machine.
+jest.setTimeout(60_000);
+
 describe('codex-rx/gateway (stand-in upstream)', () => {
   let upstream: FakeUpstream;
   let gateway: CodexGateway | undefined;

@@ -34,12 +34,10 @@ const TYPES: Record<string, string> = {
 };
 
 /**
- * Scripts and WebSockets from this origin only; Angular's component styles are inline <style>.
- * 'unsafe-eval': params are validated by code compiled ahead of time, but the checks of answers
- * to approvals still compile their JSON Schemas at run time (ajv, `new Function`); without it,
- * Accept/Decline fail. Drop it once those are compiled ahead of time too.
+ * Scripts and WebSockets from this origin only, and no eval: codex-rx checks params and approval
+ * answers with validators compiled ahead of time. Angular's component styles are inline <style>.
  */
-const CSP = "default-src 'self'; script-src 'self' 'unsafe-eval'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'self'; frame-ancestors 'none'";
+const CSP = "default-src 'self'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'self'; frame-ancestors 'none'";
 
 /** An http.Server (not listening yet) for the app and its gateway. */
 export function createWebServer(options: WebServerOptions): http.Server {

@@ -1,8 +1,6 @@
-import { builtinModules } from 'node:module';
-import { rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
-import { build, type Metafile, type Plugin } from 'esbuild';
+import { bundleForBrowser } from '../package/browser-bundler';
 import { installPackedPackage } from '../package/packed-package';
 
 // Bundles the PACKED package's `codex-rx/testing` for a browser (esbuild, platform "browser"),
@@ -16,39 +14,7 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-
-function builtinSpy(found: string[]): Plugin {
-  return {
-    name: 'node-builtins',
-    setup(b) {
-      b.onResolve({ filter: /.*/ }, (args) => {
-        if (!BUILTINS.has(args.path)) return undefined;
-        found.push(`${args.path} (imported by ${path.relative(dir, args.importer)})`);
-        return { path: args.path, external: true };
-      });
-    },
-  };
-}
-
-async function bundle(source: string, format: 'esm' | 'iife') {
-  const entry = path.join(dir, `entry-${format}-${Math.random().toString(36).slice(2)}.mjs`);
-  writeFileSync(entry, source);
-  const builtins: string[] = [];
-  const result = await build({
-    entryPoints: [entry],
-    absWorkingDir: dir,
-    bundle: true,
-    platform: 'browser',
-    format,
-    globalName: format === 'iife' ? 'kit' : undefined,
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-    plugins: [builtinSpy(builtins)],
-  });
-  return { code: result.outputFiles[0].text, builtins, inputs: Object.keys((result.metafile as Metafile).inputs) };
-}
+const bundle = (source: string, format: 'esm' | 'iife') => bundleForBrowser(dir, source, format, 'kit');
 
 test('codex-rx/testing bundles for a browser with no Node built-in and no Node-only dependency', async () => {
   const { builtins, inputs } = await bundle("export * from 'codex-rx/testing';", 'esm');

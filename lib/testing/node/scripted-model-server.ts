@@ -223,9 +223,16 @@ export class ScriptedModelServer {
       first = false;
       if (gone) return;
       if (!res.write(toSseFrame(event))) {
+        // Whichever fires first ends the wait; the other listener goes too (a long stream
+        // would otherwise pile up 'close' listeners, one per full buffer).
         await new Promise<void>((resolve) => {
-          res.once('drain', resolve);
-          res.once('close', resolve);
+          const done = () => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.once('drain', done);
+          res.once('close', done);
         });
       }
     }

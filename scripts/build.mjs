@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds dist/esm (ES modules) and dist/cjs (CommonJS), each with type declarations.
 import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,4 +27,9 @@ writeFileSync(
   path.join(dist, 'cjs', 'transport', 'stdio-module-url.js'),
   '"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\nexports.moduleUrl = require("node:url").pathToFileURL(__filename).href;\n',
 );
+// Every build stamps the sources it came from, so a rebuild by anything (npm pack's prepack in
+// the packaging specs, say) leaves a dist/ that scripts/setup-web.mjs and spec/browser accept.
+const { STAMPS, packageKey } = createRequire(import.meta.url)('./web/state.cjs');
+mkdirSync(path.dirname(STAMPS.package), { recursive: true });
+writeFileSync(STAMPS.package, `${packageKey()}\n`);
 process.stderr.write('built dist/esm and dist/cjs\n');

@@ -57,8 +57,7 @@ function buildPackage() {
   const key = state.packageKey();
   if (state.stampIs(state.STAMPS.package, key)) return;
   log('building codex-rx (dist/)…');
-  const ms = run(process.execPath, [path.join(state.ROOT, 'scripts', 'build.mjs')], { cwd: state.ROOT });
-  stamp(state.STAMPS.package, key);
+  const ms = run(process.execPath, [path.join(state.ROOT, 'scripts', 'build.mjs')], { cwd: state.ROOT }); // stamps STAMPS.package
   log(`built codex-rx in ${(ms / 1000).toFixed(1)} s`);
 }
 

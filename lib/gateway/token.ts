@@ -1,9 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 
+import { BEARER_SUBPROTOCOL_PREFIX, SUBPROTOCOL } from '../transport/websocket-like.js';
+
+// One source for the names the browser client offers and the gateway accepts.
 /** The subprotocol a gateway echoes; a browser offers it next to the bearer one. */
-export const GATEWAY_SUBPROTOCOL = 'codex-rx.v1';
-/** Prefix of the subprotocol that carries a browser's token: base64url(UTF-8 token), no padding. */
-export const BEARER_SUBPROTOCOL_PREFIX = 'codex-rx.bearer.';
+export const GATEWAY_SUBPROTOCOL = SUBPROTOCOL;
+export { BEARER_SUBPROTOCOL_PREFIX };
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 

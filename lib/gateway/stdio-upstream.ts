@@ -1,9 +1,5 @@
-import path from 'node:path';
-import spawn from 'cross-spawn';
 import { LineDecoder, DEFAULT_MAX_LINE_BYTES } from '../transport/line-decoder.js';
-import { appServerArgs } from '../transport/stdio-args.js';
-import { resolveCodexBinary } from '../transport/stdio-binary.js';
-import { trackChild } from './children.js';
+import { endChild, spawnAppServer } from '../transport/stdio-child.js';
 import type { StdioUpstreamConfig, Upstream, UpstreamEvents } from './upstream.js';
 
 /** Default grace before SIGTERM (then SIGKILL after as long again) when a client leaves. */
@@ -17,14 +13,7 @@ export const MAX_PENDING_INPUT_BYTES = 64 * 1024 * 1024;
  * or the config is invalid.
  */
 export function openStdioUpstream(config: StdioUpstreamConfig, events: UpstreamEvents, onStderr: (text: string) => void): Upstream {
-  const binary = resolveCodexBinary(config.codexBin);
-  const args = appServerArgs(config);
-  const env: Record<string, string | undefined> = { ...process.env, ...config.env };
-  if (binary.extraPath) env.PATH = [binary.extraPath, env.PATH].filter(Boolean).join(path.delimiter);
-  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-
-  const child = spawn(binary.path, args, { cwd: config.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
-  trackChild(child);
+  const { child } = spawnAppServer(config);
   let closing = false;
   let failed = false;
   const fail = (reason: string) => {
@@ -70,19 +59,8 @@ export function openStdioUpstream(config: StdioUpstreamConfig, events: UpstreamE
     resume: () => child.stdout!.resume(),
     close() {
       closing = true;
-      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return exited;
-      const grace = config.closeGraceMs ?? DEFAULT_GRACE_MS;
-      child.stdin!.end();
-      const escalate = (signal: NodeJS.Signals, after: number) =>
-        setTimeout(() => {
-          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-        }, after);
-      const term = escalate('SIGTERM', grace);
-      const kill = escalate('SIGKILL', grace * 2);
-      return exited.finally(() => {
-        clearTimeout(term);
-        clearTimeout(kill);
-      });
+      if (child.pid === undefined) return exited;
+      return endChild(child, exited, config.closeGraceMs ?? DEFAULT_GRACE_MS);
     },
   };
 }

@@ -1,13 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import spawn from 'cross-spawn';
 import { Observable, Subject } from 'rxjs';
 import { CodexError, ProtocolError, TransportClosedError } from '../errors.js';
 import { DEFAULT_MAX_LINE_BYTES, LineDecoder } from './line-decoder.js';
 import { TextRingBuffer } from './ring-buffer.js';
 import type { AppServerProcessOptions } from './process-options.js';
-import { appServerArgs } from './stdio-args.js';
-import { resolveCodexBinary } from './stdio-binary.js';
+import { endChild, spawnAppServer } from './stdio-child.js';
 import { parseJsonMessage } from './json-message.js';
 import type { InboundMessage, Transport } from './transport.js';
 
@@ -23,21 +20,6 @@ export interface StdioTransportOptions extends AppServerProcessOptions {
 
 /** Longest stderr line held back for line-wise redaction; longer ones are passed on in pieces. */
 const MAX_STDERR_LINE = 64 * 1024;
-
-// Children still running when the parent process exits are killed: no orphans. (A parent
-// killed by a signal runs no 'exit' hook: the child then sees its stdin end, and
-// `codex app-server` exits on that.)
-const liveChildren = new Set<ChildProcess>();
-let exitHookInstalled = false;
-function track(child: ChildProcess): void {
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => {
-      for (const c of liveChildren) c.kill('SIGKILL');
-    });
-  }
-  liveChildren.add(child);
-}
 
 /** Runs `codex app-server` as a child process and speaks JSONL over its stdin/stdout. */
 export class StdioTransport implements Transport {
@@ -60,22 +42,15 @@ export class StdioTransport implements Transport {
         return;
       }
       const redact = options.redact ?? ((t: string) => t);
-      let binary;
-      let args;
+      let child: ChildProcess;
+      let binaryPath: string;
       try {
-        binary = resolveCodexBinary(options.codexBin);
-        args = appServerArgs(options);
+        ({ child, binaryPath } = spawnAppServer(options));
       } catch (e) {
         subscriber.error(e);
         return;
       }
-      const env: Record<string, string | undefined> = { ...process.env, ...options.env };
-      if (binary.extraPath) env.PATH = [binary.extraPath, env.PATH].filter(Boolean).join(path.delimiter);
-      for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-
-      const child = spawn(binary.path, args, { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
       this.child = child;
-      track(child);
       this.applyKeepAlive();
       let done = false;
       const finish = (error?: CodexError) => {
@@ -90,7 +65,6 @@ export class StdioTransport implements Transport {
       };
       this.exited = new Promise<void>((resolve) => {
         child.once('close', (code, signal) => {
-          liveChildren.delete(child);
           resolve();
           if (this.closing) finish();
           else {
@@ -102,8 +76,7 @@ export class StdioTransport implements Transport {
         });
       });
       child.once('error', (err) => {
-        liveChildren.delete(child);
-        finish(new TransportClosedError(`could not start ${binary.path}: ${err.message}`, { cause: err, stderrTail: redact(this.stderrTail.toString()) }));
+        finish(new TransportClosedError(`could not start ${binaryPath}: ${err.message}`, { cause: err, stderrTail: redact(this.stderrTail.toString()) }));
       });
 
       const decoder = new LineDecoder(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
@@ -196,18 +169,6 @@ export class StdioTransport implements Transport {
     this.keepAlive(true); // a graceful exit is awaited: bounded by the escalation below
     const child = this.child;
     if (!child || !this.exited) return Promise.resolve();
-    if (child.exitCode !== null || child.signalCode !== null) return this.exited;
-    const grace = this.options.closeGraceMs ?? 2000;
-    child.stdin?.end();
-    const escalate = (signal: NodeJS.Signals, after: number) =>
-      setTimeout(() => {
-        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      }, after);
-    const term = escalate('SIGTERM', grace);
-    const kill = escalate('SIGKILL', grace * 2);
-    return this.exited.finally(() => {
-      clearTimeout(term);
-      clearTimeout(kill);
-    });
+    return endChild(child, this.exited, this.options.closeGraceMs ?? 2000);
   }
 }

@@ -50,6 +50,9 @@ export function fuzzyFileSearch(host: StreamHost, roots: readonly string[], opti
       let updatedFor: string | undefined; // the query of the latest sessionUpdated
       let files: readonly FuzzyFileSearchResult[] = [];
       let done = false;
+      // The server may report a query complete before its first results (its index still being
+      // walked); that completion then applies to the results that follow.
+      let completedEarly = false;
       let queriesEnded = false;
 
       const stop = () => {
@@ -79,15 +82,21 @@ export function fuzzyFileSearch(host: StreamHost, roots: readonly string[], opti
           if (p.query !== current) return; // an older query's results
           updatedFor = p.query;
           files = p.files;
+          if (completedEarly) done = true;
           // The server may refine a query's results after reporting it complete (its index still growing).
           subscriber.next({ query: p.query, files, done });
+          if (done) finishIfDone();
         },
         error: fail,
       });
       events.add(
         notificationsOf(host, 'fuzzyFileSearch/sessionCompleted', sessionId).subscribe({
           next: () => {
-            if (current === undefined || updatedFor !== current || done) return; // not (yet) the latest query's end
+            if (current === undefined || done) return;
+            if (updatedFor !== current) {
+              completedEarly = true; // no results of the latest query yet: done with the first ones
+              return;
+            }
             done = true;
             subscriber.next({ query: current, files, done: true });
             finishIfDone();
@@ -116,6 +125,7 @@ export function fuzzyFileSearch(host: StreamHost, roots: readonly string[], opti
             updatedFor = undefined;
             files = [];
             done = false;
+            completedEarly = false;
             if (query === '') {
               done = true;
               subscriber.next({ query, files, done: true });

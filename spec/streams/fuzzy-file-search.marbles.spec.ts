@@ -71,6 +71,16 @@ describe('codex.fileSearch() (marbles)', () => {
     expect(b.server.paramsOf('fuzzyFileSearch/sessionStop')).toEqual([{ sessionId: SID }]);
   });
 
+  it('a completion reported before the first results applies to them, and ends the stream once the queries ended', () => {
+    b.scheduler.run(({ hot, cold, expectObservable }) => {
+      const queries = cold('a--|', { a: 'app' });
+      b.serve(hot, '        -o-c-u', { ...n, o: open });
+      expectObservable(b.sent$(SENT)).toBe('SU---X', SENT);
+      expectObservable(queries.pipe(b.codex.fileSearch([ROOT], { sessionId: SID }))).toBe('-----(U|)', v);
+    });
+    expect(b.server.paramsOf('fuzzyFileSearch/sessionStop')).toEqual([{ sessionId: SID }]);
+  });
+
   it('emits a refinement the server sends after reporting the query complete (done stays true)', () => {
     b.scheduler.run(({ hot, cold, expectObservable }) => {
       const queries = cold('a', { a: 'app' });

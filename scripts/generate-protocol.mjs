@@ -14,7 +14,7 @@ const tsOut = path.join(protocolDir, 'generated');
 const schemaOut = path.join(protocolDir, 'schema');
 
 const pinned = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).dependencies['@openai/codex'];
-const bin = pinnedCodexBinary(import.meta.url);
+const bin = await pinnedCodexBinary();
 const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim().split(/\s+/).pop();
 if (version !== pinned) throw new Error(`binary is ${version}, package.json pins @openai/codex ${pinned}`);
 

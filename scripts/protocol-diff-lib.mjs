@@ -3,28 +3,19 @@
 // `npm run generate` (against the committed protocol) and `npm run protocol:diff -- /path/to/codex`.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-const TRIPLES = {
-  'linux-x64': 'x86_64-unknown-linux-musl',
-  'linux-arm64': 'aarch64-unknown-linux-musl',
-  'darwin-x64': 'x86_64-apple-darwin',
-  'darwin-arm64': 'aarch64-apple-darwin',
-  'win32-x64': 'x86_64-pc-windows-msvc',
-  'win32-arm64': 'aarch64-pc-windows-msvc',
-};
-
-/** The pinned binary: $CODEX_BIN, else the one the @openai/codex platform package vendors. */
-export function pinnedCodexBinary(fromFile) {
+/**
+ * The pinned binary: $CODEX_BIN, else the one codex-rx itself resolves (lib/transport/stdio-binary.ts
+ * holds the one platform → package/triple/path table). These scripts run before dist/ exists, so
+ * they load that TypeScript through tsx, scoped to this import.
+ */
+export async function pinnedCodexBinary() {
   if (process.env.CODEX_BIN) return process.env.CODEX_BIN;
-  const require = createRequire(fromFile);
-  const key = `${process.platform}-${process.arch}`;
-  const pkgJson = require.resolve(`@openai/codex-${key}/package.json`);
-  const bin = path.join(path.dirname(pkgJson), 'vendor', TRIPLES[key], 'bin', process.platform === 'win32' ? 'codex.exe' : 'codex');
-  if (!existsSync(bin)) throw new Error(`codex binary not found at ${bin}`);
-  return bin;
+  const { tsImport } = await import('tsx/esm/api');
+  const { resolveCodexBinary } = await tsImport('../lib/transport/stdio-binary.ts', import.meta.url);
+  return resolveCodexBinary().path;
 }
 
 /** `codex-cli 0.171.0` → `0.171.0`. */

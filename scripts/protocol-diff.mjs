@@ -17,7 +17,7 @@ if (args.includes('--help') || positional.length > 1) {
   process.exit(positional.length > 1 ? 2 : 0);
 }
 
-const target = protocolFromBinary(positional[0] ?? pinnedCodexBinary(import.meta.url));
+const target = protocolFromBinary(positional[0] ?? (await pinnedCodexBinary()));
 const base = against ? protocolFromBinary(against) : protocolFromSchemaDir(path.join(root, 'lib', 'protocol', 'schema'), committedVersion());
 const diff = diffProtocols(base, target);
 process.stdout.write(json ? `${JSON.stringify(diff, null, 2)}\n` : `${formatDiff(diff)}\n`);

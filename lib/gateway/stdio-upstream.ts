@@ -1,6 +1,6 @@
 import { LineDecoder, DEFAULT_MAX_LINE_BYTES } from '../transport/line-decoder.js';
 import { endChild, spawnAppServer } from '../transport/stdio-child.js';
-import type { StdioUpstreamConfig, Upstream, UpstreamEvents } from './upstream.js';
+import { failOnce, type StdioUpstreamConfig, type Upstream, type UpstreamEvents } from './upstream.js';
 
 /** Default grace before SIGTERM (then SIGKILL after as long again) when a client leaves. */
 const DEFAULT_GRACE_MS = 1000;
@@ -14,22 +14,15 @@ export const MAX_PENDING_INPUT_BYTES = 64 * 1024 * 1024;
  */
 export function openStdioUpstream(config: StdioUpstreamConfig, events: UpstreamEvents, onStderr: (text: string) => void): Upstream {
   const { child } = spawnAppServer(config);
-  let closing = false;
-  let failed = false;
-  const fail = (reason: string) => {
-    if (closing || failed) return;
-    failed = true;
-    events.failed(reason);
-    child.kill('SIGKILL');
-  };
+  const failure = failOnce(events, () => child.kill('SIGKILL'));
   const exited = new Promise<void>((resolve) => {
     child.once('close', (code, signal) => {
       resolve();
-      fail(signal ? `the app-server was killed by ${signal}` : `the app-server exited with code ${code}`);
+      failure.fail(signal ? `the app-server was killed by ${signal}` : `the app-server exited with code ${code}`);
     });
     child.once('error', () => {
       resolve();
-      fail('the app-server could not be started');
+      failure.fail('the app-server could not be started');
     });
   });
 
@@ -39,7 +32,7 @@ export function openStdioUpstream(config: StdioUpstreamConfig, events: UpstreamE
     try {
       decoder.push(chunk, onLine);
     } catch {
-      fail('the app-server sent a line longer than the limit');
+      failure.fail('the app-server sent a line longer than the limit');
     }
   });
   child.stdout!.on('end', () => decoder.end(onLine));
@@ -50,15 +43,15 @@ export function openStdioUpstream(config: StdioUpstreamConfig, events: UpstreamE
 
   return {
     send(text) {
-      if (closing || failed || !child.stdin!.writable) return;
+      if (failure.ended || !child.stdin!.writable) return;
       // A raw newline can only be insignificant whitespace in JSON, but it would split the line.
       child.stdin!.write(text.includes('\n') || text.includes('\r') ? JSON.stringify(JSON.parse(text)) + '\n' : text + '\n');
-      if (child.stdin!.writableLength > MAX_PENDING_INPUT_BYTES) fail('the app-server stopped reading its input');
+      if (child.stdin!.writableLength > MAX_PENDING_INPUT_BYTES) failure.fail('the app-server stopped reading its input');
     },
     pause: () => child.stdout!.pause(),
     resume: () => child.stdout!.resume(),
     close() {
-      closing = true;
+      failure.closing();
       if (child.pid === undefined) return exited;
       return endChild(child, exited, config.closeGraceMs ?? DEFAULT_GRACE_MS);
     },

@@ -46,3 +46,36 @@ export interface Upstream {
 export function isWebSocketUpstream(config: UpstreamConfig): config is WebSocketUpstreamConfig {
   return typeof (config as WebSocketUpstreamConfig).url === 'string';
 }
+
+/** The failure state every upstream keeps: see `failOnce`. */
+export interface UpstreamFailure {
+  /** Reports `reason` to the owner and stops the upstream, the first time only and never after `closing()`. */
+  fail(reason: string): void;
+  /** The owner is closing it: whatever ends it from now on is not a failure. */
+  closing(): void;
+  /** True once closing or failed: nothing more is sent. */
+  readonly ended: boolean;
+}
+
+/**
+ * Reports an upstream's failure once, then stops it (`stop`: kill the process, cut the socket);
+ * an upstream being closed reports nothing, since its owner asked for the end.
+ */
+export function failOnce(events: UpstreamEvents, stop: () => void): UpstreamFailure {
+  let closing = false;
+  let failed = false;
+  return {
+    fail(reason) {
+      if (closing || failed) return;
+      failed = true;
+      events.failed(reason);
+      stop();
+    },
+    closing() {
+      closing = true;
+    },
+    get ended() {
+      return closing || failed;
+    },
+  };
+}

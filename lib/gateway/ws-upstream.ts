@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import type { Upstream, UpstreamEvents, WebSocketUpstreamConfig } from './upstream.js';
+import { failOnce, type Upstream, type UpstreamEvents, type WebSocketUpstreamConfig } from './upstream.js';
 
 /** Client messages held while the upstream WebSocket opens; more fail the connection. */
 const MAX_QUEUED = 1000;
@@ -17,14 +17,7 @@ export function openWebSocketUpstream(config: WebSocketUpstreamConfig, events: U
   if (config.token) headers.Authorization = `Bearer ${config.token}`;
   const socket = new WebSocket(config.url, { headers, maxPayload: MAX_UPSTREAM_FRAME, perMessageDeflate: false });
   let queue: string[] | undefined = [];
-  let closing = false;
-  let failed = false;
-  const fail = (reason: string) => {
-    if (closing || failed) return;
-    failed = true;
-    events.failed(reason);
-    socket.terminate();
-  };
+  const failure = failOnce(events, () => socket.terminate());
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   socket.once('open', () => {
     for (const text of queue ?? []) socket.send(text);
@@ -35,25 +28,25 @@ export function openWebSocketUpstream(config: WebSocketUpstreamConfig, events: U
   });
   socket.on('error', (e) => {
     const status = /Unexpected server response: (\d+)/.exec(e.message)?.[1];
-    fail(status ? `the app-server refused the connection (HTTP ${status})` : 'the connection to the app-server failed');
+    failure.fail(status ? `the app-server refused the connection (HTTP ${status})` : 'the connection to the app-server failed');
   });
-  socket.on('close', () => fail('the app-server closed the connection'));
+  socket.on('close', () => failure.fail('the app-server closed the connection'));
 
   return {
     send(text) {
-      if (closing || failed) return;
+      if (failure.ended) return;
       if (!queue) {
         socket.send(text);
-        if (socket.bufferedAmount > MAX_PENDING_BYTES) fail('the app-server stopped reading its input');
+        if (socket.bufferedAmount > MAX_PENDING_BYTES) failure.fail('the app-server stopped reading its input');
         return;
       }
-      if (queue.length >= MAX_QUEUED) return fail('too many messages before the app-server connection opened');
+      if (queue.length >= MAX_QUEUED) return failure.fail('too many messages before the app-server connection opened');
       queue.push(text);
     },
     pause: () => socket.pause(),
     resume: () => socket.resume(),
     close() {
-      closing = true;
+      failure.closing();
       if (socket.readyState === WebSocket.CLOSED) return Promise.resolve();
       if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
       else socket.close(1000);

@@ -6,6 +6,9 @@ import { moduleUrl } from './stdio-module-url.js';
 
 export { BinaryNotFoundError };
 
+// The one table of which @openai/codex build serves which platform: the platform package is
+// `@openai/codex-<key>`, the binary vendor/<triple>/bin/codex(.exe). scripts/protocol-diff-lib.mjs
+// (npm run generate, protocol:diff) resolves the pinned binary through resolveCodexBinary too.
 const TARGET_TRIPLES: Readonly<Record<string, string>> = {
   'linux-x64': 'x86_64-unknown-linux-musl',
   'linux-arm64': 'aarch64-unknown-linux-musl',

@@ -38,7 +38,7 @@ describe('npm run protocol:diff', () => {
   }, 60_000);
 
   it('--against compares two binaries; the text report names each part', () => {
-    const pinned = execFileSync(process.execPath, ['-e', "import('./scripts/protocol-diff-lib.mjs').then((m) => console.log(m.pinnedCodexBinary(process.cwd() + '/package.json')))"], { cwd: root, encoding: 'utf8' }).trim();
+    const pinned = execFileSync(process.execPath, ['-e', "import('./scripts/protocol-diff-lib.mjs').then((m) => m.pinnedCodexBinary()).then((bin) => console.log(bin))"], { cwd: root, encoding: 'utf8' }).trim();
     const out = spawnSync(process.execPath, [script, pinned, '--against', codex0169Binary()], { cwd: root, encoding: 'utf8', timeout: 60_000 });
     expect(out.status).toBe(1);
     expect(out.stdout).toContain(`protocol drift: codex 0.169.0 → codex ${PROTOCOL_VERSION}`);

@@ -12,7 +12,8 @@ import { describeError, redactValue } from './redaction.js';
 import { classify, type RequestId, type WireError, type WireNotification, type WireRequest, type WireResponse } from './message.js';
 import type { ConnectionOptions, ConnectionState, ParamsCheckContext, ProtocolWarning, RequestOptions, RoutedMessage } from './connection-types.js';
 import { Handshake, type HandshakeHost } from './handshake.js';
-import { PendingRequests, type Release } from './pending-requests.js';
+import { Activity, type Release } from './activity.js';
+import { PendingRequests } from './pending-requests.js';
 import { ServerRequestAnswers } from './server-request-answers.js';
 
 export type { ConnectionOptions, ConnectionState, ParamsCheckContext, ProtocolWarning, ReconnectOptions, RequestOptions, RoutedMessage, ServerRequestHandler } from './connection-types.js';
@@ -71,10 +72,12 @@ export class Connection {
   private closedError?: CodexError;
   private closing?: Promise<void>;
   private _state: ConnectionState = 'idle';
-  private listeners = 0;
-  private holds = 0;
-  private held = 0;
-  private alive?: boolean;
+  private readonly activity = new Activity(
+    () => this._state,
+    (alive) => this.transport.keepAlive?.(alive),
+  );
+  /** The routing table's hold: taken while any turn is routed or claimed. */
+  private routing?: Release;
   private readonly redactText: (text: string) => string;
 
   constructor(
@@ -83,21 +86,20 @@ export class Connection {
   ) {
     this.backgroundNotifications$ = new Observable<WireNotification>((subscriber) => this.notifications.observable.subscribe(subscriber));
     this.notifications$ = new Observable<WireNotification>((subscriber) => {
-      this.listeners++;
-      this.touch();
+      const release = this.activity.hold();
       const subscription = this.notifications.observable.subscribe(subscriber);
       return () => {
         subscription.unsubscribe();
-        this.listeners--;
-        this.touch();
+        release();
       };
     });
     this.warnings$ = this.warnings.asObservable();
     this.redactText = options.redact ?? ((text) => text);
     this.demux = new Demultiplexer(options.maxBufferedPerThread ?? DEFAULT_MAX_BUFFERED_PER_THREAD);
-    this.pending = new PendingRequests(() => this.hold());
+    const hold = () => this.activity.hold();
+    this.pending = new PendingRequests(hold);
     this.answers = new ServerRequestAnswers(
-      { answer: (id, result, error) => this.answer(id, result, error), warn: (kind, message, detail) => this.warn(kind, message, detail), hold: () => this.hold() },
+      { answer: (id, result, error) => this.answer(id, result, error), warn: (kind, message, detail) => this.warn(kind, message, detail), hold },
       options.serverRequestHandler,
       options.maxPendingServerRequests,
     );
@@ -119,20 +121,18 @@ export class Connection {
 
   /** True while the connection keeps the host process alive (see the class doc). */
   get keepsProcessAlive(): boolean {
-    return this.alive === true;
+    return this.activity.keepsProcessAlive;
   }
 
   /** Keeps the host process alive while the piped source is subscribed (e.g. waiting on a login). */
   keepAlive<T>(): MonoTypeOperatorFunction<T> {
     return (source) =>
       new Observable<T>((subscriber) => {
-        this.holds++;
-        this.touch();
+        const release = this.activity.hold();
         const subscription = source.subscribe(subscriber);
         return () => {
           subscription.unsubscribe();
-          this.holds--;
-          this.touch();
+          release();
         };
       });
   }
@@ -207,15 +207,15 @@ export class Connection {
     if (this.closedError && !this.reopen()) throw this.closedError;
     this.start();
     const claim = this.demux.claim(threadId, sink);
-    this.touch();
+    this.holdWhileRouting();
     return {
       bind: (turnId) => {
         claim.bind(turnId);
-        this.touch();
+        this.holdWhileRouting();
       },
       release: () => {
         claim.release();
-        this.touch();
+        this.holdWhileRouting();
       },
     };
   }
@@ -228,7 +228,7 @@ export class Connection {
   /** Stops routing a turn's messages. */
   releaseTurn(turnId: string, sink?: RouteSink<RoutedMessage>): void {
     this.demux.remove(turnId, sink);
-    this.touch();
+    this.holdWhileRouting();
   }
 
   /** Closes: every in-flight Observable errors with TransportClosedError; the transport is ended. */
@@ -270,7 +270,7 @@ export class Connection {
     this.transport = transport;
     this.closedError = undefined;
     this._state = 'idle';
-    this.alive = undefined;
+    this.activity.reset();
     this.handshake = new Handshake();
     this.notifications = new HotFanout<WireNotification>();
     this._generation++;
@@ -283,7 +283,7 @@ export class Connection {
     // After a failed attempt, the next one waits its backoff (calls wait on `ready` meanwhile).
     const wait = this.nextAttemptAt - Date.now();
     if (wait > 0) {
-      this.touch();
+      this.activity.update();
       this.startDelay = timer(wait).subscribe(() => {
         this.startDelay = undefined;
         if (this._state === 'connecting') this.open();
@@ -302,7 +302,7 @@ export class Connection {
       ),
     );
     if (this.closedError) return; // the transport failed synchronously
-    this.touch();
+    this.activity.update();
     this.handshake.run(this.handshakeHost, this.options);
   }
 
@@ -314,7 +314,7 @@ export class Connection {
       this.failedAttempts = 0;
       this.nextAttemptAt = 0;
     },
-    announced: () => this.touch(),
+    announced: () => this.activity.update(),
     failed: (error, rejected) => {
       this.terminate(error);
       if (rejected) void this.transport.close();
@@ -335,28 +335,18 @@ export class Connection {
     return id;
   }
 
-  /** Interim: counts what pending requests and server-request answers hold. */
-  private hold(): Release {
-    this.held++;
-    this.touch();
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.held--;
-      this.touch();
-    };
-  }
-
-  /** Tells the transport whether anything is in flight (it then keeps the host process alive). */
-  private touch(): void {
-    const busy =
-      this._state === 'connecting' ||
-      (this._state === 'ready' &&
-        (this.held > 0 || this.listeners > 0 || this.holds > 0 || this.demux.active));
-    if (busy === this.alive || this._state === 'idle') return;
-    this.alive = busy;
-    this.transport.keepAlive?.(busy);
+  /**
+   * The routing table holds the connection while it routes or awaits any turn. One hold for the
+   * whole table: a route's end is decided inside the demultiplexer (merged, replaced, failed), so
+   * its state is read after each routing call rather than mirrored per route.
+   */
+  private holdWhileRouting(): void {
+    if (this.demux.active) this.routing ??= this.activity.hold();
+    else if (this.routing) {
+      const release = this.routing;
+      this.routing = undefined;
+      release();
+    }
   }
 
   /** Nothing the server sends may throw out of here: the inbound stream would report it as unhandled. */
@@ -493,14 +483,12 @@ export class Connection {
     this.pending.failAll(error);
     this.handshake.fail(error);
     this.demux.failAll(error);
+    this.holdWhileRouting();
     if (byClient) this.notifications.complete();
     else this.notifications.error(error);
     // With reconnect, warnings$ spans every attempt; it ends with close().
     if (byClient || !reconnect) this.warnings.complete();
-    if (this.alive) {
-      this.alive = false;
-      this.transport.keepAlive?.(false);
-    }
+    this.activity.ended();
   }
 }
 

@@ -1,9 +1,7 @@
 import { timer, type Subscriber, type Subscription } from 'rxjs';
 import { RequestTimeoutError } from '../errors.js';
+import type { Release } from './activity.js';
 import type { RequestId } from './message.js';
-
-/** Releases what a `hold()` took; calling it again does nothing. */
-export type Release = () => void;
 
 /** A request the client sent whose answer has not arrived. */
 export interface PendingRequest {

@@ -1,10 +1,10 @@
 import { Observable, take, type Subscription } from 'rxjs';
 import { JsonRpcError } from '../errors.js';
 import type { MessageIds } from '../protocol/ids.js';
+import type { Release } from './activity.js';
 import { answerAsObservable } from './async-answer.js';
 import type { ProtocolWarning, ServerRequestHandler } from './connection-types.js';
 import type { RequestId, WireError, WireRequest } from './message.js';
-import type { Release } from './pending-requests.js';
 
 /** Default bound of server requests awaiting their handler's answer. */
 export const DEFAULT_MAX_PENDING_SERVER_REQUESTS = 1000;

@@ -1,16 +1,11 @@
 /** codex.thread(): a Thread returned at once, started by its first use, exactly once. */
-import { lastValueFrom } from 'rxjs';
-import type { Codex } from '../lib/codex.js';
 import { CodexError, InvalidRequestError, ValidationError } from '../lib/errors.js';
-import type { InMemoryTransport } from '../lib/transport/in-memory-transport.js';
 import { turnIdOf } from '../lib/turn/turn-event.js';
 import {
   agentMessage,
   commandApproval,
-  createClient,
   delta,
   expectIdle,
-  FakeServer,
   itemCompleted,
   THREAD_ID,
   threadInfo,
@@ -21,186 +16,169 @@ import {
   turnStartResponse,
 } from './support/fake-server.js';
 import { ObservableStream } from './support/observable-stream.js';
+import { clientBench } from './support/thread-bench.js';
 
 describe('codex.thread()', () => {
-  let codex: Codex;
-  let transport: InMemoryTransport;
-  let server: FakeServer;
-
-  beforeEach(() => {
-    ({ codex, transport, server } = createClient());
-  });
-
-  afterEach(async () => {
-    await codex.close();
-  });
+  const bench = clientBench();
 
   /** Answers the pending thread/start (the fake would otherwise leave it waiting). */
-  const answerStart = (id = THREAD_ID) => server.respondTo('thread/start', threadStartResponse(threadInfo(id)));
+  const answerStart = (id = THREAD_ID) => bench.server.respondTo('thread/start', threadStartResponse(threadInfo(id)));
 
   it('returns a Thread at once and does no I/O — not even the handshake — before its first use', () => {
-    const thread = codex.thread({ model: 'gpt-test' });
+    const thread = bench.codex.thread({ model: 'gpt-test' });
     thread.turn('not subscribed');
     thread.read();
     thread.setName('x');
     expect(thread.id).toBeUndefined();
     expect(thread.info).toBeUndefined();
-    expect(transport.sent).toEqual([]);
+    expect(bench.transport.sent).toEqual([]);
   });
 
   it('throws ValidationError at once for bad options, sending nothing', () => {
-    expect(() => codex.thread({ sandbox: 'everything' as never })).toThrow(ValidationError);
-    expect(() => codex.thread({ approvalHandler: 'yes' as never })).toThrow(ValidationError);
-    expect(transport.sent).toEqual([]);
+    expect(() => bench.codex.thread({ sandbox: 'everything' as never })).toThrow(ValidationError);
+    expect(() => bench.codex.thread({ approvalHandler: 'yes' as never })).toThrow(ValidationError);
+    expect(bench.transport.sent).toEqual([]);
   });
 
   it('its first turn sends thread/start with the options, then turn/start on that thread; id is set from then on', async () => {
-    const thread = codex.thread({ model: 'gpt-test' });
+    const thread = bench.codex.thread({ model: 'gpt-test' });
     const result = new ObservableStream(thread.run('Hello'));
-    expect(server.methods()).toEqual(['initialize', 'initialized', 'thread/start']);
-    expect(server.paramsOf('thread/start')).toEqual([{ model: 'gpt-test' }]);
+    expect(bench.server.methods()).toEqual(['initialize', 'initialized', 'thread/start']);
+    expect(bench.server.paramsOf('thread/start')).toEqual([{ model: 'gpt-test' }]);
     answerStart();
     expect(thread.id).toBe(THREAD_ID);
     expect(thread.info?.id).toBe(THREAD_ID);
-    expect(server.paramsOf('turn/start')).toEqual([{ threadId: THREAD_ID, input: [{ type: 'text', text: 'Hello', text_elements: [] }] }]);
-    server.respondTo('turn/start', turnStartResponse());
-    server.emit(turnStarted());
-    server.emit(itemCompleted(agentMessage('m1', 'Hi!', 'final_answer')));
-    server.emit(turnCompleted());
+    expect(bench.server.paramsOf('turn/start')).toEqual([{ threadId: THREAD_ID, input: [{ type: 'text', text: 'Hello', text_elements: [] }] }]);
+    bench.server.respondTo('turn/start', turnStartResponse());
+    bench.server.emit(turnStarted());
+    bench.server.emit(itemCompleted(agentMessage('m1', 'Hi!', 'final_answer')));
+    bench.server.emit(turnCompleted());
     expect((await result.takeNext()).finalResponse).toBe('Hi!');
-    expectIdle(codex);
+    expectIdle(bench.codex);
   });
 
   it('sends ONE thread/start when first uses race (two turns, a read, a rename), each then runs on that thread', () => {
-    const thread = codex.thread();
+    const thread = bench.codex.thread();
     const a = new ObservableStream(thread.turn('a'));
     const b = new ObservableStream(thread.turn('b'));
     const read = new ObservableStream(thread.read());
     const named = new ObservableStream(thread.setName('racing'));
-    expect(server.requests('thread/start')).toHaveLength(1);
+    expect(bench.server.requests('thread/start')).toHaveLength(1);
     answerStart();
-    expect(server.requests('thread/start')).toHaveLength(1);
-    expect(server.paramsOf('turn/start').map((p) => (p as { threadId: string }).threadId)).toEqual([THREAD_ID, THREAD_ID]);
-    expect(server.paramsOf('thread/read')).toEqual([{ threadId: THREAD_ID, includeTurns: false }]);
-    expect(server.paramsOf('thread/name/set')).toEqual([{ threadId: THREAD_ID, name: 'racing' }]);
+    expect(bench.server.requests('thread/start')).toHaveLength(1);
+    expect(bench.server.paramsOf('turn/start').map((p) => (p as { threadId: string }).threadId)).toEqual([THREAD_ID, THREAD_ID]);
+    expect(bench.server.paramsOf('thread/read')).toEqual([{ threadId: THREAD_ID, includeTurns: false }]);
+    expect(bench.server.paramsOf('thread/name/set')).toEqual([{ threadId: THREAD_ID, name: 'racing' }]);
     for (const s of [a, b, read, named]) s.unsubscribe();
   });
 
   it('keeps one thread across turns (the history lives on the server thread)', () => {
-    const thread = codex.thread();
+    const thread = bench.codex.thread();
     thread.run('first').subscribe({ error: () => undefined });
     answerStart();
-    server.respondTo('turn/start', turnStartResponse('turn-1'));
-    server.emit(turnCompleted('completed', null, THREAD_ID, 'turn-1'));
+    bench.server.respondTo('turn/start', turnStartResponse('turn-1'));
+    bench.server.emit(turnCompleted('completed', null, THREAD_ID, 'turn-1'));
     thread.run('second').subscribe({ error: () => undefined });
-    server.respondTo('turn/start', turnStartResponse('turn-2'));
-    server.emit(turnCompleted('completed', null, THREAD_ID, 'turn-2'));
-    expect(server.requests('thread/start')).toHaveLength(1);
-    expect(server.paramsOf('turn/start').map((p) => (p as { threadId: string }).threadId)).toEqual([THREAD_ID, THREAD_ID]);
-    expectIdle(codex);
+    bench.server.respondTo('turn/start', turnStartResponse('turn-2'));
+    bench.server.emit(turnCompleted('completed', null, THREAD_ID, 'turn-2'));
+    expect(bench.server.requests('thread/start')).toHaveLength(1);
+    expect(bench.server.paramsOf('turn/start').map((p) => (p as { threadId: string }).threadId)).toEqual([THREAD_ID, THREAD_ID]);
+    expectIdle(bench.codex);
   });
 
   it('a failed thread/start fails the uses waiting on it; the next use tries again', async () => {
-    const thread = codex.thread();
+    const thread = bench.codex.thread();
     const first = new ObservableStream(thread.run('a'));
-    server.failTo('thread/start', -32600, 'no');
+    bench.server.failTo('thread/start', -32600, 'no');
     expect(InvalidRequestError.is(await first.takeError())).toBe(true);
     expect(thread.id).toBeUndefined();
     const second = new ObservableStream(thread.read());
-    expect(server.requests('thread/start')).toHaveLength(2);
+    expect(bench.server.requests('thread/start')).toHaveLength(2);
     answerStart();
-    server.respondTo('thread/read', { thread: threadInfo() });
+    bench.server.respondTo('thread/read', { thread: threadInfo() });
     expect(await second.takeNext()).toEqual({ thread: threadInfo() });
     expect(thread.id).toBe(THREAD_ID);
   });
 
   it('starts the thread even when every first use left before the answer (the request is not abandoned half-way)', () => {
-    const thread = codex.thread();
+    const thread = bench.codex.thread();
     new ObservableStream(thread.turn('a')).unsubscribe();
     answerStart();
     expect(thread.id).toBe(THREAD_ID);
-    expect(server.requests('turn/start')).toEqual([]);
-    expectIdle(codex);
+    expect(bench.server.requests('turn/start')).toEqual([]);
+    expectIdle(bench.codex);
   });
 
   it('steer() and interrupt() before the thread started error with CodexError and send nothing', async () => {
-    const thread = codex.thread();
+    const thread = bench.codex.thread();
     expect(CodexError.is(await new ObservableStream(thread.steer('more')).takeError())).toBe(true);
     expect(CodexError.is(await new ObservableStream(thread.interrupt()).takeError())).toBe(true);
-    expect(transport.sent).toEqual([]);
+    expect(bench.transport.sent).toEqual([]);
   });
 
   it('an approval handler set before the start (option or setApprovalHandler) answers the thread’s requests; its undo works', () => {
     const asked: string[] = [];
-    const thread = codex.thread({ approvalHandler: () => (asked.push('option'), undefined) });
+    const thread = bench.codex.thread({ approvalHandler: () => (asked.push('option'), undefined) });
     const undo = thread.setApprovalHandler(() => (asked.push('set'), undefined));
     const turn = new ObservableStream(thread.turn('a'));
     answerStart();
-    server.respondTo('turn/start', turnStartResponse());
-    server.emit(commandApproval('srv-1'));
+    bench.server.respondTo('turn/start', turnStartResponse());
+    bench.server.emit(commandApproval('srv-1'));
     expect(asked).toEqual(['set', 'option']);
     undo();
-    server.emit(commandApproval('srv-2'));
+    bench.server.emit(commandApproval('srv-2'));
     expect(asked).toEqual(['set', 'option', 'option']);
-    expect(transport.sent.filter((m) => m.id === 'srv-1' || m.id === 'srv-2').map((m) => m.result)).toEqual([{ decision: 'decline' }, { decision: 'decline' }]);
+    expect(bench.transport.sent.filter((m) => m.id === 'srv-1' || m.id === 'srv-2').map((m) => m.result)).toEqual([{ decision: 'decline' }, { decision: 'decline' }]);
     turn.unsubscribe();
   });
 });
 
 describe('targeting a turn by id', () => {
-  let codex: Codex;
-  let transport: InMemoryTransport;
-  let server: FakeServer;
-
+  const bench = clientBench();
   beforeEach(() => {
-    ({ codex, transport, server } = createClient());
-    transport.onRequest('thread/start', () => threadStartResponse());
-  });
-
-  afterEach(async () => {
-    await codex.close();
+    bench.transport.onRequest('thread/start', () => threadStartResponse());
   });
 
   it('turnIdOf() of the first event names the turn; steer({ turnId }) and interrupt(turnId) send it, not the active turn', async () => {
-    const thread = codex.thread();
+    const thread = bench.codex.thread();
     const first = new ObservableStream(thread.turn('panel 1'));
-    server.respondTo('turn/start', turnStartResponse('turn-1'));
-    server.emit(turnStarted(THREAD_ID, 'turn-1'));
+    bench.server.respondTo('turn/start', turnStartResponse('turn-1'));
+    bench.server.emit(turnStarted(THREAD_ID, 'turn-1'));
     const firstId = turnIdOf(await first.takeNext());
     expect(firstId).toBe('turn-1');
     // A second panel's turn is the active one now (another id: say, after the first was folded elsewhere).
     const second = new ObservableStream(thread.turn('panel 2'));
-    server.respondTo('turn/start', turnStartResponse('turn-2'));
-    server.emit(turnStarted(THREAD_ID, 'turn-2'));
+    bench.server.respondTo('turn/start', turnStartResponse('turn-2'));
+    bench.server.emit(turnStarted(THREAD_ID, 'turn-2'));
     expect(thread.activeTurn).toBe('turn-2');
 
     const quiet = { error: () => undefined };
     thread.steer('only for panel 1', { turnId: firstId }).subscribe(quiet);
     thread.interrupt(firstId).subscribe(quiet);
     thread.steer('for the active turn').subscribe(quiet);
-    expect(server.paramsOf('turn/steer')).toEqual([
+    expect(bench.server.paramsOf('turn/steer')).toEqual([
       { threadId: THREAD_ID, expectedTurnId: 'turn-1', input: [{ type: 'text', text: 'only for panel 1', text_elements: [] }] },
       { threadId: THREAD_ID, expectedTurnId: 'turn-2', input: [{ type: 'text', text: 'for the active turn', text_elements: [] }] },
     ]);
-    expect(server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: 'turn-1' }]);
+    expect(bench.server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: 'turn-1' }]);
     first.unsubscribe();
     second.unsubscribe();
   });
 
   it('a named turn needs no active turn (e.g. one another client started)', () => {
-    const thread = codex.thread();
+    const thread = bench.codex.thread();
     thread.read().subscribe({ error: () => undefined });
     thread.interrupt('turn-elsewhere').subscribe({ error: () => undefined });
-    expect(server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: 'turn-elsewhere' }]);
+    expect(bench.server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: 'turn-elsewhere' }]);
   });
 
   it('refuses an empty or non-string turn id with ValidationError, sending nothing', async () => {
-    const thread = codex.thread();
+    const thread = bench.codex.thread();
     thread.read().subscribe({ error: () => undefined });
-    transport.clearSent();
+    bench.transport.clearSent();
     expect(ValidationError.is(await new ObservableStream(thread.steer('x', { turnId: '' })).takeError())).toBe(true);
     expect(ValidationError.is(await new ObservableStream(thread.interrupt(42 as never)).takeError())).toBe(true);
-    expect(transport.sent).toEqual([]);
+    expect(bench.transport.sent).toEqual([]);
   });
 
   it('turnIdOf reads params.turnId or params.turn.id', () => {

@@ -1,21 +1,16 @@
 import { lastValueFrom } from 'rxjs';
-import type { Codex } from '../lib/codex.js';
 import { CodexError, TurnFailedError, ValidationError } from '../lib/errors.js';
 import type { Thread } from '../lib/thread.js';
-import type { InMemoryTransport } from '../lib/transport/in-memory-transport.js';
 import type { TurnNotification } from '../lib/turn/turn-notification.js';
 import type { TurnResult } from '../lib/turn/turn-result.js';
 import {
   agentMessage,
   commandApproval,
   commandExecution,
-  createClient,
   delta,
   expectIdle,
-  FakeServer,
   itemCompleted,
   itemStarted,
-  openThread,
   THREAD_ID,
   tokenUsageUpdated,
   turn,
@@ -28,99 +23,88 @@ import {
   userMessage,
 } from './support/fake-server.js';
 import { ObservableStream } from './support/observable-stream.js';
+import { threadBench } from './support/thread-bench.js';
 
 const text = (t: string) => [{ type: 'text', text: t, text_elements: [] }];
 
 describe('Thread', () => {
-  let codex: Codex;
-  let transport: InMemoryTransport;
-  let server: FakeServer;
-  let thread: Thread;
-
-  beforeEach(() => {
-    ({ codex, transport, server } = createClient());
-    thread = openThread(codex, transport);
-  });
-
-  afterEach(async () => {
-    await codex.close();
-  });
+  const b = threadBench();
 
   /** Subscribes to a turn and answers its turn/start. */
   function startTurn(turnId = TURN_ID): ObservableStream<TurnNotification> {
-    const stream = new ObservableStream(thread.turn('Hi'));
-    server.respondTo('turn/start', turnStartResponse(turnId));
-    server.emit(turnStarted(THREAD_ID, turnId));
+    const stream = new ObservableStream(b.thread.turn('Hi'));
+    b.server.respondTo('turn/start', turnStartResponse(turnId));
+    b.server.emit(turnStarted(THREAD_ID, turnId));
     return stream;
   }
 
   it('has the id and info the server gave it', () => {
-    expect(thread.id).toBe(THREAD_ID);
-    expect(thread.info.id).toBe(THREAD_ID);
-    expect(thread.activeTurn).toBeUndefined();
+    expect(b.thread.id).toBe(THREAD_ID);
+    expect(b.thread.info.id).toBe(THREAD_ID);
+    expect(b.thread.activeTurn).toBeUndefined();
   });
 
   describe('activeTurn', () => {
     it('is the running turn once turn/started arrives (the server refuses steer/interrupt before), and undefined once it completes', async () => {
-      const stream = new ObservableStream(thread.turn('Hi'));
-      expect(thread.activeTurn).toBeUndefined();
-      server.respondTo('turn/start', turnStartResponse());
-      expect(thread.activeTurn).toBeUndefined();
-      server.emit(turnStarted());
-      expect(thread.activeTurn).toBe(TURN_ID);
-      server.emit(turnCompleted());
+      const stream = new ObservableStream(b.thread.turn('Hi'));
+      expect(b.thread.activeTurn).toBeUndefined();
+      b.server.respondTo('turn/start', turnStartResponse());
+      expect(b.thread.activeTurn).toBeUndefined();
+      b.server.emit(turnStarted());
+      expect(b.thread.activeTurn).toBe(TURN_ID);
+      b.server.emit(turnCompleted());
       await stream.takeNext();
       await stream.takeNext();
       await stream.takeComplete();
-      expect(thread.activeTurn).toBeUndefined();
+      expect(b.thread.activeTurn).toBeUndefined();
     });
 
     it('is cleared when the consumer unsubscribes', () => {
       const stream = startTurn();
       stream.unsubscribe();
-      expect(thread.activeTurn).toBeUndefined();
+      expect(b.thread.activeTurn).toBeUndefined();
     });
   });
 
   describe('two subscribers on one turn (the server answered both turn/start with one id)', () => {
     /** Two turns started at once, both answered with turn-1, running. */
     function startTwo(options: Parameters<Thread['turn']>[1][] = []) {
-      const first = new ObservableStream(thread.turn('first', options[0]));
-      const second = new ObservableStream(thread.turn('second', options[1]));
-      server.respondTo('turn/start', turnStartResponse());
-      server.respondTo('turn/start', turnStartResponse());
-      server.emit(turnStarted());
+      const first = new ObservableStream(b.thread.turn('first', options[0]));
+      const second = new ObservableStream(b.thread.turn('second', options[1]));
+      b.server.respondTo('turn/start', turnStartResponse());
+      b.server.respondTo('turn/start', turnStartResponse());
+      b.server.emit(turnStarted());
       return { first, second };
     }
 
     it('activeTurn stays the turn while one of them still follows it', () => {
       const { first, second } = startTwo();
-      expect(thread.activeTurn).toBe(TURN_ID);
+      expect(b.thread.activeTurn).toBe(TURN_ID);
       first.unsubscribe();
-      expect(thread.activeTurn).toBe(TURN_ID);
-      expect(server.paramsOf('turn/interrupt')).toEqual([]);
+      expect(b.thread.activeTurn).toBe(TURN_ID);
+      expect(b.server.paramsOf('turn/interrupt')).toEqual([]);
       second.unsubscribe();
-      expect(thread.activeTurn).toBeUndefined();
-      expect(server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
+      expect(b.thread.activeTurn).toBeUndefined();
+      expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
     });
 
     it('steer() and interrupt() act on the shared turn after one subscriber left', async () => {
       const { first, second } = startTwo();
       first.unsubscribe();
-      const steer = new ObservableStream(thread.steer('more'));
-      expect(server.paramsOf('turn/steer')).toEqual([{ threadId: THREAD_ID, expectedTurnId: TURN_ID, input: text('more') }]);
-      server.respondTo('turn/steer', { turnId: TURN_ID });
+      const steer = new ObservableStream(b.thread.steer('more'));
+      expect(b.server.paramsOf('turn/steer')).toEqual([{ threadId: THREAD_ID, expectedTurnId: TURN_ID, input: text('more') }]);
+      b.server.respondTo('turn/steer', { turnId: TURN_ID });
       expect(await steer.takeNext()).toBe(TURN_ID);
-      const interrupt = new ObservableStream(thread.interrupt());
-      expect(server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
+      const interrupt = new ObservableStream(b.thread.interrupt());
+      expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
       expect(await interrupt.takeNext()).toBeUndefined();
       await interrupt.takeComplete();
-      server.emit(turnCompleted('interrupted'));
+      b.server.emit(turnCompleted('interrupted'));
       expect((await second.takeNext()).method).toBe('turn/started');
       expect((await second.takeNext()).method).toBe('turn/completed');
       await second.takeComplete();
-      expect(thread.activeTurn).toBeUndefined();
-      expectIdle(codex);
+      expect(b.thread.activeTurn).toBeUndefined();
+      expectIdle(b.codex);
     });
 
     it('each subscriber’s approval handler answers the shared turn’s requests while it follows (the newest first)', () => {
@@ -130,9 +114,9 @@ describe('Thread', () => {
         return { decision: 'accept' } as never;
       };
       const { first, second } = startTwo([{ approvalHandler: handler('first') }, { approvalHandler: handler('second') }]);
-      server.emit(commandApproval(501, 'c1'));
+      b.server.emit(commandApproval(501, 'c1'));
       second.unsubscribe();
-      server.emit(commandApproval(502, 'c2'));
+      b.server.emit(commandApproval(502, 'c2'));
       expect(asked).toEqual(['second', 'first']);
       first.unsubscribe();
     });
@@ -141,96 +125,96 @@ describe('Thread', () => {
   describe('steer()', () => {
     it('sends turn/steer with expectedTurnId = the active turn, and emits the turn id', async () => {
       startTurn();
-      const steer = new ObservableStream(thread.steer('Also update the README'));
-      expect(server.paramsOf('turn/steer')).toEqual([{ threadId: THREAD_ID, expectedTurnId: TURN_ID, input: text('Also update the README') }]);
-      server.respondTo('turn/steer', { turnId: TURN_ID });
+      const steer = new ObservableStream(b.thread.steer('Also update the README'));
+      expect(b.server.paramsOf('turn/steer')).toEqual([{ threadId: THREAD_ID, expectedTurnId: TURN_ID, input: text('Also update the README') }]);
+      b.server.respondTo('turn/steer', { turnId: TURN_ID });
       expect(await steer.takeNext()).toBe(TURN_ID);
       await steer.takeComplete();
     });
 
     it('is cold: nothing is sent before subscription', () => {
       startTurn();
-      const steer$ = thread.steer('more');
-      expect(server.paramsOf('turn/steer')).toEqual([]);
+      const steer$ = b.thread.steer('more');
+      expect(b.server.paramsOf('turn/steer')).toEqual([]);
       steer$.subscribe({ error: () => undefined });
-      expect(server.paramsOf('turn/steer')).toHaveLength(1);
+      expect(b.server.paramsOf('turn/steer')).toHaveLength(1);
     });
 
     it('errors with CodexError, sending nothing, when no turn runs', async () => {
-      const error = await new ObservableStream(thread.steer('more')).takeError();
+      const error = await new ObservableStream(b.thread.steer('more')).takeError();
       expect(CodexError.is(error)).toBe(true);
       expect((error as Error).message).toContain('no active turn');
-      expect(transport.sent).toEqual([]);
+      expect(b.transport.sent).toEqual([]);
     });
 
     it('errors with CodexError after the turn completed', async () => {
       const stream = startTurn();
-      server.emit(turnCompleted());
+      b.server.emit(turnCompleted());
       await stream.takeNext();
-      expect(CodexError.is(await new ObservableStream(thread.steer('more')).takeError())).toBe(true);
-      expect(server.paramsOf('turn/steer')).toEqual([]);
+      expect(CodexError.is(await new ObservableStream(b.thread.steer('more')).takeError())).toBe(true);
+      expect(b.server.paramsOf('turn/steer')).toEqual([]);
     });
 
     it('errors with ValidationError for empty input', async () => {
       startTurn();
-      expect(ValidationError.is(await new ObservableStream(thread.steer([])).takeError())).toBe(true);
-      expect(server.paramsOf('turn/steer')).toEqual([]);
+      expect(ValidationError.is(await new ObservableStream(b.thread.steer([])).takeError())).toBe(true);
+      expect(b.server.paramsOf('turn/steer')).toEqual([]);
     });
   });
 
   describe('interrupt()', () => {
     it('sends turn/interrupt {threadId, turnId} and completes once accepted', async () => {
       const turn$ = startTurn();
-      const interrupt = new ObservableStream(thread.interrupt());
-      expect(server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
+      const interrupt = new ObservableStream(b.thread.interrupt());
+      expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
       expect(await interrupt.takeNext()).toBeUndefined();
       await interrupt.takeComplete();
       // the server then completes the turn as interrupted
-      server.emit(turnCompleted('interrupted'));
+      b.server.emit(turnCompleted('interrupted'));
       expect((await turn$.takeNext()).method).toBe('turn/started');
       expect(((await turn$.takeNext()) as ReturnType<typeof turnCompleted>).params.turn.status).toBe('interrupted');
       await turn$.takeComplete();
-      expectIdle(codex);
+      expectIdle(b.codex);
     });
 
     it('errors with CodexError, sending nothing, when no turn runs', async () => {
-      const error = await new ObservableStream(thread.interrupt()).takeError();
+      const error = await new ObservableStream(b.thread.interrupt()).takeError();
       expect(CodexError.is(error)).toBe(true);
-      expect(transport.sent).toEqual([]);
+      expect(b.transport.sent).toEqual([]);
     });
   });
 
   describe('read() / setName() / compact()', () => {
     it('read() sends thread/read with includeTurns false by default', async () => {
-      const read = new ObservableStream(thread.read());
-      expect(server.paramsOf('thread/read')).toEqual([{ threadId: THREAD_ID, includeTurns: false }]);
-      const answer = { thread: thread.info, readState: null };
-      server.respondTo('thread/read', answer);
+      const read = new ObservableStream(b.thread.read());
+      expect(b.server.paramsOf('thread/read')).toEqual([{ threadId: THREAD_ID, includeTurns: false }]);
+      const answer = { thread: b.thread.info, readState: null };
+      b.server.respondTo('thread/read', answer);
       expect(await read.takeNext()).toEqual(answer);
     });
 
     it('read({ includeTurns: true }) asks for the turns', () => {
-      thread.read({ includeTurns: true }).subscribe({ error: () => undefined });
-      expect(server.paramsOf('thread/read')).toEqual([{ threadId: THREAD_ID, includeTurns: true }]);
+      b.thread.read({ includeTurns: true }).subscribe({ error: () => undefined });
+      expect(b.server.paramsOf('thread/read')).toEqual([{ threadId: THREAD_ID, includeTurns: true }]);
     });
 
     it('setName() sends thread/name/set and completes with undefined', async () => {
-      const rename = new ObservableStream(thread.setName('Refactor'));
-      expect(server.paramsOf('thread/name/set')).toEqual([{ threadId: THREAD_ID, name: 'Refactor' }]);
-      server.respondTo('thread/name/set', {});
+      const rename = new ObservableStream(b.thread.setName('Refactor'));
+      expect(b.server.paramsOf('thread/name/set')).toEqual([{ threadId: THREAD_ID, name: 'Refactor' }]);
+      b.server.respondTo('thread/name/set', {});
       expect(await rename.takeNext()).toBeUndefined();
       await rename.takeComplete();
     });
 
     it('setName() refuses a non-string, sending nothing', async () => {
-      expect(ValidationError.is(await new ObservableStream(thread.setName(42 as unknown as string)).takeError())).toBe(true);
-      expect(transport.sent).toEqual([]);
+      expect(ValidationError.is(await new ObservableStream(b.thread.setName(42 as unknown as string)).takeError())).toBe(true);
+      expect(b.transport.sent).toEqual([]);
     });
 
     it('compact() sends thread/compact/start', async () => {
-      const compact = new ObservableStream(thread.compact());
-      expect(server.paramsOf('thread/compact/start')).toEqual([{ threadId: THREAD_ID }]);
-      server.respondTo('thread/compact/start', {});
+      const compact = new ObservableStream(b.thread.compact());
+      expect(b.server.paramsOf('thread/compact/start')).toEqual([{ threadId: THREAD_ID }]);
+      b.server.respondTo('thread/compact/start', {});
       expect(await compact.takeNext()).toBeUndefined();
       await compact.takeComplete();
     });
@@ -243,9 +227,9 @@ describe('Thread', () => {
 
     /** Runs a turn whose server emits `events` (then turn/completed), and returns the run's stream. */
     function run(events: TurnNotification[], completed = turnCompleted(), options?: Parameters<Thread['run']>[1]) {
-      const stream = new ObservableStream(thread.run('Hi', options));
-      server.respondTo('turn/start', turnStartResponse());
-      for (const e of [turnStarted(), ...events, completed]) server.emit(e);
+      const stream = new ObservableStream(b.thread.run('Hi', options));
+      b.server.respondTo('turn/start', turnStartResponse());
+      for (const e of [turnStarted(), ...events, completed]) b.server.emit(e);
       return stream;
     }
 
@@ -284,9 +268,9 @@ describe('Thread', () => {
         items: [userItem, commentary, cmd, answer],
         usage: usage(250),
       });
-      expect(transport.sent.map((m) => m.method)).toEqual(['turn/start']); // no interrupt
-      expect(thread.activeTurn).toBeUndefined();
-      expectIdle(codex);
+      expect(b.transport.sent.map((m) => m.method)).toEqual(['turn/start']); // no interrupt
+      expect(b.thread.activeTurn).toBeUndefined();
+      expectIdle(b.codex);
     });
 
     it.each([
@@ -317,30 +301,30 @@ describe('Thread', () => {
       expect(TurnFailedError.is(error)).toBe(true);
       expect(error).toMatchObject({ threadId: THREAD_ID, turnId: TURN_ID, turnError: failure, turn: turn(TURN_ID, 'failed', { error: failure }) });
       expect((error as Error).message).toContain('model provider returned 500');
-      expect(thread.activeTurn).toBeUndefined();
-      expectIdle(codex);
+      expect(b.thread.activeTurn).toBeUndefined();
+      expectIdle(b.codex);
     });
 
     it('fails with the transport error when the app-server dies mid-turn', async () => {
-      const stream = new ObservableStream(thread.run('Hi'));
-      server.respondTo('turn/start', turnStartResponse());
-      transport.fail();
+      const stream = new ObservableStream(b.thread.run('Hi'));
+      b.server.respondTo('turn/start', turnStartResponse());
+      b.transport.fail();
       expect(CodexError.is(await stream.takeError())).toBe(true);
-      expectIdle(codex);
+      expectIdle(b.codex);
     });
 
     it('is cold and one turn per subscription', async () => {
-      const run$ = thread.run('Hi');
-      expect(server.paramsOf('turn/start')).toEqual([]);
+      const run$ = b.thread.run('Hi');
+      expect(b.server.paramsOf('turn/start')).toEqual([]);
       const first = lastValueFrom(run$);
-      server.respondTo('turn/start', turnStartResponse('turn-1'));
-      server.emit(turnCompleted('completed', null, THREAD_ID, 'turn-1'));
+      b.server.respondTo('turn/start', turnStartResponse('turn-1'));
+      b.server.emit(turnCompleted('completed', null, THREAD_ID, 'turn-1'));
       const second = lastValueFrom(run$);
-      server.respondTo('turn/start', turnStartResponse('turn-2'));
-      server.emit(turnCompleted('completed', null, THREAD_ID, 'turn-2'));
+      b.server.respondTo('turn/start', turnStartResponse('turn-2'));
+      b.server.emit(turnCompleted('completed', null, THREAD_ID, 'turn-2'));
       expect((await first).id).toBe('turn-1');
       expect((await second).id).toBe('turn-2');
-      expect(server.paramsOf('turn/start')).toHaveLength(2);
+      expect(b.server.paramsOf('turn/start')).toHaveLength(2);
     });
 
     describe('with outputSchema', () => {
@@ -348,7 +332,7 @@ describe('Thread', () => {
 
       it('sends the schema and parses the final response into output', async () => {
         const stream = run([itemCompleted(agentMessage('m', '{"ok":true}', 'final_answer'))], turnCompleted(), { outputSchema: schema });
-        expect(server.paramsOf('turn/start')).toEqual([{ threadId: THREAD_ID, input: text('Hi'), outputSchema: schema }]);
+        expect(b.server.paramsOf('turn/start')).toEqual([{ threadId: THREAD_ID, input: text('Hi'), outputSchema: schema }]);
         const result = await stream.takeNext();
         expect(result.output).toEqual({ ok: true });
         expect(result.finalResponse).toBe('{"ok":true}');

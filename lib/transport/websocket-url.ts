@@ -27,8 +27,18 @@ export function parseAppServerUrl(url: unknown): AppServerAddress {
   return { kind: 'ws', url, secure: parsed.protocol === 'wss:', loopback: isLoopbackHost(parsed.hostname) };
 }
 
-/** True for hosts that never leave the machine: localhost, 127.0.0.0/8, ::1. */
+/**
+ * True for hosts that never leave the machine: `localhost`, 127.0.0.0/8, ::1, and 127.0.0.0/8
+ * mapped into IPv6 (`URL` writes `[::ffff:127.0.0.1]` as `[::ffff:7f00:1]`). Not `*.localhost`:
+ * browsers pin it to loopback, but Node asks the system resolver, which may send it anywhere.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host) || host === '::ffff:127.0.0.1';
+  return (
+    host === 'localhost' ||
+    host === '::1' ||
+    /^127(\.\d{1,3}){3}$/.test(host) ||
+    /^::ffff:127(\.\d{1,3}){3}$/.test(host) ||
+    /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(host)
+  );
 }

@@ -5,11 +5,7 @@
  * answer the first/second turn/start with turn-1, other letters deliver notifications.
  * The `sent` marble is what the client wrote (S = turn/start, I = turn/interrupt).
  */
-import { map, type Observable } from 'rxjs';
-import type { TestScheduler } from 'rxjs/testing';
-import type { Codex } from '../../lib/codex.js';
-import type { Thread } from '../../lib/thread.js';
-import type { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
+import type { Observable } from 'rxjs';
 import type { TurnNotification } from '../../lib/turn/turn-notification.js';
 import type { TurnResult } from '../../lib/turn/turn-result.js';
 import {
@@ -17,11 +13,9 @@ import {
   createClient,
   delta,
   expectIdle,
-  FakeServer,
   itemCompleted,
   itemStarted,
   openThread,
-  testScheduler,
   THREAD_ID,
   TURN_ID,
   tokenUsageUpdated,
@@ -30,8 +24,7 @@ import {
   turnStartResponse,
   userMessage,
 } from '../support/fake-server.js';
-
-type HotFn = Parameters<Parameters<TestScheduler['run']>[0]>[0]['hot'];
+import { threadBench, type HotFn, type Step } from '../support/thread-bench.js';
 
 const n = {
   s: turnStarted(),
@@ -47,88 +40,70 @@ const n = {
 const SENT = { S: 'turn/start', I: 'turn/interrupt' };
 
 describe('two turn/start answered with one turn id (marbles)', () => {
-  let scheduler: TestScheduler;
-  let codex: Codex;
-  let transport: InMemoryTransport;
-  let server: FakeServer;
-  let thread: Thread;
-
-  beforeEach(() => {
-    scheduler = testScheduler();
-    ({ codex, transport, server } = createClient());
-    thread = openThread(codex, transport);
-  });
-
-  afterEach(async () => {
-    expect(thread.activeTurn).toBeUndefined();
-    await codex.close();
-  });
+  const b = threadBench({ expectNoActiveTurn: true });
 
   /** Answers the `nth` turn/start (0-based, in the order sent) with turn-1. */
-  const answer = (nth: number) => () => transport.respond(server.requests('turn/start')[nth]!.id!, turnStartResponse());
+  const answer = (nth: number) => () => b.transport.respond(b.server.requests('turn/start')[nth]!.id!, turnStartResponse());
 
-  function serve(hot: HotFn, marble: string, extra: Record<string, object | (() => void)> = {}): void {
-    const steps: Record<string, object | (() => void)> = { ...n, a: answer(0), b: answer(1), ...extra };
-    hot(marble, steps).subscribe((step) => (typeof step === 'function' ? step() : server.emit(step)));
-  }
+  const serve = (hot: HotFn, marble: string, extra: Record<string, Step> = {}) => b.serve(hot, marble, { ...n, a: answer(0), b: answer(1), ...extra });
 
-  const sent$ = () => transport.sent$.pipe(map((m) => m.method ?? 'answer'));
+  const sent$ = b.sent$;
 
   it('the second answer arrives mid-turn: the joiner gets a replay (no deltas), then both follow to the end', () => {
-    scheduler.run(({ hot, expectObservable }) => {
+    b.scheduler.run(({ hot, expectObservable }) => {
       const script = '   --a-s-d-b-e-i-c';
       const expected1 = '----s-d---e-i-(c|)';
       const expected2 = '--------s-e-i-(c|)';
       const sent = '     (SS)';
       serve(hot, script);
       expectObservable(sent$()).toBe(sent, SENT);
-      expectObservable(thread.turn('first')).toBe(expected1, n);
-      expectObservable(thread.turn('second')).toBe(expected2, n);
+      expectObservable(b.thread.turn('first')).toBe(expected1, n);
+      expectObservable(b.thread.turn('second')).toBe(expected2, n);
     });
-    expect(server.paramsOf('turn/interrupt')).toEqual([]);
-    expectIdle(codex);
+    expect(b.server.paramsOf('turn/interrupt')).toEqual([]);
+    expectIdle(b.codex);
   });
 
   it('both answers arrive after turn/completed: the first gets what was held, the second a replay; both complete', () => {
-    scheduler.run(({ hot, expectObservable }) => {
+    b.scheduler.run(({ hot, expectObservable }) => {
       const script = '   --s-d-i-c-a-b';
       const expected1 = '----------(sdic|)';
       const expected2 = '------------(sic|)';
       serve(hot, script);
-      expectObservable(thread.turn('first')).toBe(expected1, n);
-      expectObservable(thread.turn('second')).toBe(expected2, n);
+      expectObservable(b.thread.turn('first')).toBe(expected1, n);
+      expectObservable(b.thread.turn('second')).toBe(expected2, n);
     });
-    expectIdle(codex);
+    expectIdle(b.codex);
   });
 
   it('the answers arrive in reverse order', () => {
-    scheduler.run(({ hot, expectObservable }) => {
+    b.scheduler.run(({ hot, expectObservable }) => {
       const script = '   --s-b-d-a-i-c';
       const expected1 = '--------s-i-(c|)';
       const expected2 = '----s-d---i-(c|)';
       serve(hot, script);
-      expectObservable(thread.turn('first')).toBe(expected1, n);
-      expectObservable(thread.turn('second')).toBe(expected2, n);
+      expectObservable(b.thread.turn('first')).toBe(expected1, n);
+      expectObservable(b.thread.turn('second')).toBe(expected2, n);
     });
-    expectIdle(codex);
+    expectIdle(b.codex);
   });
 
   it('run(): each subscriber gets the same TurnResult (items, usage and final response of the whole turn)', () => {
     const results: TurnResult[][] = [[], []];
-    scheduler.run(({ hot }) => {
+    b.scheduler.run(({ hot }) => {
       serve(hot, '--a-s-m-t-d-i-u-b-c');
-      thread.run('first').subscribe((r) => results[0]!.push(r));
-      thread.run('second').subscribe((r) => results[1]!.push(r));
+      b.thread.run('first').subscribe((r) => results[0]!.push(r));
+      b.thread.run('second').subscribe((r) => results[1]!.push(r));
     });
     expect(results[0]).toHaveLength(1);
     expect(results[1]).toEqual(results[0]);
     expect(results[0]![0]).toMatchObject({ id: TURN_ID, threadId: THREAD_ID, status: 'completed', finalResponse: 'Hello', usage: n.u.params.tokenUsage });
     expect(results[0]![0]!.items.map((i) => i.id)).toEqual(['user-2', 'msg-1']);
-    expectIdle(codex);
+    expectIdle(b.codex);
   });
 
   it('one subscriber leaving does not interrupt the turn while the other follows it', () => {
-    scheduler.run(({ hot, expectObservable }) => {
+    b.scheduler.run(({ hot, expectObservable }) => {
       const script = '   --a-b-s-d-e-c';
       const sub1 = '     ^------!';
       const expected1 = '------s-';
@@ -136,53 +111,53 @@ describe('two turn/start answered with one turn id (marbles)', () => {
       const sent = '     (SS)------';
       serve(hot, script);
       expectObservable(sent$()).toBe(sent, SENT);
-      expectObservable(thread.turn('first'), sub1).toBe(expected1, n);
-      expectObservable(thread.turn('second')).toBe(expected2, n);
+      expectObservable(b.thread.turn('first'), sub1).toBe(expected1, n);
+      expectObservable(b.thread.turn('second')).toBe(expected2, n);
     });
-    expect(server.paramsOf('turn/interrupt')).toEqual([]);
-    expectIdle(codex);
+    expect(b.server.paramsOf('turn/interrupt')).toEqual([]);
+    expectIdle(b.codex);
   });
 
   it('the last one leaving interrupts the turn, once', () => {
-    scheduler.run(({ hot, expectObservable }) => {
+    b.scheduler.run(({ hot, expectObservable }) => {
       const script = '   --a-b-s-d---c';
       const sub1 = '     ^------!';
       const sub2 = '     ^--------!';
       const sent = '     (SS)-----I--';
       serve(hot, script, { c: turnCompleted('interrupted') });
       expectObservable(sent$()).toBe(sent, SENT);
-      expectObservable(thread.turn('first'), sub1).toBe('------s-', n);
-      expectObservable(thread.turn('second'), sub2).toBe('------s-d-', n);
+      expectObservable(b.thread.turn('first'), sub1).toBe('------s-', n);
+      expectObservable(b.thread.turn('second'), sub2).toBe('------s-d-', n);
     });
-    expect(server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
-    expectIdle(codex);
+    expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
+    expectIdle(b.codex);
   });
 
   it('a start answered after the only follower left joins the interrupted turn and sees it end', () => {
     const c = turnCompleted('interrupted');
-    scheduler.run(({ hot, expectObservable }) => {
+    b.scheduler.run(({ hot, expectObservable }) => {
       const script = '   --a-s-d-b-c';
       const sub1 = '     ^----!';
       const sent = '     (SS)-I';
       serve(hot, script, { c });
       expectObservable(sent$()).toBe(sent, SENT);
-      expectObservable(thread.turn('first'), sub1).toBe('----s', n);
-      expectObservable(thread.turn('second')).toBe('--------s-(c|)', { ...n, c });
+      expectObservable(b.thread.turn('first'), sub1).toBe('----s', n);
+      expectObservable(b.thread.turn('second')).toBe('--------s-(c|)', { ...n, c });
     });
-    expect(server.paramsOf('turn/interrupt')).toHaveLength(1);
-    expectIdle(codex);
+    expect(b.server.paramsOf('turn/interrupt')).toHaveLength(1);
+    expectIdle(b.codex);
   });
 
   it('a second start answered with another turn id gets its own turn; the first route is released', () => {
-    const B = () => transport.respond(server.requests('turn/start')[1]!.id!, turnStartResponse('turn-2'));
+    const B = () => b.transport.respond(b.server.requests('turn/start')[1]!.id!, turnStartResponse('turn-2'));
     const C = turnCompleted('completed', null, THREAD_ID, 'turn-2');
-    scheduler.run(({ hot, expectObservable }) => {
+    b.scheduler.run(({ hot, expectObservable }) => {
       const script = '   --a-s-c-B-C';
       serve(hot, script, { B, C });
-      expectObservable(thread.turn('first')).toBe('----s-(c|)', n);
-      expectObservable(thread.turn('second')).toBe('----------(C|)', { C });
+      expectObservable(b.thread.turn('first')).toBe('----s-(c|)', n);
+      expectObservable(b.thread.turn('second')).toBe('----------(C|)', { C });
     });
-    expectIdle(codex);
+    expectIdle(b.codex);
   });
 });
 

@@ -4,25 +4,16 @@
  * answers the pending turn/start, `K` kills the process. The `sent` marble is every message
  * the client wrote (S = turn/start, I = turn/interrupt, A = an answer to a server request).
  */
-import { map } from 'rxjs';
-import type { TestScheduler } from 'rxjs/testing';
-import type { Codex } from '../../lib/codex.js';
 import { InvalidParamsError, InvalidRequestError, JsonRpcError, ServerBusyError, TransportClosedError } from '../../lib/errors.js';
-import type { Thread } from '../../lib/thread.js';
-import type { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
 import {
   agentMessage,
   anError,
   commandApproval,
-  createClient,
   delta,
   expectIdle,
-  FakeServer,
   itemCompleted,
   itemStarted,
-  openThread,
   requestResolved,
-  testScheduler,
   THREAD_ID,
   tokenUsageUpdated,
   TURN_ID,
@@ -30,8 +21,7 @@ import {
   turnStarted,
   turnStartResponse,
 } from '../support/fake-server.js';
-
-type HotFn = Parameters<Parameters<TestScheduler['run']>[0]>[0]['hot'];
+import { threadBench, type HotFn, type Step } from '../support/thread-bench.js';
 
 /** The notifications of turn-1 (and a few strangers), by marble letter. */
 const n = {
@@ -51,35 +41,18 @@ const n = {
 const SENT = { S: 'turn/start', I: 'turn/interrupt', A: 'answer' };
 
 describe('thread.turn() timing (marbles)', () => {
-  let scheduler: TestScheduler;
-  let codex: Codex;
-  let transport: InMemoryTransport;
-  let server: FakeServer;
-  let thread: Thread;
-
-  beforeEach(() => {
-    scheduler = testScheduler();
-    ({ codex, transport, server } = createClient());
-    thread = openThread(codex, transport);
-  });
-
-  afterEach(async () => {
-    expect(thread.activeTurn).toBeUndefined();
-    await codex.close();
-  });
+  const b = threadBench({ expectNoActiveTurn: true });
 
   /** Plays the server marble: letters of `n` are delivered, functions are run. */
-  function serve(hot: HotFn, marble: string, extra: Record<string, object | (() => void)> = {}): void {
-    const steps: Record<string, object | (() => void)> = { ...n, r: () => server.respondTo('turn/start', turnStartResponse()), ...extra };
-    hot(marble, steps).subscribe((step) => (typeof step === 'function' ? step() : server.emit(step)));
-  }
+  const serve = (hot: HotFn, marble: string, extra: Record<string, Step> = {}) =>
+    b.serve(hot, marble, { ...n, r: () => b.server.respondTo('turn/start', turnStartResponse()), ...extra });
 
   /** What the client wrote, one letter per message. */
-  const sent$ = () => transport.sent$.pipe(map((m) => m.method ?? 'answer'));
+  const sent$ = b.sent$;
 
   it('is cold: nothing is sent before subscription, turn/start at subscription', () => {
-    scheduler.run(({ hot, expectObservable }) => {
-      const turn$ = thread.turn('Hello');
+    b.scheduler.run(({ hot, expectObservable }) => {
+      const turn$ = b.thread.turn('Hello');
       const script = '  ------r-s-c';
       const sub = '     ---^';
       const expected = '--------s-(c|)';
@@ -88,155 +61,155 @@ describe('thread.turn() timing (marbles)', () => {
       expectObservable(sent$()).toBe(sent, SENT);
       expectObservable(turn$, sub).toBe(expected, n);
     });
-    expect(server.paramsOf('turn/start')).toEqual([{ threadId: THREAD_ID, input: [{ type: 'text', text: 'Hello', text_elements: [] }] }]);
-    expectIdle(codex);
+    expect(b.server.paramsOf('turn/start')).toEqual([{ threadId: THREAD_ID, input: [{ type: 'text', text: 'Hello', text_elements: [] }] }]);
+    expectIdle(b.codex);
   });
 
   it('emits every notification of its turn in order and completes right after turn/completed', () => {
-    scheduler.run(({ hot, expectObservable }) => {
+    b.scheduler.run(({ hot, expectObservable }) => {
       const script = '  --r-s-t-d-e-i-u-c-d';
       const expected = '----s-t-d-e-i-u-(c|)';
       const sent = '    S';
       serve(hot, script);
       expectObservable(sent$()).toBe(sent, SENT);
-      expectObservable(thread.turn('Hi')).toBe(expected, n);
+      expectObservable(b.thread.turn('Hi')).toBe(expected, n);
     });
-    expectIdle(codex);
+    expectIdle(b.codex);
   });
 
   it('delivers what arrived before the turn/start answer, in order, once the answer arrives', () => {
-    scheduler.run(({ hot, expectObservable }) => {
+    b.scheduler.run(({ hot, expectObservable }) => {
       const script = '  --s-d-e-r----i-c';
       const expected = '--------(sde)i-(c|)';
       serve(hot, script);
-      expectObservable(thread.turn('Hi')).toBe(expected, n);
+      expectObservable(b.thread.turn('Hi')).toBe(expected, n);
     });
-    expectIdle(codex);
+    expectIdle(b.codex);
   });
 
   it('delivers a turn/completed that raced ahead of the answer, then completes; no turn/interrupt', () => {
-    scheduler.run(({ hot, expectObservable }) => {
+    b.scheduler.run(({ hot, expectObservable }) => {
       const script = '  --s-i-c-r----';
       const sub = '     -^';
       const expected = '--------(sic|)';
       const sent = '    -S------------';
       serve(hot, script);
       expectObservable(sent$()).toBe(sent, SENT);
-      expectObservable(thread.turn('Hi'), sub).toBe(expected, n);
+      expectObservable(b.thread.turn('Hi'), sub).toBe(expected, n);
     });
-    expectIdle(codex);
+    expectIdle(b.codex);
   });
 
   it.each(['completed', 'interrupted', 'failed'] as const)('completes right after turn/completed with status %s', (status) => {
     const c = turnCompleted(status, null);
-    scheduler.run(({ hot, expectObservable }) => {
+    b.scheduler.run(({ hot, expectObservable }) => {
       const script = '  --r-s-c-d';
       const sub = '     ^---------!';
       const expected = '----s-(c|)';
       const sent = '    S---------';
       serve(hot, script, { c });
       expectObservable(sent$()).toBe(sent, SENT);
-      expectObservable(thread.turn('Hi'), sub).toBe(expected, { ...n, c });
+      expectObservable(b.thread.turn('Hi'), sub).toBe(expected, { ...n, c });
     });
-    expectIdle(codex);
+    expectIdle(b.codex);
   });
 
   it('does not deliver notifications of other turns or other threads', () => {
-    scheduler.run(({ hot, expectObservable }) => {
+    b.scheduler.run(({ hot, expectObservable }) => {
       const script = '  --x-y-s-r-X-y-d-c';
       const expected = '--------s-----d-(c|)';
       serve(hot, script);
-      expectObservable(thread.turn('Hi')).toBe(expected, n);
+      expectObservable(b.thread.turn('Hi')).toBe(expected, n);
     });
-    expectIdle(codex);
+    expectIdle(b.codex);
   });
 
   it('shows the turn’s server requests in the stream and still answers them (safely)', () => {
     const a = commandApproval(77);
     const z = requestResolved(77);
-    scheduler.run(({ hot, expectObservable }) => {
+    b.scheduler.run(({ hot, expectObservable }) => {
       const script = '  --r-s-a-z-c';
       const expected = '----s-a-z-(c|)';
       const sent = '    S-----A';
       serve(hot, script, { a, z });
       expectObservable(sent$()).toBe(sent, SENT);
-      expectObservable(thread.turn('Hi')).toBe(expected, { ...n, a, z });
+      expectObservable(b.thread.turn('Hi')).toBe(expected, { ...n, a, z });
     });
-    expect(transport.sent.find((m) => m.id === 77)).toEqual({ id: 77, result: { decision: 'decline' } });
-    expectIdle(codex);
+    expect(b.transport.sent.find((m) => m.id === 77)).toEqual({ id: 77, result: { decision: 'decline' } });
+    expectIdle(b.codex);
   });
 
   it('routes serverRequest/resolved to the turn even when the request arrived before the turn/start answer', () => {
     const a = commandApproval(78);
     const z = requestResolved(78);
-    scheduler.run(({ hot, expectObservable }) => {
+    b.scheduler.run(({ hot, expectObservable }) => {
       const script = '  --s-a-r---z-c';
       const expected = '------(sa)z-(c|)';
       serve(hot, script, { a, z });
-      expectObservable(thread.turn('Hi')).toBe(expected, { ...n, a, z });
+      expectObservable(b.thread.turn('Hi')).toBe(expected, { ...n, a, z });
     });
-    expectIdle(codex);
+    expectIdle(b.codex);
   });
 
   it('sends turn/interrupt {threadId, turnId} when unsubscribed before turn/completed', () => {
-    scheduler.run(({ hot, expectObservable }) => {
+    b.scheduler.run(({ hot, expectObservable }) => {
       const script = '  --r-s-d----c';
       const sub = '     -^------!';
       const expected = '----s-d--';
       const sent = '    -S------I';
       serve(hot, script, { c: turnCompleted('interrupted') });
       expectObservable(sent$()).toBe(sent, SENT);
-      expectObservable(thread.turn('Hi'), sub).toBe(expected, n);
+      expectObservable(b.thread.turn('Hi'), sub).toBe(expected, n);
     });
-    expect(server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
-    expectIdle(codex);
+    expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
+    expectIdle(b.codex);
   });
 
   it('sends turn/interrupt as soon as the answer arrives when unsubscribed before the id was known', () => {
-    scheduler.run(({ hot, expectObservable }) => {
+    b.scheduler.run(({ hot, expectObservable }) => {
       const script = '  --s---r---c';
       const sub = '     -^--!';
       const expected = '---';
       const sent = '    -S----I';
       serve(hot, script, { c: turnCompleted('interrupted') });
       expectObservable(sent$()).toBe(sent, SENT);
-      expectObservable(thread.turn('Hi'), sub).toBe(expected, n);
+      expectObservable(b.thread.turn('Hi'), sub).toBe(expected, n);
     });
-    expect(server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
-    expectIdle(codex);
+    expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
+    expectIdle(b.codex);
   });
 
   it('sends no turn/interrupt when the turn completed before the answer and the consumer left early', () => {
-    scheduler.run(({ hot, expectObservable }) => {
+    b.scheduler.run(({ hot, expectObservable }) => {
       const script = '  --s-c-r--';
       const sub = '     -^-!';
       const expected = '--';
       const sent = '    -S-------';
       serve(hot, script);
       expectObservable(sent$()).toBe(sent, SENT);
-      expectObservable(thread.turn('Hi'), sub).toBe(expected, n);
+      expectObservable(b.thread.turn('Hi'), sub).toBe(expected, n);
     });
-    expectIdle(codex);
+    expectIdle(b.codex);
   });
 
   it('sends no turn/interrupt when unsubscribed after completion', () => {
-    scheduler.run(({ hot, expectObservable }) => {
+    b.scheduler.run(({ hot, expectObservable }) => {
       const script = '  -r-c';
       const sub = '     ^-------!';
       const expected = '---(c|)';
       const sent = '    S-------';
       serve(hot, script);
       expectObservable(sent$()).toBe(sent, SENT);
-      expectObservable(thread.turn('Hi'), sub).toBe(expected, n);
+      expectObservable(b.thread.turn('Hi'), sub).toBe(expected, n);
     });
-    expectIdle(codex);
+    expectIdle(b.codex);
   });
 
   it('starts a second turn for a second subscription', () => {
-    const R = () => server.respondTo('turn/start', turnStartResponse('turn-2'));
+    const R = () => b.server.respondTo('turn/start', turnStartResponse('turn-2'));
     const C = turnCompleted('completed', null, THREAD_ID, 'turn-2');
-    scheduler.run(({ hot, expectObservable }) => {
-      const turn$ = thread.turn('Hi');
+    b.scheduler.run(({ hot, expectObservable }) => {
+      const turn$ = b.thread.turn('Hi');
       const script = '   ----r-c-----R-C';
       const sub1 = '     --^';
       const expected1 = '------(c|)';
@@ -248,10 +221,10 @@ describe('thread.turn() timing (marbles)', () => {
       expectObservable(turn$, sub1).toBe(expected1, n);
       expectObservable(turn$, sub2).toBe(expected2, { C });
     });
-    const [first, second] = server.paramsOf('turn/start');
+    const [first, second] = b.server.paramsOf('turn/start');
     expect(second).toEqual(first);
-    expect(server.requests('turn/start').map((m) => m.id)).toHaveLength(2);
-    expectIdle(codex);
+    expect(b.server.requests('turn/start').map((m) => m.id)).toHaveLength(2);
+    expectIdle(b.codex);
   });
 
   it.each([
@@ -260,32 +233,32 @@ describe('thread.turn() timing (marbles)', () => {
     [-32001, 'Server overloaded; retry later', ServerBusyError],
     [-32099, 'something else', JsonRpcError],
   ] as const)('errors with the mapped JsonRpcError subclass when turn/start fails with %i', (code, message, cls) => {
-    scheduler.run(({ hot, expectObservable }) => {
+    b.scheduler.run(({ hot, expectObservable }) => {
       const script = '  --s-f';
       const expected = '----#';
-      serve(hot, script, { f: () => server.failTo('turn/start', code, message) });
-      expectObservable(thread.turn('Hi')).toBe(expected, n, anError(cls, { code, method: 'turn/start' }));
+      serve(hot, script, { f: () => b.server.failTo('turn/start', code, message) });
+      expectObservable(b.thread.turn('Hi')).toBe(expected, n, anError(cls, { code, method: 'turn/start' }));
     });
-    expectIdle(codex);
+    expectIdle(b.codex);
   });
 
   it('errors with TransportClosedError when the app-server dies mid-turn', () => {
-    scheduler.run(({ hot, expectObservable }) => {
+    b.scheduler.run(({ hot, expectObservable }) => {
       const script = '  --r-s-K';
       const expected = '----s-#';
-      serve(hot, script, { K: () => transport.fail() });
-      expectObservable(thread.turn('Hi')).toBe(expected, n, anError(TransportClosedError, { exitCode: 1 }));
+      serve(hot, script, { K: () => b.transport.fail() });
+      expectObservable(b.thread.turn('Hi')).toBe(expected, n, anError(TransportClosedError, { exitCode: 1 }));
     });
-    expectIdle(codex);
+    expectIdle(b.codex);
   });
 
   it('errors with TransportClosedError when the app-server dies before answering turn/start', () => {
-    scheduler.run(({ hot, expectObservable }) => {
+    b.scheduler.run(({ hot, expectObservable }) => {
       const script = '  --s-K';
       const expected = '----#';
-      serve(hot, script, { K: () => transport.fail() });
-      expectObservable(thread.turn('Hi')).toBe(expected, n, anError(TransportClosedError));
+      serve(hot, script, { K: () => b.transport.fail() });
+      expectObservable(b.thread.turn('Hi')).toBe(expected, n, anError(TransportClosedError));
     });
-    expectIdle(codex);
+    expectIdle(b.codex);
   });
 });

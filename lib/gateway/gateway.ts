@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { ValidationError, type ValidationIssue } from '../errors.js';
 import { CloseCode } from '../transport/close-codes.js';
+import { isLoopbackHost } from '../transport/websocket-url.js';
 import { compilePolicy, type MethodPolicy } from './policy.js';
 import { GatewaySession, type SessionCounters } from './session.js';
 import { openStdioUpstream } from './stdio-upstream.js';
@@ -49,6 +50,11 @@ export interface CodexGatewayOptions {
   readonly idleTimeoutMs?: number;
   /** Bytes queued towards a slow client before reading from its app-server pauses (default 16 MiB). */
   readonly maxBufferedBytes?: number;
+  /**
+   * How long `authenticate` and an `upstream` function together may take (default 10 s); past
+   * it the upgrade is refused with HTTP 503 and whatever they resolve later is ignored.
+   */
+  readonly authenticateTimeoutMs?: number;
   /** Receives one line per notable event (refusals, closes, upstream failures). Never a token. */
   readonly log?: (line: string) => void;
 }
@@ -91,6 +97,7 @@ const DEFAULTS = {
   maxMessagesPerSecond: 100,
   idleTimeoutMs: 15 * 60 * 1000,
   maxBufferedBytes: 16 * 1024 * 1024,
+  authenticateTimeoutMs: 10_000,
 };
 
 /**
@@ -153,9 +160,16 @@ export function createCodexGateway(options: CodexGatewayOptions): CodexGateway {
     let auth: unknown;
     let upstream: UpstreamConfig;
     try {
-      auth = await options.authenticate(request, token);
-      if (auth === false || auth === undefined || auth === null) return refuse(socket, 401, 'token not accepted');
-      upstream = await resolveUpstream(request, auth);
+      const admitted = await withDeadline(
+        (async () => {
+          const a = await options.authenticate(request, token);
+          return a === false || a === undefined || a === null ? undefined : { auth: a, upstream: await resolveUpstream(request, a) };
+        })(),
+        limits.authenticateTimeoutMs,
+      );
+      if (admitted === 'timeout') return refuse(socket, 503, `authenticate or upstream did not answer within ${limits.authenticateTimeoutMs} ms`);
+      if (admitted === undefined) return refuse(socket, 401, 'token not accepted');
+      ({ auth, upstream } = admitted);
     } catch (e) {
       // The app's error text may quote the token it refused: mask it.
       const text = String((e as Error)?.message ?? e).split(token).join('[REDACTED]');
@@ -280,8 +294,6 @@ function checkOptions(options: CodexGatewayOptions): void {
   if (issues.length) throw new ValidationError('createCodexGateway', issues);
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
 /** A shared upstream must be ws(s)://, and a token never travels over plain ws:// beyond loopback. */
 function checkUpstream(u: UpstreamConfig): void {
   if (u === null || typeof u !== 'object') throw new ValidationError('upstream', [{ path: 'upstream', message: 'must be a stdio config or { url, token }' }]);
@@ -293,7 +305,15 @@ function checkUpstream(u: UpstreamConfig): void {
     throw new ValidationError('upstream', [{ path: 'upstream.url', message: 'is not a URL' }]);
   }
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new ValidationError('upstream', [{ path: 'upstream.url', message: 'must be ws:// or wss://' }]);
-  if (u.token && url.protocol === 'ws:' && !LOOPBACK.has(url.hostname)) {
+  if (u.token && url.protocol === 'ws:' && !isLoopbackHost(url.hostname)) {
     throw new ValidationError('upstream', [{ path: 'upstream.url', message: 'a token is only sent over wss:// or to a loopback host' }]);
   }
+}
+
+/** The promise's value, or 'timeout' once `ms` passed first (its later outcome is ignored). */
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
+  promise.catch(() => undefined); // a rejection after the deadline is nobody's to handle
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

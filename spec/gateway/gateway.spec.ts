@@ -78,6 +78,22 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
     for (const line of logs) expect(line).not.toContain(TOKEN);
   });
 
+  it('answers 503 when authenticate or the upstream function does not answer in time, and ignores their late answers', async () => {
+    let admit!: (v: unknown) => void;
+    const url = await start({ authenticateTimeoutMs: 150, authenticate: () => new Promise((resolve) => (admit = resolve)) });
+    await expect(TestClient.connect(url, { origin: ORIGIN, token: TOKEN })).rejects.toMatchObject({ status: 503 });
+    admit({ user: 'late' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(upstream.connections).toEqual([]);
+    expect(gateway!.stats).toMatchObject({ accepted: 0, rejected: 1, upstreams: 0 });
+    expect(logs).toContain('codex-rx/gateway: refused an upgrade (503: authenticate or upstream did not answer within 150 ms)');
+    await gateway!.close();
+
+    const hanging = await start({ authenticateTimeoutMs: 150, upstream: () => new Promise(() => undefined) });
+    await expect(TestClient.connect(hanging, { origin: ORIGIN, token: TOKEN })).rejects.toMatchObject({ status: 503 });
+    expect(upstream.connections).toEqual([]);
+  });
+
   it('accepts a browser (subprotocol token, echoes codex-rx.v1) and a Node client (Authorization header, no Origin)', async () => {
     const url = await start({ authenticate: async (_req, token) => token === TOKEN });
     const browser = await TestClient.connect(url, { origin: ORIGIN, token: TOKEN });
@@ -276,6 +292,8 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
       ['maxConnections', { allowedOrigins: [ORIGIN], authenticate: auth, maxConnections: 0 }],
       ['upstream.url', { allowedOrigins: [ORIGIN], authenticate: auth, upstream: { url: 'http://127.0.0.1:1' } }],
       ['upstream.url', { allowedOrigins: [ORIGIN], authenticate: auth, upstream: { url: 'ws://example.com/x', token: 't' } }],
+      ['upstream.url', { allowedOrigins: [ORIGIN], authenticate: auth, upstream: { url: 'ws://evil.localhost/x', token: 't' } }],
+      ['authenticateTimeoutMs', { allowedOrigins: [ORIGIN], authenticate: auth, authenticateTimeoutMs: 0 }],
     ];
     for (const [path, options] of bad) {
       let error: unknown;
@@ -286,6 +304,14 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
       }
       expect(ValidationError.is(error)).toBe(true);
       expect((error as ValidationError).issues.map((i) => i.path)).toContain(path);
+    }
+  });
+
+  it('lets a token go over plain ws:// to a loopback upstream only (localhost, 127/8, ::1, IPv4-mapped)', async () => {
+    const auth = () => true;
+    for (const url of ['ws://localhost:1/x', 'ws://127.0.0.2:1/x', 'ws://[::1]:1/x', 'ws://[::ffff:127.0.0.1]:1/x']) {
+      const g = createCodexGateway({ allowedOrigins: [ORIGIN], authenticate: auth, upstream: { url, token: 't' } });
+      await g.close();
     }
   });
 

@@ -1,12 +1,9 @@
-import { buildSync } from 'esbuild';
-import path from 'node:path';
-import vm from 'node:vm';
 import { answerIssues } from '../../lib/approvals/answer-check';
 import { LEGACY_CURRENT_TIME } from '../../lib/approvals/safe-answers';
 import { SERVER_REQUEST_RESULT_SCHEMA } from '../../lib/protocol/schema-text.generated';
 import { SERVER_REQUEST_METHODS, SERVER_REQUEST_RESULT_DEFINITIONS } from '../../lib/protocol/tables.generated';
+import { exportedWithoutEval } from '../support/no-eval-context';
 
-const root = path.resolve(__dirname, '..', '..');
 const COMMAND = 'item/commandExecution/requestApproval';
 const COMMAND_CHOICES = '"accept", "acceptForSession", "decline", "cancel", { acceptWithExecpolicyAmendment: … }, { applyNetworkPolicyAmendment: … }';
 
@@ -86,19 +83,9 @@ describe('answerIssues: answers checked against the binary’s result schema of 
   });
 
   it('works where code generation from strings is forbidden (a page under CSP script-src self)', () => {
-    const bundled = buildSync({
-      stdin: { contents: "import { answerIssues } from './lib/approvals/answer-check'; globalThis.exported = { answerIssues };", resolveDir: root, loader: 'ts' },
-      bundle: true,
-      write: false,
-      format: 'iife',
-      platform: 'neutral',
-      mainFields: ['module', 'main'],
-      target: 'es2022',
-      logLevel: 'silent',
-    }).outputFiles[0]!.text;
-    const context = vm.createContext({ console }, { codeGeneration: { strings: false, wasm: false } });
-    vm.runInContext(bundled, context);
-    const check = (context.exported as { answerIssues: typeof answerIssues }).answerIssues;
+    const check = exportedWithoutEval<{ answerIssues: typeof answerIssues }>(
+      "import { answerIssues } from './lib/approvals/answer-check'; globalThis.exported = { answerIssues };",
+    ).answerIssues;
     expect(check(COMMAND, { decision: 'accept' })).toEqual([]);
     expect(check(COMMAND, { decision: 'yes' })).toEqual([{ path: 'decision', message: `must be one of ${COMMAND_CHOICES}; got "yes"` }]);
     expect(check('item/tool/requestUserInput', { answers: { q1: 'yes' } })).toEqual([{ path: 'answers.q1', message: expect.stringContaining('object') }]);

@@ -1,6 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { runInNewContext } from 'node:vm';
-import { bundleForBrowser } from './browser-bundler';
+import { bundleForBrowser, bundleSplitForBrowser, type BundleChunk } from './browser-bundler';
 import { installPackedPackage } from './packed-package';
 
 // Bundles the PACKED package's main entry for a browser, as Angular's builder or Vite would
@@ -52,9 +55,81 @@ test('in a browser, new Codex() without url or transport fails at once with a Co
   expect(() => new cx.Codex({ transport: new cx.InMemoryTransport() })).not.toThrow();
 }, 60_000);
 
-test('first-load size of Codex + WebSocketTransport + operators (min+gzip), printed for the release notes', async () => {
-  const core = await bundle("export { Codex, WebSocketTransport, agentText, toTurnResult, turnProgress, retryOnOverload, ofMethod } from 'codex-rx';", 'esm');
-  expect(core.builtins).toEqual([]);
-  const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
-  process.stdout.write(`browser bundle, Codex + WebSocketTransport + operators: ${kb(core.code.length)} min, ${kb(core.gzip)} min+gzip\n`);
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+const sum = (chunks: readonly BundleChunk[]) => ({ bytes: chunks.reduce((n, c) => n + c.bytes, 0), gzip: chunks.reduce((n, c) => n + c.gzip, 0) });
+const holds = (chunk: BundleChunk, file: RegExp) => chunk.inputs.some((i) => file.test(i));
+// What only validation needs: the params validators and their wording, ajv's compiler, the schema text.
+const VALIDATION_ONLY = /codex-rx\/dist\/esm\/(protocol\/(validators|params-definitions|schema-text)\.generated|validation\/(params-validator|inbound-validator|protocol-schemas|output-validator))\.js$|node_modules\/ajv\/dist\/(core|compile\/index)\.js$/;
+
+test('bundled with code splitting, Codex + WebSocketTransport + operators leave validation out of the first load: the validators are chunks loaded on first use', async () => {
+  const split = await bundleSplitForBrowser(dir, "export { Codex, WebSocketTransport, agentText, toTurnResult, turnProgress, retryOnOverload, ofMethod } from 'codex-rx';", 'split');
+  expect(split.builtins).toEqual([]);
+  const first = split.chunks.filter((c) => c.firstLoad);
+  const lazy = split.chunks.filter((c) => !c.firstLoad);
+  expect(first.filter((c) => holds(c, VALIDATION_ONLY)).map((c) => c.inputs.filter((i) => VALIDATION_ONLY.test(i)))).toEqual([]);
+  const validators = lazy.find((c) => holds(c, /protocol\/validators\.generated\.js$/));
+  expect(validators).toBeDefined();
+  expect(lazy.some((c) => holds(c, /node_modules\/ajv\/dist\/core\.js$/))).toBe(true);
+  // Answering approvals stays synchronous: its small pre-compiled checks are in the first load.
+  expect(first.some((c) => holds(c, /protocol\/answer-validators\.generated\.js$/))).toBe(true);
+
+  const all = sum(split.chunks);
+  const firstLoad = sum(first);
+  process.stdout.write(
+    `browser bundle, Codex + WebSocketTransport + operators (esbuild, splitting): first load ${kb(firstLoad.bytes)} min, ${kb(firstLoad.gzip)} min+gzip (${first.length} files); ` +
+      `params validators chunk ${kb(validators!.bytes)} min, ${kb(validators!.gzip)} min+gzip; with every validation chunk ${kb(all.bytes)} min, ${kb(all.gzip)} min+gzip (${split.chunks.length} files)\n`,
+  );
+}, 60_000);
+
+test('the split bundle validates on first use: bad params are a ValidationError before anything is sent; a chunk that fails to load is a CodexError that says so', async () => {
+  const split = await bundleSplitForBrowser(dir, "export { Codex, CodexError, ValidationError, InMemoryTransport } from 'codex-rx';", 'run');
+  const program = `
+    import * as cx from './entry.js';
+    const t = new cx.InMemoryTransport();
+    t.onRequest('model/list', () => ({ data: [], nextCursor: null }));
+    const codex = new cx.Codex({ transport: t });
+    const outcome = (o) => new Promise((resolve) => o.subscribe({ next: (v) => resolve({ value: v }), error: (e) => resolve({ error: e }) }));
+    const bad = await outcome(codex.request('model/list', { limit: -1 }));
+    const sentAfterBad = t.sent.length;
+    const good = await outcome(codex.request('model/list', {}));
+    console.log(JSON.stringify({
+      bad: { validation: cx.ValidationError.is(bad.error), codex: cx.CodexError.is(bad.error), message: bad.error && bad.error.message },
+      sentAfterBad,
+      good: good.value ?? { message: good.error.message },
+      sent: t.sent.map((m) => m.method),
+    }));
+    await codex.close();`;
+  const run = () => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', program], { cwd: split.outdir, encoding: 'utf8', timeout: 60_000 }));
+  expect(run()).toEqual({
+    bad: { validation: true, codex: true, message: 'model/list params: limit must be >= 0' },
+    sentAfterBad: 0,
+    good: { data: [], nextCursor: null },
+    sent: ['initialize', 'initialized', 'model/list'],
+  });
+  // A deploy that lost the chunk (a 404 in a browser): that request fails with a CodexError, nothing is sent.
+  const validators = split.chunks.find((c) => !c.firstLoad && holds(c, /protocol\/validators\.generated\.js$/))!;
+  rmSync(path.join(split.outdir, validators.file));
+  const lost = run();
+  expect(lost.bad).toEqual({ validation: false, codex: true, message: expect.stringMatching(/^codex-rx could not load its params validators \(a chunk loaded on first use\): /) });
+  expect(lost.sentAfterBad).toBe(0);
+}, 60_000);
+
+test('the browser-safe builds load the validators on first use under Node too (CommonJS: require in a promise; ES modules: import())', () => {
+  const built = path.join(dir, 'node_modules', 'codex-rx', 'dist');
+  const program = (load: string) => `
+    ${load}
+    const t = new cx.InMemoryTransport();
+    const codex = new cx.Codex({ transport: t });
+    let error;
+    codex.request('model/list', { limit: -1 }).subscribe({ error: (e) => (error = e) });
+    const atOnce = error === undefined;
+    setTimeout(() => {
+      console.log(JSON.stringify([atOnce, cx.ValidationError.is(error), error && error.issues, t.sent.length]));
+      codex.close();
+    }, 50);`;
+  const expected = [true, true, [{ path: 'limit', message: 'must be >= 0' }], 0];
+  const cjs = program(`const cx = require(${JSON.stringify(path.join(built, 'cjs', 'index.js'))});`);
+  expect(JSON.parse(execFileSync(process.execPath, ['-e', cjs], { cwd: dir, encoding: 'utf8', timeout: 60_000 }))).toEqual(expected);
+  const esm = program(`import * as cx from ${JSON.stringify(pathToFileURL(path.join(built, 'esm', 'index.js')).href)};`);
+  expect(JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', esm], { cwd: dir, encoding: 'utf8', timeout: 60_000 }))).toEqual(expected);
 }, 60_000);

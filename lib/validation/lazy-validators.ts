@@ -6,13 +6,15 @@ import type { compileOutputSchema, parseStructuredOutput } from '../structured-o
 import type { InboundKind } from './inbound-validator.js';
 import type { RequestCheckContext } from './params-validator.js';
 
-// Why this file: the params validators (ajv standalone code, ~640 KiB minified), the inbound
-// validator (ajv + the server schemas' text) and the structured-output check (ajv, compiling the
-// caller's schema) are most of the package's size. They are reached
-// only through the `import()`s below, so a bundler (esbuild, Angular, Vite, webpack) puts them
-// in chunks of their own that a browser fetches on the first request, not with the page. A host
-// that loads them with its entry (Node: the platform, lib/node/platform.ts) makes every check
-// synchronous from the start; otherwise only the checks that run while a chunk loads wait.
+// Why this file: the params validators (ajv standalone code, ~620 KiB minified), the inbound
+// validator (ajv + the server schemas' text) and the structured-output check (ajv's compiler)
+// are most of the package's size. The client reaches them only through the `import()`s below,
+// so a bundler (esbuild, Angular, Vite, webpack) puts them in chunks of their own that a browser
+// fetches on first use, not with the page. A host that loads them with its entry (Node: the
+// platform, lib/node/platform.ts) makes every check synchronous from the start; otherwise only
+// the checks made while a chunk loads wait for it. Keep these modules out of the static imports
+// of lib/index.ts: esbuild puts every statically imported file that is live anywhere (and these
+// are, through the import()s) into the first load.
 
 /** The params check of `CodexConfig.validate`, once loaded (lib/validation/params-validator.ts). */
 export type RequestCheck = (method: string, params: unknown, context: RequestCheckContext) => ValidationIssue[] | undefined | 'after-handshake';
@@ -36,7 +38,7 @@ class OnFirstUse<T> {
     private readonly load: () => Promise<T>,
   ) {}
 
-  /** The module if it is here already (loaded, or provided by the host platform). */
+  /** The module once loaded (undefined before). */
   get now(): T | undefined {
     return this.loaded;
   }

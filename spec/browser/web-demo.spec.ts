@@ -4,7 +4,7 @@
  * opens its own page (so its own app-server); the prompt's words pick the model's script
  * (see samples/angular-progress/server/scripted-model.ts).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -219,3 +219,23 @@ test('the server hands out only the built app: no path outside it, the token onl
   expect(token).toBeDefined();
   expect(demo.output()).not.toContain(token!); // the server never prints the token
 });
+
+test('the params validators are a chunk fetched by the first request, not with the page, and it loads under the strict CSP', async () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { SAMPLE_DIST } = require('../../scripts/web/state.cjs') as { SAMPLE_DIST: string };
+  const outputs = (JSON.parse(readFileSync(path.join(SAMPLE_DIST, 'stats.json'), 'utf8')) as { outputs: Record<string, { entryPoint?: string }> }).outputs;
+  const chunk = path.basename(Object.keys(outputs).find((f) => outputs[f].entryPoint?.endsWith('/codex-rx/dist/esm/validation/params-validator.js'))!);
+  const page = await browser.context.newPage();
+  const fetched: { url: string; status: number }[] = [];
+  const refused: string[] = [];
+  page.on('response', (r) => fetched.push({ url: r.url(), status: r.status() }));
+  page.on('console', (m) => /Content Security Policy|Refused to/i.test(m.text()) && refused.push(m.text()));
+  await page.goto(`${demo.origin}/`);
+  await page.getByTestId('prompt').waitFor();
+  expect(fetched.filter((f) => f.url.endsWith(`/${chunk}`))).toEqual([]); // not with the page
+  await send(page, 'What is codex-rx?');
+  await waitForPhase(page, 'completed');
+  expect(fetched.filter((f) => f.url.endsWith(`/${chunk}`)).map((f) => f.status)).toEqual([200]); // once, on first use
+  expect(refused).toEqual([]);
+  await page.close();
+}, 60_000);

@@ -1,101 +1,23 @@
-import { AsyncSubject, Observable, Subject, take, timer, type MonoTypeOperatorFunction, type Subscriber, type Subscription } from 'rxjs';
-import { CodexError, JsonRpcError, RequestTimeoutError, rpcErrorFromWire, TransportClosedError, ValidationError, type ValidationIssue } from '../errors.js';
-import { notificationThreadId, notificationTurnId, serverRequestIds, type MessageIds } from '../protocol/ids.js';
-import type { InitializeCapabilities } from '../protocol/generated/InitializeCapabilities.js';
+import { Observable, Subject, timer, type MonoTypeOperatorFunction, type Subscriber, type Subscription } from 'rxjs';
+import { CodexError, JsonRpcError, rpcErrorFromWire, TransportClosedError, ValidationError } from '../errors.js';
+import { notificationThreadId, notificationTurnId, serverRequestIds } from '../protocol/ids.js';
 import type { InitializeResponse } from '../protocol/generated/InitializeResponse.js';
 import type { ClientMethod, ParamsOf, ResultOf } from '../protocol/methods.js';
 import { MalformedLine, type Transport } from '../transport/transport.js';
 import { HotFanout } from './hot-fanout.js';
 import { InboundSubscriber } from './inbound-subscriber.js';
 import { Demultiplexer, DEFAULT_MAX_BUFFERED_PER_THREAD, type RouteSink, type TurnClaim } from './demultiplexer.js';
-import { answerAsObservable } from './async-answer.js';
 import { backoffDelay } from './backoff.js';
 import { describeError, redactValue } from './redaction.js';
 import { classify, type RequestId, type WireError, type WireNotification, type WireRequest, type WireResponse } from './message.js';
+import type { ConnectionOptions, ConnectionState, ParamsCheckContext, ProtocolWarning, RequestOptions, RoutedMessage } from './connection-types.js';
+import { Handshake, type HandshakeHost } from './handshake.js';
+import { Activity, type Release } from './activity.js';
+import { PendingRequests } from './pending-requests.js';
+import { ServerRequestAnswers } from './server-request-answers.js';
 
-/** A message routed to a turn: a notification, or a server request (it has an `id`). */
-export type RoutedMessage = WireNotification | WireRequest;
-
-/** Answers a server request: a value, a Promise or an Observable (its first value is the result). */
-export type ServerRequestHandler = (request: WireRequest, ids: MessageIds) => unknown;
-
-/** Something the peer did wrong that the connection survived. */
-export interface ProtocolWarning {
-  readonly kind: 'malformed-line' | 'invalid-message' | 'unknown-response' | 'handler-error' | 'unanswerable' | 'schema-drift' | 'overloaded' | 'teardown-failed' | 'unknown-method';
-  readonly message: string;
-  readonly detail?: unknown;
-}
-
-/** Who we are, what we opt into, and the bounds. */
-export interface ConnectionOptions {
-  readonly clientInfo: { name: string; title: string | null; version: string };
-  /** Merged over `{ experimentalApi: true, requestAttestation: false }`. */
-  readonly capabilities?: Partial<InitializeCapabilities>;
-  /** Deadline for each request's answer (turns are not requests); default 300 000 ms; 0 = none. */
-  readonly requestTimeoutMs?: number;
-  /** Messages held per thread while a turn/start awaits its answer (default 10 000). */
-  readonly maxBufferedPerThread?: number;
-  /** Answers server→client requests; without one they get a JSON-RPC "method not found" error. */
-  readonly serverRequestHandler?: ServerRequestHandler;
-  /**
-   * Checks params before they are sent; issues fail the request with ValidationError.
-   * `'after-handshake'` (a method only the server's version can decide) asks again once connected.
-   */
-  readonly validateParams?: (method: string, params: unknown, context: ParamsCheckContext) => readonly ValidationIssue[] | undefined | 'after-handshake';
-  /** Checks what the server sends (debugging drift); issues become `schema-drift` warnings, never errors. */
-  readonly validateInbound?: (kind: 'notification' | 'request', method: string, params: unknown) => readonly ValidationIssue[] | undefined;
-  /** Vets the `initialize` answer (e.g. the server's version); throwing closes the connection. */
-  readonly checkInitialize?: (response: InitializeResponse) => void;
-  /**
-   * Server requests whose handler has not answered yet, at most (default 1 000). One more is
-   * answered at once with JSON-RPC error -32001 and reported as an `overloaded` warning.
-   */
-  readonly maxPendingServerRequests?: number;
-  /** Masks secrets in every text the connection reports: warnings and errors built from the server's answers. */
-  readonly redact?: (text: string) => string;
-  /** Reopen after a drop on the next call instead of staying closed (see {@link ReconnectOptions}). */
-  readonly reconnect?: ReconnectOptions;
-}
-
-/** What a params check may know: the server (once connected) and a way to warn on `warnings$`. */
-export interface ParamsCheckContext {
-  readonly server: InitializeResponse | undefined;
-  warn(kind: 'unknown-method', message: string, detail?: unknown): void;
-}
-
-/** Per-request options of {@link Connection.request}. */
-export interface RequestOptions {
-  /** Deadline for the answer in ms (default: the connection's `requestTimeoutMs`); 0 = none. */
-  readonly timeoutMs?: number;
-  /** Called with the JSON-RPC id once the request is written (streams that the server correlates by it). */
-  readonly onSent?: (id: RequestId) => void;
-}
-
-/**
- * Reopening a dropped connection on the next call (remote transports). Each attempt gets a new
- * transport and handshake; attempts after a failure wait a backoff with jitter.
- */
-export interface ReconnectOptions {
-  /** A fresh transport for each attempt (e.g. a new WebSocket with a freshly minted token). */
-  readonly newTransport: () => Transport;
-  /** Wait before the first retry after a failed attempt (default 250 ms), doubling up to `maxDelayMs` (default 10 000). */
-  readonly initialDelayMs?: number;
-  readonly maxDelayMs?: number;
-  /** Source of randomness in [0, 1) for the jitter (default Math.random). */
-  readonly random?: () => number;
-}
-
-/** Default bound of server requests awaiting their handler's answer. */
-export const DEFAULT_MAX_PENDING_SERVER_REQUESTS = 1000;
-
-/** connecting → ready → closed (or idle before the first use). */
-export type ConnectionState = 'idle' | 'connecting' | 'ready' | 'closed';
-
-interface Pending {
-  readonly method: string;
-  readonly subscriber: Subscriber<unknown>;
-  timeout?: Subscription;
-}
+export type { ConnectionOptions, ConnectionState, ParamsCheckContext, ProtocolWarning, ReconnectOptions, RequestOptions, RoutedMessage, ServerRequestHandler } from './connection-types.js';
+export { DEFAULT_MAX_PENDING_SERVER_REQUESTS } from './server-request-answers.js';
 
 /**
  * The JSON-RPC multiplexer: owns the transport, the handshake, ids, pending requests, the hot
@@ -137,24 +59,25 @@ export class Connection {
 
   // One of each per connection attempt (see reopen()).
   private notifications = new HotFanout<WireNotification>();
-  private ready = new AsyncSubject<InitializeResponse>();
+  private handshake = new Handshake();
   private readonly warnings = new Subject<ProtocolWarning>();
   private _generation = 1;
   private failedAttempts = 0;
   private nextAttemptAt = 0;
   private startDelay?: Subscription;
-  private readonly pending = new Map<RequestId, Pending>();
+  private readonly pending: PendingRequests;
   private readonly demux: Demultiplexer<RoutedMessage>;
-  private readonly answering = new Set<Subscription>();
+  private readonly answers: ServerRequestAnswers;
   private inbound?: Subscription;
-  private nextId = 1;
   private closedError?: CodexError;
   private closing?: Promise<void>;
   private _state: ConnectionState = 'idle';
-  private _metadata?: InitializeResponse;
-  private listeners = 0;
-  private holds = 0;
-  private alive?: boolean;
+  private readonly activity = new Activity(
+    () => this._state,
+    (alive) => this.transport.keepAlive?.(alive),
+  );
+  /** The routing table's hold: taken while any turn is routed or claimed. */
+  private routing?: Release;
   private readonly redactText: (text: string) => string;
 
   constructor(
@@ -163,18 +86,23 @@ export class Connection {
   ) {
     this.backgroundNotifications$ = new Observable<WireNotification>((subscriber) => this.notifications.observable.subscribe(subscriber));
     this.notifications$ = new Observable<WireNotification>((subscriber) => {
-      this.listeners++;
-      this.touch();
+      const release = this.activity.hold();
       const subscription = this.notifications.observable.subscribe(subscriber);
       return () => {
         subscription.unsubscribe();
-        this.listeners--;
-        this.touch();
+        release();
       };
     });
     this.warnings$ = this.warnings.asObservable();
     this.redactText = options.redact ?? ((text) => text);
     this.demux = new Demultiplexer(options.maxBufferedPerThread ?? DEFAULT_MAX_BUFFERED_PER_THREAD);
+    const hold = () => this.activity.hold();
+    this.pending = new PendingRequests(hold);
+    this.answers = new ServerRequestAnswers(
+      { answer: (id, result, error) => this.answer(id, result, error), warn: (kind, message, detail) => this.warn(kind, message, detail), hold },
+      options.serverRequestHandler,
+      options.maxPendingServerRequests,
+    );
   }
 
   get state(): ConnectionState {
@@ -183,30 +111,28 @@ export class Connection {
 
   /** The `initialize` answer, once connected. */
   get metadata(): InitializeResponse | undefined {
-    return this._metadata;
+    return this.handshake.response;
   }
 
   /** Live counters: they return to zero when nothing is in flight. */
   get stats() {
-    return { pendingRequests: this.pending.size, pendingServerRequests: this.answering.size, ...this.demux.stats };
+    return { pendingRequests: this.pending.size, pendingServerRequests: this.answers.size, ...this.demux.stats };
   }
 
   /** True while the connection keeps the host process alive (see the class doc). */
   get keepsProcessAlive(): boolean {
-    return this.alive === true;
+    return this.activity.keepsProcessAlive;
   }
 
   /** Keeps the host process alive while the piped source is subscribed (e.g. waiting on a login). */
   keepAlive<T>(): MonoTypeOperatorFunction<T> {
     return (source) =>
       new Observable<T>((subscriber) => {
-        this.holds++;
-        this.touch();
+        const release = this.activity.hold();
         const subscription = source.subscribe(subscriber);
         return () => {
           subscription.unsubscribe();
-          this.holds--;
-          this.touch();
+          release();
         };
       });
   }
@@ -216,7 +142,7 @@ export class Connection {
     return new Observable<InitializeResponse>((subscriber) => {
       if (this.closedError && !this.reopen()) return subscriber.error(this.closedError); // never replay a dead connection's handshake
       this.start();
-      return this.ready.subscribe(subscriber);
+      return this.handshake.ready.subscribe(subscriber);
     });
   }
 
@@ -239,10 +165,10 @@ export class Connection {
         id = this.send(method, params, subscriber, options.timeoutMs);
         if (id !== undefined) options.onSent?.(id);
       };
-      const gate = this._state === 'ready' ? (send(), undefined) : this.ready.subscribe({ complete: send, error: (e) => subscriber.error(e) });
+      const gate = this._state === 'ready' ? (send(), undefined) : this.handshake.ready.subscribe({ complete: send, error: (e) => subscriber.error(e) });
       return () => {
         gate?.unsubscribe();
-        if (id !== undefined) this.forget(id);
+        if (id !== undefined) this.pending.forget(id);
       };
     });
   }
@@ -264,7 +190,7 @@ export class Connection {
     const connection = this; // eslint-disable-line @typescript-eslint/no-this-alias -- the getter needs the connection, not the context
     return {
       get server() {
-        return connection._metadata;
+        return connection.handshake.response;
       },
       warn: (kind, message, detail) => connection.warn(kind, message, detail),
     };
@@ -281,15 +207,15 @@ export class Connection {
     if (this.closedError && !this.reopen()) throw this.closedError;
     this.start();
     const claim = this.demux.claim(threadId, sink);
-    this.touch();
+    this.holdWhileRouting();
     return {
       bind: (turnId) => {
         claim.bind(turnId);
-        this.touch();
+        this.holdWhileRouting();
       },
       release: () => {
         claim.release();
-        this.touch();
+        this.holdWhileRouting();
       },
     };
   }
@@ -302,7 +228,7 @@ export class Connection {
   /** Stops routing a turn's messages. */
   releaseTurn(turnId: string, sink?: RouteSink<RoutedMessage>): void {
     this.demux.remove(turnId, sink);
-    this.touch();
+    this.holdWhileRouting();
   }
 
   /** Closes: every in-flight Observable errors with TransportClosedError; the transport is ended. */
@@ -344,9 +270,8 @@ export class Connection {
     this.transport = transport;
     this.closedError = undefined;
     this._state = 'idle';
-    this._metadata = undefined;
-    this.alive = undefined;
-    this.ready = new AsyncSubject<InitializeResponse>();
+    this.activity.reset();
+    this.handshake = new Handshake();
     this.notifications = new HotFanout<WireNotification>();
     this._generation++;
     return true;
@@ -358,7 +283,7 @@ export class Connection {
     // After a failed attempt, the next one waits its backoff (calls wait on `ready` meanwhile).
     const wait = this.nextAttemptAt - Date.now();
     if (wait > 0) {
-      this.touch();
+      this.activity.update();
       this.startDelay = timer(wait).subscribe(() => {
         this.startDelay = undefined;
         if (this._state === 'connecting') this.open();
@@ -377,74 +302,51 @@ export class Connection {
       ),
     );
     if (this.closedError) return; // the transport failed synchronously
-    this.touch();
-    const capabilities = { experimentalApi: true, requestAttestation: false, ...this.options.capabilities };
-    const handshake = new Observable<unknown>((subscriber) => {
-      this.send('initialize', { clientInfo: this.options.clientInfo, capabilities }, subscriber, undefined);
-    });
-    handshake.pipe(take(1)).subscribe({
-      next: (result) => {
-        try {
-          this.options.checkInitialize?.(result as InitializeResponse);
-          this.transport.send({ method: 'initialized' });
-        } catch (e) {
-          this.terminate(e as CodexError);
-          void this.transport.close();
-          return;
-        }
-        this._metadata = result as InitializeResponse;
-        this._state = 'ready';
-        this.failedAttempts = 0;
-        this.nextAttemptAt = 0;
-        this.ready.next(this._metadata);
-        this.ready.complete();
-        this.touch();
-      },
-      error: (e) => this.terminate(e as CodexError),
-    });
+    this.activity.update();
+    this.handshake.run(this.handshakeHost, this.options);
   }
 
+  private readonly handshakeHost: HandshakeHost = {
+    request: (method, params) => new Observable<unknown>((subscriber) => void this.send(method, params, subscriber, undefined)),
+    confirm: () => this.transport.send({ method: 'initialized' }),
+    opened: () => {
+      this._state = 'ready';
+      this.failedAttempts = 0;
+      this.nextAttemptAt = 0;
+    },
+    announced: () => this.activity.update(),
+    failed: (error, rejected) => {
+      this.terminate(error);
+      if (rejected) void this.transport.close();
+    },
+  };
+
   private send(method: string, params: unknown, subscriber: Subscriber<unknown>, timeoutMs: number | undefined): RequestId | undefined {
-    const id = this.nextId++;
-    const entry: Pending = { method, subscriber };
-    this.pending.set(id, entry);
-    this.touch();
+    const id = this.pending.add(method, subscriber);
     try {
       this.transport.send(params === undefined ? { id, method } : { id, method, params });
     } catch (e) {
-      this.pending.delete(id);
-      this.touch();
+      this.pending.forget(id);
       subscriber.error(e);
       return undefined;
     }
     const ms = timeoutMs ?? this.options.requestTimeoutMs ?? 300_000;
-    if (ms > 0 && this.pending.has(id)) {
-      entry.timeout = timer(ms).subscribe(() => {
-        this.pending.delete(id);
-        this.touch();
-        subscriber.error(new RequestTimeoutError(method, ms));
-      });
-    }
+    if (ms > 0) this.pending.expireAfter(id, ms);
     return id;
   }
 
-  private forget(id: RequestId): void {
-    const entry = this.pending.get(id);
-    if (!entry) return;
-    entry.timeout?.unsubscribe();
-    this.pending.delete(id);
-    this.touch();
-  }
-
-  /** Tells the transport whether anything is in flight (it then keeps the host process alive). */
-  private touch(): void {
-    const busy =
-      this._state === 'connecting' ||
-      (this._state === 'ready' &&
-        (this.pending.size > 0 || this.answering.size > 0 || this.listeners > 0 || this.holds > 0 || this.demux.active));
-    if (busy === this.alive || this._state === 'idle') return;
-    this.alive = busy;
-    this.transport.keepAlive?.(busy);
+  /**
+   * The routing table holds the connection while it routes or awaits any turn. One hold for the
+   * whole table: a route's end is decided inside the demultiplexer (merged, replaced, failed), so
+   * its state is read after each routing call rather than mirrored per route.
+   */
+  private holdWhileRouting(): void {
+    if (this.demux.active) this.routing ??= this.activity.hold();
+    else if (this.routing) {
+      const release = this.routing;
+      this.routing = undefined;
+      release();
+    }
   }
 
   /** Nothing the server sends may throw out of here: the inbound stream would report it as unhandled. */
@@ -498,12 +400,11 @@ export class Connection {
   }
 
   private onResponse(r: WireResponse): void {
-    const entry = this.pending.get(r.id);
+    const entry = this.pending.take(r.id);
     if (!entry) {
       this.warn('unknown-response', `app-server answered request ${JSON.stringify(r.id)}, which is not pending`, r);
       return;
     }
-    this.forget(r.id);
     if (r.error) entry.subscriber.error(this.errorFromWire(r.error, entry.method));
     else {
       entry.subscriber.next(r.result);
@@ -516,51 +417,7 @@ export class Connection {
     const ids = serverRequestIds(request.method, request.params);
     if (ids.turnId !== undefined) this.demux.noteRequest(String(request.id), ids.turnId, ids.threadId);
     this.demux.dispatch(request, ids.threadId, ids.turnId);
-    const max = this.options.maxPendingServerRequests ?? DEFAULT_MAX_PENDING_SERVER_REQUESTS;
-    if (this.answering.size >= max) {
-      this.warn('overloaded', `app-server sent ${request.method} while ${max} of its requests await an answer; answered it with an error`, {
-        id: request.id,
-        method: request.method,
-      });
-      this.answer(request.id, undefined, { code: -32001, message: `codex-rx: too many server requests awaiting an answer (${max}); retry later` });
-      return;
-    }
-    const handler = this.options.serverRequestHandler;
-    if (!handler) {
-      this.answer(request.id, undefined, { code: -32601, message: `codex-rx has no handler for ${request.method}` });
-      return;
-    }
-    let source: Observable<unknown>;
-    try {
-      const out = handler(request, ids);
-      source = answerAsObservable(out);
-    } catch (e) {
-      source = new Observable((s) => s.error(e));
-    }
-    let answered = false;
-    const sub = source.pipe(take(1)).subscribe({
-      next: (result) => {
-        answered = true;
-        this.answer(request.id, result ?? {});
-      },
-      error: (e) => {
-        answered = true;
-        this.warn('handler-error', `the handler for ${request.method} failed: ${(e as Error)?.message ?? e}`, e);
-        const wire: WireError = JsonRpcError.is(e) ? { code: e.code, message: e.message } : { code: -32603, message: `client handler failed: ${(e as Error)?.message ?? e}` };
-        this.answer(request.id, undefined, wire);
-      },
-      complete: () => {
-        if (!answered) this.answer(request.id, undefined, { code: -32603, message: `client handler for ${request.method} gave no answer` });
-      },
-    });
-    if (!sub.closed) {
-      this.answering.add(sub);
-      this.touch();
-      sub.add(() => {
-        this.answering.delete(sub);
-        this.touch();
-      });
-    }
+    this.answers.handle(request, ids);
   }
 
   private answer(id: RequestId, result: unknown, error?: WireError): void {
@@ -622,23 +479,16 @@ export class Connection {
               random: reconnect.random ?? Math.random,
             });
     }
-    for (const s of [...this.answering]) s.unsubscribe();
-    const pending = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of pending) {
-      p.timeout?.unsubscribe();
-      p.subscriber.error(error);
-    }
-    if (!this.ready.closed && !this.ready.isStopped) this.ready.error(error);
+    this.answers.cancelAll();
+    this.pending.failAll(error);
+    this.handshake.fail(error);
     this.demux.failAll(error);
+    this.holdWhileRouting();
     if (byClient) this.notifications.complete();
     else this.notifications.error(error);
     // With reconnect, warnings$ spans every attempt; it ends with close().
     if (byClient || !reconnect) this.warnings.complete();
-    if (this.alive) {
-      this.alive = false;
-      this.transport.keepAlive?.(false);
-    }
+    this.activity.ended();
   }
 }
 

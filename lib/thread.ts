@@ -117,8 +117,7 @@ export class Thread<TId extends string | undefined = string> {
           // Only a running turn can be steered or interrupted (the server refuses before turn/started).
           running: (turnId) => {
             running = turnId;
-            this.runningTurns.set(turnId, (this.runningTurns.get(turnId) ?? 0) + 1);
-            this.activeTurnId = turnId;
+            this.startFollowing(turnId);
           },
           ended: () => {
             if (running !== undefined) this.stopFollowing(running);
@@ -198,9 +197,25 @@ export class Thread<TId extends string | undefined = string> {
     return this.withThread((threadId) => this.connection.request('thread/compact/start', { threadId }).pipe(map(() => undefined)));
   }
 
-  /** Reviews (`review/start`, inline) as a turn stream: `toTurnResult()`/`turnProgress()` apply; unsubscribing interrupts. */
+  /**
+   * Reviews (`review/start`, inline) as a turn stream: `toTurnResult()`/`turnProgress()` apply;
+   * unsubscribing interrupts. A running review is the active turn: `interrupt()` stops it. Its
+   * id for `interrupt(turnId)` is the one in its `turn/started` (the other events carry the id
+   * `review/start` answered, which the server does not interrupt).
+   */
   review(target: ReviewTarget): Observable<TurnEvent> {
-    return this.withThread((threadId) => reviewStream(this.connection, { threadId, target }));
+    return this.withThread((threadId) => {
+      let running: string | undefined;
+      return reviewStream(this.connection, { threadId, target }, {
+        running: (turnId) => {
+          running = turnId;
+          this.startFollowing(turnId);
+        },
+        ended: () => {
+          if (running !== undefined) this.stopFollowing(running);
+        },
+      });
+    });
   }
 
   /** The thread's status, live: `thread/read`, then every `thread/status/changed`. */
@@ -295,6 +310,12 @@ export class Thread<TId extends string | undefined = string> {
     const target = turnId ?? this.activeTurnId;
     if (target === undefined) throw new CodexError(`thread ${this.current.id} has no active turn to ${what}`);
     return target;
+  }
+
+  /** A subscriber follows a running turn: it is the active turn now. */
+  private startFollowing(turnId: string): void {
+    this.runningTurns.set(turnId, (this.runningTurns.get(turnId) ?? 0) + 1);
+    this.activeTurnId = turnId;
   }
 
   /** One subscriber of a running turn is gone; the turn stays active while others follow it. */

@@ -3,6 +3,7 @@ import type { ReviewStartParams } from '../protocol/generated/v2/ReviewStartPara
 import type { Connection, RoutedMessage } from '../rpc/connection.js';
 import type { RouteSink } from '../rpc/demultiplexer.js';
 import type { TurnNotification } from '../turn/turn-notification.js';
+import type { TurnHooks } from '../turn/turn-route.js';
 import { notificationsOf, sendTeardown, type StreamHost } from './stream-host.js';
 
 /** A StreamHost that also routes turns (the Connection). */
@@ -23,9 +24,10 @@ const MAX_EARLY_STARTS = 64;
  *
  * On the wire (verified on 0.171.0) the review turn has two ids: `review/start` answers turn X,
  * whose items and `turn/completed` carry X; the `turn/started` carries a turn Y with
- * `rootTurnId` X, and `turn/interrupt` only accepts Y. This stream follows both.
+ * `rootTurnId` X, and `turn/interrupt` only accepts Y. This stream follows both; `hooks.running`
+ * gets Y (what a Thread then interrupts), and `hooks.ended` is reported once, when the stream ends.
  */
-export function reviewStream(host: TurnHost, params: ReviewStartParams): Observable<TurnNotification> {
+export function reviewStream(host: TurnHost, params: ReviewStartParams, hooks: Pick<TurnHooks, 'running' | 'ended'> = {}): Observable<TurnNotification> {
   return new Observable<TurnNotification>((subscriber) => {
     const threadId = params.threadId;
     let reviewTurnId: string | undefined; // X
@@ -44,16 +46,26 @@ export function reviewStream(host: TurnHost, params: ReviewStartParams): Observa
       else claim?.release();
     };
     const sendInterrupt = (turnId: string) => sendTeardown(host, 'turn/interrupt', { threadId, turnId });
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      hooks.ended?.(runningTurnId);
+    };
     const detach = (error?: unknown) => {
       if (detached) return;
       detached = true;
+      end();
       if (error !== undefined) subscriber.error(error);
       else subscriber.complete();
     };
     const running = (notification: Extract<TurnNotification, { method: 'turn/started' }>) => {
       if (runningTurnId !== undefined) return;
       runningTurnId = notification.params.turn.id;
-      if (!detached) subscriber.next(notification);
+      if (!detached) {
+        hooks.running?.(runningTurnId);
+        subscriber.next(notification);
+      }
       if (interruptWhenRunning && !completed) {
         sendInterrupt(runningTurnId);
         release();
@@ -126,6 +138,7 @@ export function reviewStream(host: TurnHost, params: ReviewStartParams): Observa
     return () => {
       const wasDetached = detached;
       detached = true;
+      end();
       if (released) return;
       if (reviewTurnId === undefined) {
         if (start.closed) release();

@@ -183,6 +183,26 @@ describe('Streams against the real app-server', () => {
     expect(result.items.map((i) => i.type)).toEqual(expect.arrayContaining(['enteredReviewMode', 'exitedReviewMode']));
   });
 
+  test('review: a running review is the active turn, and thread.interrupt() stops it', async () => {
+    e2e.model.reset();
+    e2e.model.enqueue(message('Reviewing slowly and never finishing.', { chunks: 3, hang: true }));
+    const thread: Thread = await firstValueFrom(codex.threadStart());
+    const review = new Recorder(thread.review({ type: 'custom', instructions: 'Review the README for typos' }));
+    const started = await review.waitFor((e) => e.method === 'turn/started');
+    const runningId = (started.params as { turn: { id: string } }).turn.id;
+    await eventually(() => expect(thread.activeTurn).toBe(runningId));
+    await lastValueFrom(thread.interrupt(), { defaultValue: undefined });
+    await review.whenEnded();
+    expect(review.errors).toEqual([]);
+    const last = review.values[review.values.length - 1];
+    expect(last.method).toBe('turn/completed');
+    expect((last.params as { turn: { status: string } }).turn.status).toBe('interrupted');
+    expect(e2e.sent.filter((m) => m.method === 'turn/interrupt' && m.params.threadId === thread.id)).toEqual([
+      expect.objectContaining({ params: { threadId: thread.id, turnId: runningId } }),
+    ]);
+    expect(thread.activeTurn).toBeUndefined();
+  });
+
   test('thread.status$ and thread.name$: the read value, then each change', async () => {
     const thread: Thread = await firstValueFrom(codex.threadStart());
     const statuses = new Recorder(thread.status$.pipe(map((s) => s.type)));

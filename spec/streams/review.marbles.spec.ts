@@ -104,6 +104,42 @@ describe('thread.review() (marbles)', () => {
     expectIdle(b.codex);
   });
 
+  it('a running review is the active turn: thread.interrupt() stops it by its turn/started id', async () => {
+    b.transport.onRequest('review/start', () => ({ turn: turn(TURN_ID), reviewThreadId: THREAD_ID }));
+    const events: string[] = [];
+    const sub = thread.review({ type: 'uncommittedChanges' }).subscribe({ next: (e) => events.push(e.method), complete: () => events.push('complete') });
+    expect(thread.activeTurn).toBeUndefined(); // answered, not running yet
+    b.server.emit(n.s);
+    expect(thread.activeTurn).toBe(RUN_ID);
+    await lastValueFrom(thread.interrupt());
+    expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: RUN_ID }]);
+    b.server.emit(n.C);
+    expect(events).toEqual(['turn/started', 'turn/completed', 'complete']);
+    expect(thread.activeTurn).toBeUndefined();
+    sub.unsubscribe();
+    expectIdle(b.codex);
+  });
+
+  it('a review left before it runs never becomes the active turn; one left while running stops being it', () => {
+    b.transport.onRequest('review/start', () => ({ turn: turn(TURN_ID), reviewThreadId: THREAD_ID }));
+    thread.review({ type: 'uncommittedChanges' }).subscribe().unsubscribe();
+    b.server.emit(n.s);
+    expect(thread.activeTurn).toBeUndefined();
+    b.server.emit(n.C);
+
+    const running = thread.review({ type: 'uncommittedChanges' }).subscribe();
+    b.server.emit(n.s);
+    expect(thread.activeTurn).toBe(RUN_ID);
+    running.unsubscribe();
+    expect(thread.activeTurn).toBeUndefined();
+    expect(b.server.paramsOf('turn/interrupt')).toEqual([
+      { threadId: THREAD_ID, turnId: RUN_ID },
+      { threadId: THREAD_ID, turnId: RUN_ID },
+    ]);
+    b.server.emit(n.C);
+    expectIdle(b.codex);
+  });
+
   it('errors with TransportClosedError when the app-server dies', () => {
     b.scheduler.run(({ hot, expectObservable }) => {
       b.serve(hot, '  -r-s-K', { ...n, r: answer, K: () => b.transport.fail() });

@@ -5,8 +5,7 @@ import { transportFor } from './codex-transport.js';
 import { ValidationError } from './errors.js';
 import { LoginCompletions, type ChatgptLoginHandle, type DeviceCodeLoginHandle, type LoginHandle } from './login.js';
 import { threadParams, type ThreadOptions } from './options.js';
-import { validateInbound } from './validation/inbound-validator.js';
-import { checkRequest } from './validation/params-validator.js';
+import { checkRequestOnFirstUse, preloadInboundValidator, validateInboundOnFirstUse } from './validation/lazy-validators.js';
 import type { InitializeResponse } from './protocol/generated/InitializeResponse.js';
 import type { GetAccountResponse } from './protocol/generated/v2/GetAccountResponse.js';
 import type { LoginAccountResponse } from './protocol/generated/v2/LoginAccountResponse.js';
@@ -81,9 +80,11 @@ export class Codex {
       maxPendingServerRequests: config.maxPendingServerRequests,
       serverRequestHandler: this.approvals.handle,
       checkInitialize: (r) => assertServerVersion(r.userAgent),
-      validateParams: config.validate === false ? undefined : checkRequest,
-      validateInbound: config.validateInbound ? validateInbound : undefined,
+      // Validators load on first use (a chunk of their own in a browser build): lazy-validators.ts.
+      validateParams: config.validate === false ? undefined : checkRequestOnFirstUse,
+      validateInbound: config.validateInbound ? validateInboundOnFirstUse : undefined,
     });
+    if (config.validateInbound) preloadInboundValidator();
     this.notifications$ = this.connection.notifications$ as Observable<Notification>;
     this.warnings$ = this.connection.warnings$;
     this.pendingRequests$ = this.approvals.pending$;

@@ -35,8 +35,8 @@ export type { ReviewTarget } from './streams/review.js';
 export type { McpServersState } from './streams/live-states.js';
 
 // Validation and structured output
-export { defineOutputSchema, type OutputOf, type OutputSchema } from './structured-output.js';
-export { validateParams } from './validation/params-validator.js';
+export { defineOutputSchema, type OutputOf, type OutputSchema } from './output-schema.js';
+export { validateParams } from './validation/validate-params.js';
 
 // Approvals and other server requests
 export { Answers } from './approvals/answers.js';

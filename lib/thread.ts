@@ -7,8 +7,8 @@ import type { Thread as ThreadInfo } from './protocol/generated/v2/Thread.js';
 import type { ThreadReadResponse } from './protocol/generated/v2/ThreadReadResponse.js';
 import type { TurnStartParams } from './protocol/generated/v2/TurnStartParams.js';
 import type { Connection } from './rpc/connection.js';
-import { parseStructuredOutput, type OutputSchema } from './structured-output.js';
-import { compileOutputSchema } from './validation/output-validator.js';
+import type { OutputSchema } from './output-schema.js';
+import { withStructuredOutput } from './validation/lazy-validators.js';
 import type { TurnEvent } from './turn/turn-event.js';
 import { toTurnResult, type TurnResult } from './turn/turn-result.js';
 import { followNewTurn } from './turn/turn-stream.js';
@@ -145,12 +145,16 @@ export class Thread<TId extends string | undefined = string> {
   run<TOutput = unknown>(input: Input, options?: TurnCallOptions & { outputSchema?: OutputSchema<TOutput> }): Observable<TurnResult<TOutput>> {
     return defer(() => {
       const schema = options?.outputSchema;
-      // A schema that cannot be compiled fails now, before the turn runs.
-      if (schema !== undefined && schema !== null && typeof schema === 'object') compileOutputSchema(schema);
-      return this.turn(input, options).pipe(
-        toTurnResult(),
-        map((result) => (schema ? parseStructuredOutput<TOutput>(result, schema) : (result as TurnResult<TOutput>))),
-      );
+      if (!schema) return this.turn(input, options).pipe(toTurnResult()) as Observable<TurnResult<TOutput>>;
+      // The output check (ajv) loads on first use: a chunk of its own in a browser build.
+      return withStructuredOutput((output) => {
+        // A schema that cannot be compiled fails now, before the turn runs.
+        if (typeof schema === 'object') output.compileOutputSchema(schema);
+        return this.turn(input, options).pipe(
+          toTurnResult(),
+          map((result) => output.parseStructuredOutput<TOutput>(result, schema)),
+        );
+      });
     });
   }
 

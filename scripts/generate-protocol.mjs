@@ -220,6 +220,12 @@ writeFileSync(path.join(protocolDir, 'schema-text.generated.ts'), [
   `export const SERVER_NOTIFICATION_SCHEMA = ${q(JSON.stringify(serverNotification))};`,
   `/** JSON Schema of every server request, as text. */`,
   `export const SERVER_REQUEST_SCHEMA = ${q(JSON.stringify(serverRequest))};`,
+  `// In a file of its own: answering approvals needs it in a browser's first load, the rest not.`,
+  `export { SERVER_REQUEST_RESULT_SCHEMA } from './result-schema-text.generated.js';`,
+  '',
+].join('\n'));
+writeFileSync(path.join(protocolDir, 'result-schema-text.generated.ts'), [
+  header,
   `/** JSON Schema of the result of every server request (what the client answers), as text. */`,
   `export const SERVER_REQUEST_RESULT_SCHEMA = ${q(JSON.stringify(serverRequestResultSchema))};`,
   '',

@@ -1,14 +1,18 @@
 import WebSocket from 'ws';
 import type { CodexPlatform } from '../platform.js';
+import { compileOutputSchema, parseStructuredOutput } from '../structured-output.js';
 import { StdioTransport } from '../transport/stdio-transport.js';
 import type { WebSocketConstructor } from '../transport/websocket-like.js';
+import { validateInbound } from '../validation/inbound-validator.js';
+import { checkRequest } from '../validation/params-validator.js';
 import { checkSignedBearerTokenOptions, signBearerToken } from './signed-bearer-token.js';
 import { unixSocketUrl } from './unix-socket.js';
 
 /**
  * Node.js: `new Codex()` spawns the bundled `codex app-server` over stdio; WebSockets use the
  * `ws` package (Node 20 has no global one, and only `ws` can send the Authorization header the
- * app-server expects, or reach a unix socket); signed bearer tokens are minted with `jose`.
+ * app-server expects, or reach a unix socket); signed bearer tokens are minted with `jose`; the
+ * validators load with the entry (browsers fetch them on first use instead).
  */
 export const NODE_PLATFORM: CodexPlatform = {
   name: 'node',
@@ -18,4 +22,5 @@ export const NODE_PLATFORM: CodexPlatform = {
   unixSocketUrl,
   signBearerToken,
   checkSignedBearerToken: checkSignedBearerTokenOptions,
+  validators: { checkRequest, validateInbound, structuredOutput: { compileOutputSchema, parseStructuredOutput } },
 };

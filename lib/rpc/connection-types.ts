@@ -36,10 +36,16 @@ export interface ConnectionOptions {
   /**
    * Checks params before they are sent; issues fail the request with ValidationError.
    * `'after-handshake'` (a method only the server's version can decide) asks again once connected.
+   * A Promise (validators still loading) holds the request, and those subscribed after it, until
+   * it settles; a rejection fails the request with it (a CodexError) and nothing is sent.
    */
-  readonly validateParams?: (method: string, params: unknown, context: ParamsCheckContext) => readonly ValidationIssue[] | undefined | 'after-handshake';
-  /** Checks what the server sends (debugging drift); issues become `schema-drift` warnings, never errors. */
-  readonly validateInbound?: (kind: 'notification' | 'request', method: string, params: unknown) => readonly ValidationIssue[] | undefined;
+  readonly validateParams?: (method: string, params: unknown, context: ParamsCheckContext) => ParamsVerdict | PromiseLike<ParamsVerdict>;
+  /** Checks what the server sends (debugging drift); issues become `schema-drift` warnings, never errors (a Promise: when it settles). */
+  readonly validateInbound?: (
+    kind: 'notification' | 'request',
+    method: string,
+    params: unknown,
+  ) => readonly ValidationIssue[] | undefined | PromiseLike<readonly ValidationIssue[] | undefined>;
   /** Vets the `initialize` answer (e.g. the server's version); throwing closes the connection. */
   readonly checkInitialize?: (response: InitializeResponse) => void;
   /**
@@ -52,6 +58,9 @@ export interface ConnectionOptions {
   /** Reopen after a drop on the next call instead of staying closed (see {@link ReconnectOptions}). */
   readonly reconnect?: ReconnectOptions;
 }
+
+/** What a params check answers: the issues (none: undefined or []), or `'after-handshake'` to be asked again once connected. */
+export type ParamsVerdict = readonly ValidationIssue[] | undefined | 'after-handshake';
 
 /** What a params check may know: the server (once connected) and a way to warn on `warnings$`. */
 export interface ParamsCheckContext {

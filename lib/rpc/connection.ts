@@ -1,5 +1,5 @@
 import { Observable, Subject, timer, type MonoTypeOperatorFunction, type Subscriber, type Subscription } from 'rxjs';
-import { CodexError, JsonRpcError, rpcErrorFromWire, TransportClosedError, ValidationError } from '../errors.js';
+import { CodexError, JsonRpcError, rpcErrorFromWire, TransportClosedError, ValidationError, type ValidationIssue } from '../errors.js';
 import { notificationThreadId, notificationTurnId, serverRequestIds } from '../protocol/ids.js';
 import type { InitializeResponse } from '../protocol/generated/InitializeResponse.js';
 import type { ClientMethod, ParamsOf, ResultOf } from '../protocol/methods.js';
@@ -7,16 +7,17 @@ import { MalformedLine, type Transport } from '../transport/transport.js';
 import { HotFanout } from './hot-fanout.js';
 import { InboundSubscriber } from './inbound-subscriber.js';
 import { Demultiplexer, DEFAULT_MAX_BUFFERED_PER_THREAD, type RouteSink, type TurnClaim } from './demultiplexer.js';
+import { isPromiseLike, OrderedChecks } from './ordered-checks.js';
 import { describeError, redactValue } from './redaction.js';
 import { classify, type RequestId, type WireError, type WireNotification, type WireRequest, type WireResponse } from './message.js';
-import type { ConnectionOptions, ConnectionState, ParamsCheckContext, ProtocolWarning, RequestOptions, RoutedMessage } from './connection-types.js';
+import type { ConnectionOptions, ConnectionState, ParamsCheckContext, ParamsVerdict, ProtocolWarning, RequestOptions, RoutedMessage } from './connection-types.js';
 import { Handshake, type HandshakeHost } from './handshake.js';
 import { Activity, type Release } from './activity.js';
 import { PendingRequests } from './pending-requests.js';
 import { ReconnectSchedule } from './reconnect-schedule.js';
 import { ServerRequestAnswers } from './server-request-answers.js';
 
-export type { ConnectionOptions, ConnectionState, ParamsCheckContext, ProtocolWarning, ReconnectOptions, RequestOptions, RoutedMessage, ServerRequestHandler } from './connection-types.js';
+export type { ConnectionOptions, ConnectionState, ParamsCheckContext, ParamsVerdict, ProtocolWarning, ReconnectOptions, RequestOptions, RoutedMessage, ServerRequestHandler } from './connection-types.js';
 export { DEFAULT_MAX_PENDING_SERVER_REQUESTS } from './server-request-answers.js';
 
 /**
@@ -153,37 +154,62 @@ export class Connection {
   request<M extends ClientMethod>(method: M, params: ParamsOf<M>, options?: RequestOptions): Observable<ResultOf<M>>;
   request(method: string, params?: unknown, options: RequestOptions = {}): Observable<unknown> {
     return new Observable<unknown>((subscriber) => {
-      const checked = this.checkParams(method, params, subscriber);
-      if (checked === 'failed') return;
-      if (this.closedError && !this.reopen()) {
-        subscriber.error(this.closedError);
-        return;
-      }
-      this.start();
       let id: RequestId | undefined;
-      const send = () => {
-        if (checked === 'after-handshake' && this.checkParams(method, params, subscriber) !== 'ok') return;
+      let gate: Subscription | undefined;
+      let cancelCheck: (() => void) | undefined;
+      let cancelRecheck: (() => void) | undefined;
+      const write = () => {
         id = this.send(method, params, subscriber, options.timeoutMs);
         if (id !== undefined) options.onSent?.(id);
       };
-      const gate = this._state === 'ready' ? (send(), undefined) : this.handshake.ready.subscribe({ complete: send, error: (e) => subscriber.error(e) });
+      const proceed = (checked: 'ok' | 'after-handshake') => {
+        if (this.closedError && !this.reopen()) return subscriber.error(this.closedError);
+        this.start();
+        const send = () => (checked === 'after-handshake' ? (cancelRecheck = this.checkParams(method, params, subscriber, write, false)) : write());
+        if (this._state === 'ready') send();
+        else gate = this.handshake.ready.subscribe({ complete: send, error: (e) => subscriber.error(e) });
+      };
+      cancelCheck = this.checkParams(method, params, subscriber, proceed, true);
       return () => {
+        cancelCheck?.();
+        cancelRecheck?.();
         gate?.unsubscribe();
         if (id !== undefined) this.pending.forget(id);
       };
     });
   }
 
-  /** Runs `validateParams`; on issues errors `subscriber` with ValidationError. */
-  private checkParams(method: string, params: unknown, subscriber: Subscriber<unknown>): 'ok' | 'failed' | 'after-handshake' {
-    const issues = this.options.validateParams?.(method, params, this.paramsContext);
-    if (issues === 'after-handshake' && this._state !== 'ready') return issues;
+  /**
+   * Runs `validateParams`, then `next` — at once when it answers synchronously and no earlier
+   * request still waits on an answer (`ordered`); otherwise once its answer and every earlier one
+   * are in. Issues (or a failed check) error `subscriber` instead. Returns a cancel while waiting.
+   */
+  private checkParams<V extends 'ok' | 'after-handshake'>(
+    method: string,
+    params: unknown,
+    subscriber: Subscriber<unknown>,
+    next: (verdict: V) => void,
+    ordered: boolean,
+  ): (() => void) | undefined {
+    const answer = this.options.validateParams?.(method, params, this.paramsContext);
+    if (!isPromiseLike(answer) && (this.checks.idle || !ordered)) return void this.onVerdict(method, answer, subscriber, next);
+    return this.checks.add(answer, (settled) => {
+      if (settled.ok) this.onVerdict(method, settled.value, subscriber, next);
+      else subscriber.error(CodexError.is(settled.error) ? settled.error : new CodexError(`${method} params could not be checked: ${describeError(settled.error)}`, { cause: settled.error }));
+    });
+  }
+
+  private onVerdict<V extends 'ok' | 'after-handshake'>(method: string, issues: ParamsVerdict, subscriber: Subscriber<unknown>, next: (verdict: V) => void): void {
+    if (issues === 'after-handshake' && this._state !== 'ready') return next(issues as V);
     if (issues === 'after-handshake' || (issues && issues.length > 0)) {
       subscriber.error(new ValidationError(`${method} params`, issues === 'after-handshake' ? [{ path: '', message: 'could not be checked against the server' }] : issues));
-      return 'failed';
+      return;
     }
-    return 'ok';
+    next('ok' as V);
   }
+
+  /** Requests whose params check has not answered yet, in subscription order (validators loading). */
+  private readonly checks = new OrderedChecks();
 
   private readonly paramsContext: ParamsCheckContext = this.createParamsContext();
 
@@ -430,14 +456,19 @@ export class Connection {
   }
 
   private checkInbound(kind: 'notification' | 'request', method: string, params: unknown): void {
-    try {
-      const issues = this.options.validateInbound!(kind, method, params);
+    const report = (issues: readonly ValidationIssue[] | undefined) => {
       if (issues && issues.length > 0) {
         const text = issues.map((i) => (i.path ? `${i.path} ${i.message}` : i.message)).join('; ');
         this.warn('schema-drift', `${kind} ${method} does not match the protocol schema: ${text}`, { method, params, issues });
       }
+    };
+    const failed = (e: unknown) => this.warn('schema-drift', `could not validate ${kind} ${method}: ${(e as Error)?.message ?? e}`, e);
+    try {
+      const issues = this.options.validateInbound!(kind, method, params);
+      if (isPromiseLike<readonly ValidationIssue[] | undefined>(issues)) issues.then(report, failed); // validators still loading
+      else report(issues);
     } catch (e) {
-      this.warn('schema-drift', `could not validate ${kind} ${method}: ${(e as Error)?.message ?? e}`, e);
+      failed(e);
     }
   }
 

@@ -1,0 +1,98 @@
+import { from, switchMap, type Observable } from 'rxjs';
+import { CodexError, type ValidationIssue } from '../errors.js';
+import { currentPlatform } from '../platform.js';
+import { describeError } from '../rpc/redaction.js';
+import type { compileOutputSchema, parseStructuredOutput } from '../structured-output.js';
+import type { InboundKind } from './inbound-validator.js';
+import type { RequestCheckContext } from './params-validator.js';
+
+// Why this file: the params validators (ajv standalone code, ~640 KiB minified), the inbound
+// validator (ajv + the server schemas' text) and the structured-output check (ajv, compiling the
+// caller's schema) are most of the package's size. They are reached
+// only through the `import()`s below, so a bundler (esbuild, Angular, Vite, webpack) puts them
+// in chunks of their own that a browser fetches on the first request, not with the page. A host
+// that loads them with its entry (Node: the platform, lib/node/platform.ts) makes every check
+// synchronous from the start; otherwise only the checks that run while a chunk loads wait.
+
+/** The params check of `CodexConfig.validate`, once loaded (lib/validation/params-validator.ts). */
+export type RequestCheck = (method: string, params: unknown, context: RequestCheckContext) => ValidationIssue[] | undefined | 'after-handshake';
+
+/** The inbound check of `CodexConfig.validateInbound`, once loaded (lib/validation/inbound-validator.ts). */
+export type InboundCheck = (kind: InboundKind, method: string, params: unknown) => ValidationIssue[] | undefined;
+
+/** The structured-output check of `thread.run(input, { outputSchema })`, once loaded (lib/structured-output.ts). */
+export interface StructuredOutputCheck {
+  readonly compileOutputSchema: typeof compileOutputSchema;
+  readonly parseStructuredOutput: typeof parseStructuredOutput;
+}
+
+/** A module fetched with `import()` the first time it is needed and kept; a failed load is tried again by the next use. */
+class OnFirstUse<T> {
+  private loaded?: T;
+  private loading?: Promise<T>;
+
+  constructor(
+    private readonly what: string,
+    private readonly load: () => Promise<T>,
+  ) {}
+
+  /** The module if it is here already (loaded, or provided by the host platform). */
+  get now(): T | undefined {
+    return this.loaded;
+  }
+
+  /** Resolves with the module; rejects with a CodexError that says which chunk failed to load. */
+  get(): Promise<T> {
+    return (this.loading ??= this.load().then(
+      (m) => (this.loaded = m),
+      (e: unknown) => {
+        this.loading = undefined; // e.g. a chunk 404 during a deploy: the next call tries again
+        throw new CodexError(`codex-rx could not load its ${this.what} (a chunk loaded on first use): ${describeError(e)}`, { cause: e });
+      },
+    ));
+  }
+}
+
+// The import() specifiers must stay literal: that is what bundlers split on.
+const paramsValidators = new OnFirstUse<RequestCheck>('params validators', () => import('./params-validator.js').then((m) => m.checkRequest));
+const inboundValidators = new OnFirstUse<InboundCheck>('inbound validators', () => import('./inbound-validator.js').then((m) => m.validateInbound));
+const structuredOutput = new OnFirstUse<StructuredOutputCheck>('structured-output validator', () => import('../structured-output.js'));
+
+/**
+ * The connection's params check (`validateParams` of lib/rpc): synchronous once the validators
+ * are here; before that, a Promise of the same answer (the connection then waits for it before
+ * sending, keeping requests in subscription order). A failed load rejects with a CodexError.
+ */
+export function checkRequestOnFirstUse(
+  method: string,
+  params: unknown,
+  context: RequestCheckContext,
+): ValidationIssue[] | undefined | 'after-handshake' | Promise<ValidationIssue[] | undefined | 'after-handshake'> {
+  const check = paramsValidators.now ?? currentPlatform()?.validators?.checkRequest;
+  if (check) return check(method, params, context);
+  return paramsValidators.get().then((loaded) => loaded(method, params, context));
+}
+
+/**
+ * The connection's inbound check (`validateInbound` of lib/rpc): synchronous once loaded; before
+ * that a Promise (its `schema-drift` warning comes when the chunk is here).
+ */
+export function validateInboundOnFirstUse(kind: InboundKind, method: string, params: unknown): ValidationIssue[] | undefined | Promise<ValidationIssue[] | undefined> {
+  const check = inboundValidators.now ?? currentPlatform()?.validators?.validateInbound;
+  if (check) return check(kind, method, params);
+  return inboundValidators.get().then((loaded) => loaded(kind, method, params));
+}
+
+/** Starts fetching the inbound validators now (a client that opted into them will need them at its first message). */
+export function preloadInboundValidator(): void {
+  if (inboundValidators.now === undefined && currentPlatform()?.validators === undefined) inboundValidators.get().catch(() => undefined); // reported by the first check
+}
+
+/**
+ * `use(check)` with the structured-output check: at once when it is here, else once its chunk
+ * loaded (a failed load errors the Observable with a CodexError; nothing is sent).
+ */
+export function withStructuredOutput<T>(use: (check: StructuredOutputCheck) => Observable<T>): Observable<T> {
+  const check = structuredOutput.now ?? currentPlatform()?.validators?.structuredOutput;
+  return check ? use(check) : from(structuredOutput.get()).pipe(switchMap(use));
+}

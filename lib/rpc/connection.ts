@@ -7,7 +7,6 @@ import { MalformedLine, type Transport } from '../transport/transport.js';
 import { HotFanout } from './hot-fanout.js';
 import { InboundSubscriber } from './inbound-subscriber.js';
 import { Demultiplexer, DEFAULT_MAX_BUFFERED_PER_THREAD, type RouteSink, type TurnClaim } from './demultiplexer.js';
-import { backoffDelay } from './backoff.js';
 import { isPromiseLike, OrderedChecks } from './ordered-checks.js';
 import { describeError, redactValue } from './redaction.js';
 import { classify, type RequestId, type WireError, type WireNotification, type WireRequest, type WireResponse } from './message.js';
@@ -15,6 +14,7 @@ import type { ConnectionOptions, ConnectionState, ParamsCheckContext, ParamsVerd
 import { Handshake, type HandshakeHost } from './handshake.js';
 import { Activity, type Release } from './activity.js';
 import { PendingRequests } from './pending-requests.js';
+import { ReconnectSchedule } from './reconnect-schedule.js';
 import { ServerRequestAnswers } from './server-request-answers.js';
 
 export type { ConnectionOptions, ConnectionState, ParamsCheckContext, ParamsVerdict, ProtocolWarning, ReconnectOptions, RequestOptions, RoutedMessage, ServerRequestHandler } from './connection-types.js';
@@ -63,8 +63,8 @@ export class Connection {
   private handshake = new Handshake();
   private readonly warnings = new Subject<ProtocolWarning>();
   private _generation = 1;
-  private failedAttempts = 0;
-  private nextAttemptAt = 0;
+  /** Only with `reconnect`: when the next attempt may start. */
+  private readonly schedule?: ReconnectSchedule;
   private startDelay?: Subscription;
   private readonly pending: PendingRequests;
   private readonly demux: Demultiplexer<RoutedMessage>;
@@ -97,6 +97,7 @@ export class Connection {
     this.warnings$ = this.warnings.asObservable();
     this.redactText = options.redact ?? ((text) => text);
     this.demux = new Demultiplexer(options.maxBufferedPerThread ?? DEFAULT_MAX_BUFFERED_PER_THREAD);
+    if (options.reconnect) this.schedule = new ReconnectSchedule(options.reconnect);
     const hold = () => this.activity.hold();
     this.pending = new PendingRequests(hold);
     this.answers = new ServerRequestAnswers(
@@ -307,7 +308,7 @@ export class Connection {
     if (this._state !== 'idle') return;
     this._state = 'connecting';
     // After a failed attempt, the next one waits its backoff (calls wait on `ready` meanwhile).
-    const wait = this.nextAttemptAt - Date.now();
+    const wait = this.schedule?.wait() ?? 0;
     if (wait > 0) {
       this.activity.update();
       this.startDelay = timer(wait).subscribe(() => {
@@ -337,8 +338,7 @@ export class Connection {
     confirm: () => this.transport.send({ method: 'initialized' }),
     opened: () => {
       this._state = 'ready';
-      this.failedAttempts = 0;
-      this.nextAttemptAt = 0;
+      this.schedule?.succeeded();
     },
     announced: () => this.activity.update(),
     failed: (error, rejected) => {
@@ -495,21 +495,7 @@ export class Connection {
     this._state = 'closed';
     this.startDelay?.unsubscribe();
     this.startDelay = undefined;
-    const reconnect = this.options.reconnect;
-    if (reconnect && !byClient) {
-      // A drop of a working connection reconnects at once; a failed attempt backs off.
-      this.failedAttempts = wasReady ? 0 : this.failedAttempts + 1;
-      this.nextAttemptAt =
-        this.failedAttempts === 0
-          ? 0
-          : Date.now() +
-            backoffDelay(this.failedAttempts, {
-              initialDelayMs: reconnect.initialDelayMs ?? 250,
-              maxDelayMs: reconnect.maxDelayMs ?? 10_000,
-              jitterRatio: 0.5,
-              random: reconnect.random ?? Math.random,
-            });
-    }
+    if (!byClient) this.schedule?.dropped(wasReady);
     this.answers.cancelAll();
     this.pending.failAll(error);
     this.handshake.fail(error);
@@ -518,7 +504,7 @@ export class Connection {
     if (byClient) this.notifications.complete();
     else this.notifications.error(error);
     // With reconnect, warnings$ spans every attempt; it ends with close().
-    if (byClient || !reconnect) this.warnings.complete();
+    if (byClient || !this.options.reconnect) this.warnings.complete();
     this.activity.ended();
   }
 }

@@ -1,5 +1,5 @@
 import { Observable, Subject, timer, type MonoTypeOperatorFunction, type Subscriber, type Subscription } from 'rxjs';
-import { CodexError, JsonRpcError, rpcErrorFromWire, TransportClosedError, ValidationError, type ValidationIssue } from '../errors.js';
+import { CodexError, TransportClosedError, ValidationError, type ValidationIssue } from '../errors.js';
 import { notificationThreadId, notificationTurnId, serverRequestIds } from '../protocol/ids.js';
 import type { InitializeResponse } from '../protocol/generated/InitializeResponse.js';
 import type { ClientMethod, ParamsOf, ResultOf } from '../protocol/methods.js';
@@ -16,13 +16,17 @@ import { Activity, type Release } from './activity.js';
 import { PendingRequests } from './pending-requests.js';
 import { ReconnectSchedule } from './reconnect-schedule.js';
 import { ServerRequestAnswers } from './server-request-answers.js';
+import { errorFromWire } from './wire-error.js';
 
 export type { ConnectionOptions, ConnectionState, ParamsCheckContext, ParamsVerdict, ProtocolWarning, ReconnectOptions, RequestOptions, RoutedMessage, ServerRequestHandler } from './connection-types.js';
 export { DEFAULT_MAX_PENDING_SERVER_REQUESTS } from './server-request-answers.js';
 
 /**
- * The JSON-RPC multiplexer: owns the transport, the handshake, ids, pending requests, the hot
- * notification stream, routing to turns and the answers to server requests.
+ * The JSON-RPC multiplexer: owns the transport and its life (connect, reconnect, close), the hot
+ * notification stream and the dispatch of what arrives. Its parts live in files of their own: the
+ * handshake (handshake.ts), ids and pending requests (pending-requests.ts), routing to turns
+ * (demultiplexer.ts), answers to server requests (server-request-answers.ts), keep-alive
+ * (activity.ts), reconnect timing (reconnect-schedule.ts).
  *
  * What a misbehaving app-server does to you (full table, with the tests that prove each row:
  * docs/reliability.md). Fatal faults fail *every* in-flight Observable (requests, turns,
@@ -44,8 +48,9 @@ export { DEFAULT_MAX_PENDING_SERVER_REQUESTS } from './server-request-answers.js
  *
  * Process lifetime (Node): the transport keeps the host process alive only while something is
  * in flight — the handshake, a request, a server request being answered, a turn, a subscriber
- * of `notifications$`, or a source piped through {@link Connection.keepAlive}. A client that is
- * dropped idle without `close()` lets the process exit (its child is then killed).
+ * of `notifications$`, or a source piped through {@link Connection.keepAlive}; each holds the
+ * connection while it lives (see `Activity`). A client that is dropped idle without `close()`
+ * lets the process exit (its child is then killed).
  */
 export class Connection {
   /** Every server notification, hot: started by the connection, never by subscribers. */
@@ -431,7 +436,7 @@ export class Connection {
       this.warn('unknown-response', `app-server answered request ${JSON.stringify(r.id)}, which is not pending`, r);
       return;
     }
-    if (r.error) entry.subscriber.error(this.errorFromWire(r.error, entry.method));
+    if (r.error) entry.subscriber.error(errorFromWire(r.error, entry.method, this.redactText));
     else {
       entry.subscriber.next(r.result);
       entry.subscriber.complete();
@@ -476,16 +481,6 @@ export class Connection {
   warn(kind: ProtocolWarning['kind'], message: string, detail?: unknown): void {
     if (this.warnings.closed || this.warnings.isStopped) return;
     this.warnings.next({ kind, message: this.redactText(message), detail: this.options.redact ? redactValue(detail, this.redactText) : detail });
-  }
-
-  /** The typed error of a JSON-RPC error answer: whatever its shape, redacted, never throwing. */
-  private errorFromWire(error: WireError, method: string): CodexError {
-    try {
-      const message = typeof error.message === 'string' ? error.message : describeError(error.message);
-      return rpcErrorFromWire({ code: error.code, message: this.redactText(message), data: redactValue(error.data, this.redactText) }, method);
-    } catch {
-      return new JsonRpcError(error.code, 'the app-server answered with an unreadable error', undefined, method);
-    }
   }
 
   private terminate(error: CodexError, byClient = false): void {

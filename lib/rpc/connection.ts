@@ -1,5 +1,5 @@
 import { Observable, Subject, timer, type MonoTypeOperatorFunction, type Subscriber, type Subscription } from 'rxjs';
-import { CodexError, JsonRpcError, rpcErrorFromWire, TransportClosedError, ValidationError, type ValidationIssue } from '../errors.js';
+import { CodexError, TransportClosedError, ValidationError, type ValidationIssue } from '../errors.js';
 import { notificationThreadId, notificationTurnId, serverRequestIds } from '../protocol/ids.js';
 import type { InitializeResponse } from '../protocol/generated/InitializeResponse.js';
 import type { ClientMethod, ParamsOf, ResultOf } from '../protocol/methods.js';
@@ -7,7 +7,6 @@ import { MalformedLine, type Transport } from '../transport/transport.js';
 import { HotFanout } from './hot-fanout.js';
 import { InboundSubscriber } from './inbound-subscriber.js';
 import { Demultiplexer, DEFAULT_MAX_BUFFERED_PER_THREAD, type RouteSink, type TurnClaim } from './demultiplexer.js';
-import { backoffDelay } from './backoff.js';
 import { isPromiseLike, OrderedChecks } from './ordered-checks.js';
 import { describeError, redactValue } from './redaction.js';
 import { classify, type RequestId, type WireError, type WireNotification, type WireRequest, type WireResponse } from './message.js';
@@ -15,14 +14,19 @@ import type { ConnectionOptions, ConnectionState, ParamsCheckContext, ParamsVerd
 import { Handshake, type HandshakeHost } from './handshake.js';
 import { Activity, type Release } from './activity.js';
 import { PendingRequests } from './pending-requests.js';
+import { ReconnectSchedule } from './reconnect-schedule.js';
 import { ServerRequestAnswers } from './server-request-answers.js';
+import { errorFromWire } from './wire-error.js';
 
 export type { ConnectionOptions, ConnectionState, ParamsCheckContext, ParamsVerdict, ProtocolWarning, ReconnectOptions, RequestOptions, RoutedMessage, ServerRequestHandler } from './connection-types.js';
 export { DEFAULT_MAX_PENDING_SERVER_REQUESTS } from './server-request-answers.js';
 
 /**
- * The JSON-RPC multiplexer: owns the transport, the handshake, ids, pending requests, the hot
- * notification stream, routing to turns and the answers to server requests.
+ * The JSON-RPC multiplexer: owns the transport and its life (connect, reconnect, close), the hot
+ * notification stream and the dispatch of what arrives. Its parts live in files of their own: the
+ * handshake (handshake.ts), ids and pending requests (pending-requests.ts), routing to turns
+ * (demultiplexer.ts), answers to server requests (server-request-answers.ts), keep-alive
+ * (activity.ts), reconnect timing (reconnect-schedule.ts).
  *
  * What a misbehaving app-server does to you (full table, with the tests that prove each row:
  * docs/reliability.md). Fatal faults fail *every* in-flight Observable (requests, turns,
@@ -44,8 +48,9 @@ export { DEFAULT_MAX_PENDING_SERVER_REQUESTS } from './server-request-answers.js
  *
  * Process lifetime (Node): the transport keeps the host process alive only while something is
  * in flight — the handshake, a request, a server request being answered, a turn, a subscriber
- * of `notifications$`, or a source piped through {@link Connection.keepAlive}. A client that is
- * dropped idle without `close()` lets the process exit (its child is then killed).
+ * of `notifications$`, or a source piped through {@link Connection.keepAlive}; each holds the
+ * connection while it lives (see `Activity`). A client that is dropped idle without `close()`
+ * lets the process exit (its child is then killed).
  */
 export class Connection {
   /** Every server notification, hot: started by the connection, never by subscribers. */
@@ -63,8 +68,8 @@ export class Connection {
   private handshake = new Handshake();
   private readonly warnings = new Subject<ProtocolWarning>();
   private _generation = 1;
-  private failedAttempts = 0;
-  private nextAttemptAt = 0;
+  /** Only with `reconnect`: when the next attempt may start. */
+  private readonly schedule?: ReconnectSchedule;
   private startDelay?: Subscription;
   private readonly pending: PendingRequests;
   private readonly demux: Demultiplexer<RoutedMessage>;
@@ -97,6 +102,7 @@ export class Connection {
     this.warnings$ = this.warnings.asObservable();
     this.redactText = options.redact ?? ((text) => text);
     this.demux = new Demultiplexer(options.maxBufferedPerThread ?? DEFAULT_MAX_BUFFERED_PER_THREAD);
+    if (options.reconnect) this.schedule = new ReconnectSchedule(options.reconnect);
     const hold = () => this.activity.hold();
     this.pending = new PendingRequests(hold);
     this.answers = new ServerRequestAnswers(
@@ -307,7 +313,7 @@ export class Connection {
     if (this._state !== 'idle') return;
     this._state = 'connecting';
     // After a failed attempt, the next one waits its backoff (calls wait on `ready` meanwhile).
-    const wait = this.nextAttemptAt - Date.now();
+    const wait = this.schedule?.wait() ?? 0;
     if (wait > 0) {
       this.activity.update();
       this.startDelay = timer(wait).subscribe(() => {
@@ -337,8 +343,7 @@ export class Connection {
     confirm: () => this.transport.send({ method: 'initialized' }),
     opened: () => {
       this._state = 'ready';
-      this.failedAttempts = 0;
-      this.nextAttemptAt = 0;
+      this.schedule?.succeeded();
     },
     announced: () => this.activity.update(),
     failed: (error, rejected) => {
@@ -431,7 +436,7 @@ export class Connection {
       this.warn('unknown-response', `app-server answered request ${JSON.stringify(r.id)}, which is not pending`, r);
       return;
     }
-    if (r.error) entry.subscriber.error(this.errorFromWire(r.error, entry.method));
+    if (r.error) entry.subscriber.error(errorFromWire(r.error, entry.method, this.redactText));
     else {
       entry.subscriber.next(r.result);
       entry.subscriber.complete();
@@ -478,16 +483,6 @@ export class Connection {
     this.warnings.next({ kind, message: this.redactText(message), detail: this.options.redact ? redactValue(detail, this.redactText) : detail });
   }
 
-  /** The typed error of a JSON-RPC error answer: whatever its shape, redacted, never throwing. */
-  private errorFromWire(error: WireError, method: string): CodexError {
-    try {
-      const message = typeof error.message === 'string' ? error.message : describeError(error.message);
-      return rpcErrorFromWire({ code: error.code, message: this.redactText(message), data: redactValue(error.data, this.redactText) }, method);
-    } catch {
-      return new JsonRpcError(error.code, 'the app-server answered with an unreadable error', undefined, method);
-    }
-  }
-
   private terminate(error: CodexError, byClient = false): void {
     if (this.closedError) return;
     this.closedError = error;
@@ -495,21 +490,7 @@ export class Connection {
     this._state = 'closed';
     this.startDelay?.unsubscribe();
     this.startDelay = undefined;
-    const reconnect = this.options.reconnect;
-    if (reconnect && !byClient) {
-      // A drop of a working connection reconnects at once; a failed attempt backs off.
-      this.failedAttempts = wasReady ? 0 : this.failedAttempts + 1;
-      this.nextAttemptAt =
-        this.failedAttempts === 0
-          ? 0
-          : Date.now() +
-            backoffDelay(this.failedAttempts, {
-              initialDelayMs: reconnect.initialDelayMs ?? 250,
-              maxDelayMs: reconnect.maxDelayMs ?? 10_000,
-              jitterRatio: 0.5,
-              random: reconnect.random ?? Math.random,
-            });
-    }
+    if (!byClient) this.schedule?.dropped(wasReady);
     this.answers.cancelAll();
     this.pending.failAll(error);
     this.handshake.fail(error);
@@ -518,7 +499,7 @@ export class Connection {
     if (byClient) this.notifications.complete();
     else this.notifications.error(error);
     // With reconnect, warnings$ spans every attempt; it ends with close().
-    if (byClient || !reconnect) this.warnings.complete();
+    if (byClient || !this.options.reconnect) this.warnings.complete();
     this.activity.ended();
   }
 }

@@ -6,13 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
-
-const root = path.resolve(__dirname, '..', '..');
-const ENTRIES: Record<string, string> = {
-  'codex-rx': path.join(root, 'lib', 'index.ts'),
-  'codex-rx/testing': path.join(root, 'lib', 'testing', 'index.ts'),
-  'codex-rx/testing/node': path.join(root, 'lib', 'testing', 'node', 'index.ts'),
-};
+import { root, SOURCE_ENTRIES, typeCheckDocs } from './docs-project';
 
 interface Block {
   readonly file: string;
@@ -33,30 +27,7 @@ test('the guide has a service, jest examples and a vitest example, each block na
 test('every block type-checks as one project against the sources', () => {
   const dir = path.join(root, 'spec', 'docs', '.testing-guide');
   const files = new Map(blocks.map((b) => [path.join(dir, b.file), b.code]));
-  const options: ts.CompilerOptions = {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ES2022,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    types: ['node'],
-    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
-    baseUrl: root,
-    paths: Object.fromEntries(Object.entries(ENTRIES).map(([k, v]) => [k, [path.relative(root, v)]])),
-  };
-  const host = ts.createCompilerHost(options);
-  const read = host.readFile.bind(host);
-  const exists = host.fileExists.bind(host);
-  const dirExists = host.directoryExists?.bind(host);
-  host.directoryExists = (d) => d === dir || (dirExists ? dirExists(d) : true); // the snippets' virtual folder
-  host.readFile = (f) => files.get(f) ?? read(f);
-  host.fileExists = (f) => files.has(f) || exists(f);
-  const program = ts.createProgram([...files.keys()], options, host);
-  const problems = ts
-    .getPreEmitDiagnostics(program)
-    .filter((d) => d.file && files.has(d.file.fileName))
-    .map((d) => `${path.basename(d.file!.fileName)}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+  const problems = typeCheckDocs(dir, files);
   expect(problems).toEqual([]);
 }, 120_000);
 
@@ -68,7 +39,7 @@ function load(block: Block): unknown {
   const module = { exports: {} as Record<string, unknown> };
   loaded.set(block.file, module.exports);
   const requireFor = (id: string): unknown => {
-    if (ENTRIES[id]) return require(ENTRIES[id]);
+    if (SOURCE_ENTRIES[id]) return require(SOURCE_ENTRIES[id]);
     const local = byModule.get(id);
     if (local) return load(local);
     return require(id);
@@ -89,7 +60,7 @@ describe('docs/testing.md under vitest', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'codex-rx-vitest-'));
     symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
     for (const b of blocks.filter((x) => !x.file.endsWith('.spec.ts'))) writeFileSync(path.join(dir, b.file), b.code);
-    const alias = Object.entries(ENTRIES).map(([find, replacement]) => `{ find: /^${find.replace(/\//g, '\\/')}$/, replacement: ${JSON.stringify(replacement)} }`);
+    const alias = Object.entries(SOURCE_ENTRIES).map(([find, replacement]) => `{ find: /^${find.replace(/\//g, '\\/')}$/, replacement: ${JSON.stringify(replacement)} }`);
     writeFileSync(path.join(dir, 'vitest.config.mjs'), `export default { resolve: { alias: [${alias.join(', ')}] }, test: { include: ['*.test.ts'], watch: false } };\n`);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -9,33 +9,20 @@ import type { Observable } from 'rxjs';
 import type { TurnNotification } from '../../lib/turn/turn-notification.js';
 import type { TurnResult } from '../../lib/turn/turn-result.js';
 import {
-  agentMessage,
   createClient,
-  delta,
   expectIdle,
   itemCompleted,
-  itemStarted,
   openThread,
   THREAD_ID,
   TURN_ID,
-  tokenUsageUpdated,
   turnCompleted,
-  turnStarted,
   turnStartResponse,
   userMessage,
 } from '../support/fake-server.js';
-import { threadBench, type HotFn, type Step } from '../support/thread-bench.js';
+import { threadBench, TURN_NOTIFICATIONS, type HotFn, type Step } from '../support/thread-bench.js';
 
-const n = {
-  s: turnStarted(),
-  t: itemStarted(agentMessage('msg-1', '')),
-  d: delta('msg-1', 'Hel'),
-  e: delta('msg-1', 'lo'),
-  m: itemCompleted(userMessage('user-2', 'and also this')),
-  i: itemCompleted(agentMessage('msg-1', 'Hello', 'final_answer')),
-  u: tokenUsageUpdated(120),
-  c: turnCompleted('completed'),
-};
+/** The notifications of turn-1 by marble letter, and `m`: the second input, folded into it. */
+const n = { ...TURN_NOTIFICATIONS, m: itemCompleted(userMessage('user-2', 'and also this')) };
 
 const SENT = { S: 'turn/start', I: 'turn/interrupt' };
 

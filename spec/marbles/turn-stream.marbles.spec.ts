@@ -6,32 +6,22 @@
  */
 import { InvalidParamsError, InvalidRequestError, JsonRpcError, ServerBusyError, TransportClosedError } from '../../lib/errors.js';
 import {
-  agentMessage,
   anError,
   commandApproval,
   delta,
   expectIdle,
-  itemCompleted,
-  itemStarted,
   requestResolved,
   THREAD_ID,
-  tokenUsageUpdated,
   TURN_ID,
   turnCompleted,
   turnStarted,
   turnStartResponse,
 } from '../support/fake-server.js';
-import { threadBench, type HotFn, type Step } from '../support/thread-bench.js';
+import { threadBench, TURN_NOTIFICATIONS, type HotFn, type Step } from '../support/thread-bench.js';
 
 /** The notifications of turn-1 (and a few strangers), by marble letter. */
 const n = {
-  s: turnStarted(),
-  t: itemStarted(agentMessage('msg-1', '')),
-  d: delta('msg-1', 'Hel'),
-  e: delta('msg-1', 'lo'),
-  i: itemCompleted(agentMessage('msg-1', 'Hello', 'final_answer')),
-  u: tokenUsageUpdated(120),
-  c: turnCompleted('completed'),
+  ...TURN_NOTIFICATIONS,
   // strangers: another turn of the same thread, and another thread
   x: turnStarted(THREAD_ID, 'turn-0'),
   X: delta('msg-0', 'not mine', THREAD_ID, 'turn-0'),

@@ -4,27 +4,18 @@
  * letter per message the client wrote.
  */
 import { filter, map, type Observable } from 'rxjs';
-import type { TestScheduler } from 'rxjs/testing';
-import type { Codex } from '../../lib/codex.js';
 import type { Connection, ProtocolWarning } from '../../lib/rpc/connection.js';
 import { toBase64 } from '../../lib/streams/output-chunk.js';
 import { PROTOCOL_VERSION } from '../../lib/protocol/tables.generated.js';
 import { FAKE_INITIALIZE_RESPONSE, InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
-import { createClient, FakeServer, testScheduler } from '../support/fake-server.js';
+import { createClient, testScheduler } from '../support/fake-server.js';
+import type { ClientBench } from '../support/thread-bench.js';
 
-export type HotFn = Parameters<Parameters<TestScheduler['run']>[0]>[0]['hot'];
-export type Step = object | (() => void);
-
-export interface StreamBench {
-  scheduler: TestScheduler;
-  codex: Codex;
+/** A ClientBench (spec/support/thread-bench.ts) whose `sent$` keeps only the methods a spec names. */
+export interface StreamBench extends Omit<ClientBench, 'sent$'> {
   /** The client's connection (test-only access), for building streams directly. */
   connection: Connection;
-  transport: InMemoryTransport;
-  server: FakeServer;
   warnings: ProtocolWarning[];
-  /** Plays the script: each letter's step is a message to deliver or a function to run. */
-  serve(hot: HotFn, marble: string, steps: Record<string, Step>): void;
   /** The methods the client writes from now on, those among `letters`' values only (expect them with `toBe(marble, letters)`). */
   sent$(letters: Record<string, string>): Observable<string>;
 }

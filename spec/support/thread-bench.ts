@@ -9,12 +9,35 @@ import type { TestScheduler } from 'rxjs/testing';
 import type { Codex } from '../../lib/codex.js';
 import type { Thread } from '../../lib/thread.js';
 import type { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
-import { createClient, FakeServer, openThread, testScheduler } from './fake-server.js';
+import {
+  agentMessage,
+  createClient,
+  delta,
+  FakeServer,
+  itemCompleted,
+  itemStarted,
+  openThread,
+  testScheduler,
+  tokenUsageUpdated,
+  turnCompleted,
+  turnStarted,
+} from './fake-server.js';
 
 /** The `hot` helper of `TestScheduler.run()`. */
 export type HotFn = Parameters<Parameters<TestScheduler['run']>[0]>[0]['hot'];
 /** One step of a script marble: a message the server delivers, or something it does. */
 export type Step = object | (() => void);
+
+/** The notifications of one plain turn (turn-1 of THREAD_ID) by marble letter: started, a streamed answer, usage, completed. */
+export const TURN_NOTIFICATIONS = {
+  s: turnStarted(),
+  t: itemStarted(agentMessage('msg-1', '')),
+  d: delta('msg-1', 'Hel'),
+  e: delta('msg-1', 'lo'),
+  i: itemCompleted(agentMessage('msg-1', 'Hello', 'final_answer')),
+  u: tokenUsageUpdated(120),
+  c: turnCompleted('completed'),
+};
 
 /** The current test's client. */
 export interface ClientBench {

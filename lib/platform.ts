@@ -1,7 +1,7 @@
 import type { AppServerProcessOptions } from './transport/process-options.js';
 import type { Transport } from './transport/transport.js';
 import type { TokenCarrier, WebSocketConstructor } from './transport/websocket-like.js';
-import type { InboundCheck, RequestCheck, StructuredOutputCheck } from './validation/lazy-validators.js';
+import type { Validators } from './validation/lazy-validators.js';
 
 /** A signed bearer token for `--ws-auth signed-bearer-token` servers: an HS256 JWT minted per connection attempt. */
 export interface SignedBearerTokenOptions {
@@ -40,7 +40,7 @@ export interface CodexPlatform {
    * The validators, loaded with the host's entry (Node: there is no first load to keep small, and
    * the first request is checked synchronously). Without them they load on first use (`import()`).
    */
-  readonly validators?: { readonly checkRequest: RequestCheck; readonly validateInbound: InboundCheck; readonly structuredOutput: StructuredOutputCheck };
+  readonly validators?: Validators;
 }
 
 let installed: CodexPlatform | undefined;

@@ -1,10 +1,8 @@
 import WebSocket from 'ws';
 import type { CodexPlatform } from '../platform.js';
-import { compileOutputSchema, parseStructuredOutput } from '../structured-output.js';
 import { StdioTransport } from '../transport/stdio-transport.js';
 import type { WebSocketConstructor } from '../transport/websocket-like.js';
-import { validateInbound } from '../validation/inbound-validator.js';
-import { checkRequest } from '../validation/params-validator.js';
+import { EAGER_VALIDATORS } from '../validation/eager-validators.js';
 import { checkSignedBearerTokenOptions, signBearerToken } from './signed-bearer-token.js';
 import { unixSocketUrl } from './unix-socket.js';
 
@@ -22,5 +20,5 @@ export const NODE_PLATFORM: CodexPlatform = {
   unixSocketUrl,
   signBearerToken,
   checkSignedBearerToken: checkSignedBearerTokenOptions,
-  validators: { checkRequest, validateInbound, structuredOutput: { compileOutputSchema, parseStructuredOutput } },
+  validators: EAGER_VALIDATORS,
 };

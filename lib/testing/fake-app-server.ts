@@ -10,6 +10,8 @@ import type { ClientMethod, Notification, ParamsOf, ResultOf, ServerRequestMessa
 import type { RequestId } from '../protocol/generated/RequestId.js';
 import type { Thread as ThreadInfo } from '../protocol/generated/v2/Thread.js';
 import { InMemoryTransport, type FakeRequestHandler, type SentMessage } from '../transport/in-memory-transport.js';
+import { EAGER_VALIDATORS } from '../validation/eager-validators.js';
+import { provideValidators } from '../validation/lazy-validators.js';
 import { accountResponse, modelListResponse } from './payloads/account.js';
 import { userMessageItem } from './payloads/items.js';
 import {
@@ -84,6 +86,10 @@ export class FakeAppServer {
   private down = false;
 
   constructor(options: FakeAppServerOptions = {}) {
+    // Clients of the fake validate synchronously from the first call, in a browser test runner
+    // too (where they would otherwise fetch the validators on first use): virtual time has no
+    // room for a chunk load. A test bundle may carry them.
+    provideValidators(EAGER_VALIDATORS);
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.defaultTurn = options.defaultTurn ?? scriptTurn().agentMessage('Done.');
     // `transport.onRequest(method, handler)` on the fake's transport is `handle(method, handler)`,

@@ -28,6 +28,13 @@ export interface StructuredOutputCheck {
   readonly parseStructuredOutput: typeof parseStructuredOutput;
 }
 
+/** Every check, as a host or a test kit that loads them up front hands them over. */
+export interface Validators {
+  readonly checkRequest: RequestCheck;
+  readonly validateInbound: InboundCheck;
+  readonly structuredOutput: StructuredOutputCheck;
+}
+
 /** A module fetched with `import()` the first time it is needed and kept; a failed load is tried again by the next use. */
 class OnFirstUse<T> {
   private loaded?: T;
@@ -41,6 +48,11 @@ class OnFirstUse<T> {
   /** The module once loaded (undefined before). */
   get now(): T | undefined {
     return this.loaded;
+  }
+
+  /** The module, imported up front by the caller: no load needed. */
+  provide(module: T): void {
+    this.loaded ??= module;
   }
 
   /** Resolves with the module; rejects with a CodexError that says which chunk failed to load. */
@@ -59,6 +71,17 @@ class OnFirstUse<T> {
 const paramsValidators = new OnFirstUse<RequestCheck>('params validators', () => import('./params-validator.js').then((m) => m.checkRequest));
 const inboundValidators = new OnFirstUse<InboundCheck>('inbound validators', () => import('./inbound-validator.js').then((m) => m.validateInbound));
 const structuredOutput = new OnFirstUse<StructuredOutputCheck>('structured-output validator', () => import('../structured-output.js'));
+
+/**
+ * Makes every check synchronous from now on, with validators the caller imported statically
+ * (lib/validation/eager-validators.ts). The testing kit does it: a marble test inside
+ * `TestScheduler.run()` must not wait for a chunk, whatever the host.
+ */
+export function provideValidators(validators: Validators): void {
+  paramsValidators.provide(validators.checkRequest);
+  inboundValidators.provide(validators.validateInbound);
+  structuredOutput.provide(validators.structuredOutput);
+}
 
 /**
  * The connection's params check (`validateParams` of lib/rpc): synchronous once the validators

@@ -162,6 +162,25 @@ describe('validators loaded on first use (a page: no platform preloads them)', (
   });
 });
 
+describe('the testing kit', () => {
+  it('FakeAppServer clients validate synchronously from the first call, also where nothing preloads the validators (marble tests have no room for a chunk load)', () => {
+    let kit: typeof import('../../lib/testing/fake-app-server.js') | undefined;
+    let errors: typeof import('../../lib/errors.js') | undefined;
+    jest.isolateModules(() => {
+      kit = require('../../lib/testing/fake-app-server.js');
+      errors = require('../../lib/errors.js');
+    });
+    const server = new kit!.FakeAppServer();
+    const codex = server.createClient();
+    const bad = record(codex.request('model/list', { limit: -1 }));
+    expect(errors!.ValidationError.is(bad.error)).toBe(true);
+    expect(server.transport.sent).toEqual([]);
+    const good = record(codex.request('model/list', {}));
+    expect(server.transport.sent.map((m) => m.method)).toEqual(['initialize', 'initialized', 'model/list']);
+    expect(good.done).toBe(true);
+  });
+});
+
 describe('Connection: a params check that answers with a Promise', () => {
   const clientInfo = { name: 'codex-rx-spec', title: 'codex-rx spec', version: '0.0.0' };
 

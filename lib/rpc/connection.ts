@@ -115,6 +115,7 @@ export class Connection {
     );
   }
 
+  /** Where the connection is: idle → connecting → ready → closed (idle again when it reopens). */
   get state(): ConnectionState {
     return this._state;
   }

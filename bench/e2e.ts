@@ -21,8 +21,9 @@ import { BareClient } from './bare-client.js';
 import { fmtMs, fmtRatio, median, now, spread, type Row } from './stats.js';
 
 export const CONVERSATION_TURNS = 10;
-const PROMPT = 'hi';
-const ANSWER = 'Hello there.';
+/** What every conversation contender (rows 1, 2 and 8) asks, and what the scripted model answers. */
+export const PROMPT = 'hi';
+export const ANSWER = 'Hello there.';
 
 type Contender = 'codex-rx' | 'bare' | 'codex-sdk';
 /** Row 2's order per round: every order in turn, so that no contender always starts first or after another. */
@@ -53,12 +54,13 @@ interface Session {
   turnsMs: number[];
 }
 
-interface Env {
+export interface Env {
   bin: { path: string; extraPath?: string };
   home: { env: Record<string, string>; workspace: string };
 }
 
-function childEnv(e: Env): Record<string, string> {
+/** The environment of a bare client's app-server: ours, the CODEX_HOME's, and the binary's extra PATH dir. */
+export function childEnv(e: Env): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   Object.assign(env, e.home.env);
@@ -76,12 +78,12 @@ function codexRx(e: Env): Contestant {
       // No codexBin: codex-rx resolves the same binary (resolveCodexBinary()) and its extra PATH.
       codex = new Codex({ env: e.home.env, cwd: e.home.workspace });
       thread = await lastValueFrom(codex.threadStart());
-      check((await lastValueFrom(thread.run(PROMPT))).finalResponse);
+      checkAnswer((await lastValueFrom(thread.run(PROMPT))).finalResponse);
       return now() - t0;
     },
     async turn() {
       const t0 = now();
-      check((await lastValueFrom(thread!.run(PROMPT))).finalResponse);
+      checkAnswer((await lastValueFrom(thread!.run(PROMPT))).finalResponse);
       return now() - t0;
     },
     close: async () => codex?.close(),
@@ -97,12 +99,12 @@ function bare(e: Env): Contestant {
       client = new BareClient(e.bin.path, { env: childEnv(e), cwd: e.home.workspace });
       await client.initialize();
       threadId = await client.threadStart();
-      check(agentText(await client.turn(threadId, PROMPT)));
+      checkAnswer(agentText(await client.turn(threadId, PROMPT)));
       return now() - t0;
     },
     async turn() {
       const t0 = now();
-      check(agentText(await client!.turn(threadId, PROMPT)));
+      checkAnswer(agentText(await client!.turn(threadId, PROMPT)));
       return now() - t0;
     },
     close: async () => client?.close(),
@@ -126,24 +128,26 @@ function codexSdk(e: Env, sdk: typeof Sdk): Contestant {
         if (ev.type === 'turn.completed') t1 = now();
         if (ev.type === 'turn.failed') throw new Error(`codex-sdk turn failed: ${ev.error.message}`);
       }
-      check(text);
+      checkAnswer(text);
       return t1 - t0;
     },
     async turn() {
       // The SDK's one-value API, as a user would call it: one `codex exec resume` per turn.
       const t0 = now();
-      check((await thread!.run(PROMPT)).finalResponse);
+      checkAnswer((await thread!.run(PROMPT)).finalResponse);
       return now() - t0;
     },
     close: async () => undefined, // each turn's process has exited already
   };
 }
 
-function agentText(turn: { items?: Array<{ type: string; text?: string }> }): string | null {
+/** The agent's answer in a bare client's completed turn. */
+export function agentText(turn: { items?: Array<{ type: string; text?: string }> }): string | null {
   return turn.items?.find((i) => i.type === 'agentMessage')?.text ?? null;
 }
 
-function check(answer: string | null | undefined): void {
+/** Throws unless the contender got the scripted answer. */
+export function checkAnswer(answer: string | null | undefined): void {
   if (answer !== ANSWER) throw new Error(`unexpected answer ${JSON.stringify(answer)}`);
 }
 

@@ -8,17 +8,14 @@
  * After one untimed first turn each, CONVERSATION_TURNS sequential turns on the same thread,
  * interleaved turn by turn in a rotating order so that load changes hit all three alike.
  */
-import path from 'node:path';
 import { lastValueFrom } from 'rxjs';
 import { Codex, startAppServer, type RunningAppServer, type Thread } from '../lib/node/index.js';
 import { resolveCodexBinary } from '../lib/transport/stdio-binary.js';
 import { createCodexHome, message, ScriptedModelServer } from '../lib/testing/node/index.js';
 import { BareClient } from './bare-client.js';
-import { CONVERSATION_TURNS } from './e2e.js';
+import { agentText, ANSWER, checkAnswer, childEnv, CONVERSATION_TURNS, PROMPT } from './e2e.js';
 import { fmtMs, fmtRatio, median, now, spread, type Row } from './stats.js';
 
-const PROMPT = 'hi';
-const ANSWER = 'Hello there.';
 type Contender = 'ws' | 'stdio' | 'bare';
 const ROTATION: Contender[][] = [
   ['ws', 'stdio', 'bare'],
@@ -34,10 +31,6 @@ interface Player {
 
 type Home = { env: Record<string, string>; workspace: string };
 
-function check(answer: string | null | undefined): void {
-  if (answer !== ANSWER) throw new Error(`unexpected answer ${JSON.stringify(answer)}`);
-}
-
 function rxPlayer(connect: () => Promise<Codex>, stop: () => Promise<void> = async () => undefined): Player {
   let codex: Codex | undefined;
   let thread: Thread | undefined;
@@ -45,11 +38,11 @@ function rxPlayer(connect: () => Promise<Codex>, stop: () => Promise<void> = asy
     async start() {
       codex = await connect();
       thread = await lastValueFrom(codex.threadStart());
-      check((await lastValueFrom(thread.run(PROMPT))).finalResponse);
+      checkAnswer((await lastValueFrom(thread.run(PROMPT))).finalResponse);
     },
     async turn() {
       const t0 = now();
-      check((await lastValueFrom(thread!.run(PROMPT))).finalResponse);
+      checkAnswer((await lastValueFrom(thread!.run(PROMPT))).finalResponse);
       return now() - t0;
     },
     async close() {
@@ -76,19 +69,15 @@ function barePlayer(home: Home): Player {
   let threadId = '';
   return {
     async start() {
-      const env: Record<string, string> = {};
-      for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-      Object.assign(env, home.env);
-      if (bin.extraPath) env.PATH = [bin.extraPath, env.PATH].filter(Boolean).join(path.delimiter);
-      client = new BareClient(bin.path, { env, cwd: home.workspace });
+      client = new BareClient(bin.path, { env: childEnv({ bin, home }), cwd: home.workspace });
       await client.initialize();
       threadId = await client.threadStart();
-      check((await client.turn(threadId, PROMPT)).items?.find((i: { type: string }) => i.type === 'agentMessage')?.text);
+      checkAnswer(agentText(await client.turn(threadId, PROMPT)));
     },
     async turn() {
       const t0 = now();
       const turn = await client!.turn(threadId, PROMPT);
-      check(turn.items?.find((i: { type: string }) => i.type === 'agentMessage')?.text);
+      checkAnswer(agentText(turn));
       return now() - t0;
     },
     close: async () => client?.close(),

@@ -6,33 +6,21 @@
  * turn fails, a counter of `codex.stats` is not back at zero, or the child count is not one.
  * Not part of `npm test`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { Codex } from '../lib/codex.js';
 import { StdioTransport } from '../lib/transport/stdio-transport.js';
 import { createCodexHome, message, ScriptedModelServer } from '../lib/testing/node/index.js';
+import { childPids, commandLine } from '../spec/support/processes.js';
 
 const TURNS = Number(process.argv[2] ?? 500);
 const TURNS_PER_THREAD = 25;
 
 /** Child processes of this process whose command line mentions codex (Linux /proc). */
 function codexChildren(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid !== process.pid) continue;
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmd.includes('codex')) pids.push(Number(entry));
-    } catch {
-      // the process went away while we looked
-    }
-  }
-  return pids;
+  return childPids().filter((pid) => commandLine(pid).includes('codex'));
 }
 
 function rssOf(pid: number | undefined): string {

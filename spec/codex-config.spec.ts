@@ -4,16 +4,7 @@ import { CodexError, ValidationError } from '../lib/errors.js';
 import { NODE_PLATFORM } from '../lib/node/platform.js';
 import { installPlatform } from '../lib/platform.js';
 import { InMemoryTransport } from '../lib/transport/in-memory-transport.js';
-
-/** The error `fn` throws (fails the test when it does not throw). */
-function thrown(fn: () => unknown): any {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from './support/thrown.js';
 
 describe('CodexConfig', () => {
   it('reports an unknown key instead of ignoring it, with the option it most likely meant', () => {

@@ -26,6 +26,31 @@ export interface SessionCounters {
 
 const DRAIN_POLL_MS = 20;
 
+/** Server requests a client may still answer, at most; the oldest is forgotten first. */
+export const MAX_ASKED_REQUESTS = 1000;
+
+/**
+ * The id of a server→client request in an app-server frame, as a key (its JSON text), else
+ * undefined. Frames are relayed unparsed, so only a frame that can be a request is parsed: one
+ * whose head is `{"id":…,"method":"…` or `{"method":"…","id":…` (notifications start with
+ * `{"method":"…","params"`, answers have no top-level `method`).
+ */
+export function serverRequestKey(data: string | Buffer): string | undefined {
+  const head = typeof data === 'string' ? data.slice(0, 256) : data.toString('utf8', 0, 256);
+  let candidate = head.startsWith('{"id":') && head.includes('"method":"');
+  if (!candidate && head.startsWith('{"method":"')) {
+    const end = head.indexOf('"', 11);
+    candidate = end > 0 && head.startsWith(',"id":', end + 1);
+  }
+  if (!candidate) return undefined;
+  try {
+    const m = JSON.parse(typeof data === 'string' ? data : data.toString('utf8')) as { id?: unknown; method?: unknown };
+    return typeof m.method === 'string' && (typeof m.id === 'number' || typeof m.id === 'string') ? JSON.stringify(m.id) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * One client connection: applies the method policy to what the client sends, relays what the
  * app-server sends unparsed, enforces the limits, and ends the upstream when either side ends.
@@ -39,6 +64,8 @@ export class GatewaySession {
   private lastActivity = Date.now();
   private idleTimer?: NodeJS.Timeout;
   private drainTimer?: NodeJS.Timeout;
+  /** Ids (as JSON) of the server requests this client was sent and has not answered. */
+  private readonly asked = new Set<string>();
   private readonly socketClosed: Promise<void>;
   private readonly done: Promise<void>;
   private resolveDone!: () => void;
@@ -126,6 +153,11 @@ export class GatewaySession {
     } else if (message.id === undefined || (message.result === undefined && message.error === undefined)) {
       // Neither a request, a notification nor an answer to a server request.
       return this.end(CloseCode.BAD_REQUEST, true, 'not a JSON-RPC message');
+    } else if (!this.asked.delete(JSON.stringify(message.id))) {
+      // An answer to nothing this client was asked (forged, or a second answer): never forwarded.
+      this.counters.denied++;
+      this.log(`connection ${this.id}: refused an answer to request ${JSON.stringify(message.id).slice(0, 40)}, which it was not asked`);
+      return;
     }
     this.counters.forwarded++;
     this.upstream?.send(text);
@@ -144,7 +176,13 @@ export class GatewaySession {
     if (this.ended) return;
     this.lastActivity = Date.now();
     this.counters.delivered++;
-    // Passed on as it came: a text frame, never parsed or re-serialised.
+    const asked = serverRequestKey(data);
+    if (asked !== undefined) {
+      this.asked.delete(asked); // a reused id moves to the end
+      this.asked.add(asked);
+      if (this.asked.size > MAX_ASKED_REQUESTS) this.asked.delete(this.asked.values().next().value as string);
+    }
+    // Passed on as it came: a text frame, never re-serialised.
     this.socket.send(data, { binary: false });
     if (this.socket.bufferedAmount > this.limits.maxBufferedBytes && !this.drainTimer) {
       this.upstream?.pause();

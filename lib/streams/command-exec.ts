@@ -1,10 +1,9 @@
 import { defer, Observable, Subscription } from 'rxjs';
-import { ValidationError } from '../errors.js';
 import type { CommandExecParams } from '../protocol/generated/v2/CommandExecParams.js';
 import type { CommandExecResponse } from '../protocol/generated/v2/CommandExecResponse.js';
 import { OutputDecoder, OutputLimitExceededError, outputLimit, type OutputChunk } from './output-chunk.js';
 import { checkProcessInput, pumpInput, type ProcessInput } from './process-input.js';
-import { clientId, notificationsOf, sendTeardown, type StreamHost } from './stream-host.js';
+import { givenOrClientId, notificationsOf, sendTeardown, type StreamHost } from './stream-host.js';
 
 /** Options of `codex.exec()`: the `command/exec` params (camelCase, as on the wire) plus input and a bound. */
 export interface ExecOptions extends Omit<CommandExecParams, 'command' | 'processId' | 'streamStdoutStderr' | 'streamStdin'>, ProcessInput {
@@ -32,10 +31,7 @@ export function commandExec(host: StreamHost, command: readonly string[], option
     const { stdin, resize, maxOutputBytes, processId: givenId, ...rest } = options ?? {};
     checkProcessInput({ stdin, resize }, 'exec options');
     const max = outputLimit(maxOutputBytes, 'exec options');
-    if (givenId !== undefined && (typeof givenId !== 'string' || givenId === '')) {
-      throw new ValidationError('exec options', [{ path: 'processId', message: 'must be a non-empty string' }]);
-    }
-    const processId = givenId ?? clientId('exec');
+    const processId = givenOrClientId(givenId, 'exec', 'exec options', 'processId');
     const params = { ...rest, command: command as string[], processId, streamStdoutStderr: true, ...(stdin ? { streamStdin: true } : {}) } as CommandExecParams;
     return new Observable<CommandEvent>((subscriber) => {
       let running = true; // until the exit answer, an error, or the limit

@@ -1,7 +1,7 @@
 import { defer, Observable } from 'rxjs';
 import { ValidationError } from '../errors.js';
 import type { FsChangedNotification } from '../protocol/generated/v2/FsChangedNotification.js';
-import { clientId, notificationsOf, sendTeardown, type StreamHost } from './stream-host.js';
+import { givenOrClientId, notificationsOf, sendTeardown, type StreamHost } from './stream-host.js';
 
 /** Options of `codex.watch()`. */
 export interface WatchOptions {
@@ -20,9 +20,7 @@ export type FsChange = FsChangedNotification;
 export function fsWatch(host: StreamHost, path: string, options: WatchOptions = {}): Observable<FsChange> {
   return defer(() => {
     if (typeof path !== 'string' || path === '') throw new ValidationError('watch', [{ path: 'path', message: 'must be a non-empty absolute path' }]);
-    const given = options?.watchId;
-    if (given !== undefined && (typeof given !== 'string' || given === '')) throw new ValidationError('watch options', [{ path: 'watchId', message: 'must be a non-empty string' }]);
-    const watchId = given ?? clientId('watch');
+    const watchId = givenOrClientId(options?.watchId, 'watch', 'watch options', 'watchId');
     return new Observable<FsChange>((subscriber) => {
       let state: 'starting' | 'watching' | 'ended' = 'starting';
       let unwatchWhenStarted = false;

@@ -1,7 +1,7 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { ValidationError } from '../errors.js';
 import type { FuzzyFileSearchResult } from '../protocol/generated/FuzzyFileSearchResult.js';
-import { clientId, notificationsOf, sendTeardown, type StreamHost } from './stream-host.js';
+import { givenOrClientId, notificationsOf, sendTeardown, type StreamHost } from './stream-host.js';
 
 /** What the file search shows for the latest query. */
 export interface FileSearchSnapshot {
@@ -36,12 +36,8 @@ export function fuzzyFileSearch(host: StreamHost, roots: readonly string[], opti
         subscriber.error(new ValidationError('fileSearch', [{ path: 'roots', message: 'must be a non-empty array of directory paths' }]));
         return;
       }
-      const given = options?.sessionId;
-      if (given !== undefined && (typeof given !== 'string' || given === '')) {
-        subscriber.error(new ValidationError('fileSearch options', [{ path: 'sessionId', message: 'must be a non-empty string' }]));
-        return;
-      }
-      const sessionId = given ?? clientId('file-search');
+      // A bad id throws here: the Observable delivers it as this subscriber's error, before anything is sent.
+      const sessionId = givenOrClientId(options?.sessionId, 'file-search', 'fileSearch options', 'sessionId');
       let session: 'starting' | 'open' | 'stopped' = 'starting';
       let stopWhenOpen = false;
       let sent = false;

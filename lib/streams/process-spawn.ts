@@ -1,10 +1,9 @@
 import { defer, Observable, Subscription } from 'rxjs';
-import { ValidationError } from '../errors.js';
 import type { ProcessExitedNotification } from '../protocol/generated/v2/ProcessExitedNotification.js';
 import type { ProcessSpawnParams } from '../protocol/generated/v2/ProcessSpawnParams.js';
 import { OutputDecoder, OutputLimitExceededError, outputLimit, type OutputChunk } from './output-chunk.js';
 import { checkProcessInput, pumpInput, type ProcessInput } from './process-input.js';
-import { clientId, notificationsOf, sendTeardown, type StreamHost } from './stream-host.js';
+import { givenOrClientId, notificationsOf, sendTeardown, type StreamHost } from './stream-host.js';
 
 /** Options of `codex.spawn()`: the `process/spawn` params (as on the wire) plus input and a bound. */
 export interface SpawnOptions extends Omit<ProcessSpawnParams, 'command' | 'processHandle' | 'streamStdoutStderr' | 'streamStdin'>, ProcessInput {
@@ -33,10 +32,7 @@ export function processSpawn(host: StreamHost, command: readonly string[], optio
     const { stdin, resize, maxOutputBytes, processHandle: givenHandle, ...rest } = options ?? ({} as SpawnOptions);
     checkProcessInput({ stdin, resize }, 'spawn options');
     const max = outputLimit(maxOutputBytes, 'spawn options');
-    if (givenHandle !== undefined && (typeof givenHandle !== 'string' || givenHandle === '')) {
-      throw new ValidationError('spawn options', [{ path: 'processHandle', message: 'must be a non-empty string' }]);
-    }
-    const processHandle = givenHandle ?? clientId('process');
+    const processHandle = givenOrClientId(givenHandle, 'process', 'spawn options', 'processHandle');
     const params = { ...rest, command: command as string[], processHandle, streamStdoutStderr: true, ...(stdin ? { streamStdin: true } : {}) } as ProcessSpawnParams;
     return new Observable<ProcessEvent>((subscriber) => {
       let state: 'spawning' | 'running' | 'ended' = 'spawning';

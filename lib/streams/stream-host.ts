@@ -1,5 +1,5 @@
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
-import { TransportClosedError } from '../errors.js';
+import { TransportClosedError, ValidationError } from '../errors.js';
 import type { ClientMethod, NotificationMethod, NotificationParams, ParamsOf, ResultOf } from '../protocol/methods.js';
 import type { ProtocolWarning, RequestOptions } from '../rpc/connection.js';
 import type { WireNotification } from '../rpc/message.js';
@@ -55,4 +55,14 @@ let counter = 0;
 export function clientId(kind: string): string {
   counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
   return `codex-rx-${kind}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * The client-chosen id the user gave (option `path` of `where`: a non-empty string, else a
+ * ValidationError) or, without one, a fresh `clientId(kind)`.
+ */
+export function givenOrClientId(given: unknown, kind: string, where: string, path: string): string {
+  if (given === undefined) return clientId(kind);
+  if (typeof given !== 'string' || given === '') throw new ValidationError(where, [{ path, message: 'must be a non-empty string' }]);
+  return given;
 }

@@ -9,7 +9,8 @@ import http from 'node:http';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium, type Browser } from './support/chromium';
-import { isAlive, setupProblem, startWebDemo, type WebDemo } from './support/web-demo';
+import { isAlive } from '../support/processes';
+import { setupProblem, startWebDemo, type WebDemo } from './support/web-demo';
 
 const ARTIFACTS = path.join(__dirname, 'artifacts');
 const problem = setupProblem();

@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createCodexGateway, CloseCode, MethodNotAllowedError, type CodexGateway, type CodexGatewayOptions } from '../../lib/gateway/index.js';
-import { message, type ScriptedStep } from '../../lib/testing/node/index.js';
+import { message, shellCommand, type ScriptedStep } from '../../lib/testing/node/index.js';
 import { processGone, startModelHome, type ModelHome } from '../support/e2e.js';
 import { appServerChildren, startListeningAppServer, TestClient } from './support.js';
 
@@ -33,8 +33,8 @@ describe('codex-rx/gateway with the real app-server', () => {
   let gateway: CodexGateway | undefined;
   let logs: string[];
 
-  async function start(steps: ScriptedStep[], options: Partial<CodexGatewayOptions> = {}): Promise<string> {
-    env = await startModelHome({ steps });
+  async function start(steps: ScriptedStep[], options: Partial<CodexGatewayOptions> = {}, home?: NonNullable<Parameters<typeof startModelHome>[0]>['home']): Promise<string> {
+    env = await startModelHome({ steps, home });
     logs = [];
     gateway = createCodexGateway({
       allowedOrigins: [ORIGIN],
@@ -76,6 +76,21 @@ describe('codex-rx/gateway with the real app-server', () => {
     const deltas = client.received.filter((m) => m.method === 'item/agentMessage/delta').map((m) => m.params.delta);
     expect(deltas.join('')).toBe('Hello through the gateway');
     expect(gateway!.stats).toMatchObject({ connections: 1, upstreams: 1, denied: 0 });
+  });
+
+  it("relays an approval: a forged answer is refused, the client's answer to the request it was sent runs the command", async () => {
+    const url = await start([shellCommand('touch approved-through-gateway.txt', { escalate: 'create a file' }), message('Ran it.')], {}, { approvalPolicy: 'on-request' });
+    const { client, threadId } = await session(url);
+    await startTurn(client, threadId, 'go');
+    const request = await client.waitFor((m) => m.method === 'item/commandExecution/requestApproval');
+    expect(request.id).toBeDefined();
+    client.send({ id: typeof request.id === 'number' ? request.id + 1000 : `${request.id}-forged`, result: { decision: 'decline' } });
+    client.send({ id: request.id, result: { decision: 'accept' } });
+    client.send({ id: request.id, result: { decision: 'decline' } }); // answered already: refused
+    const completed = await client.waitFor((m) => m.method === 'turn/completed');
+    expect(completed.params.turn.status).toBe('completed');
+    expect(existsSync(path.join(env.home.workspace, 'approved-through-gateway.txt'))).toBe(true);
+    expect(gateway!.stats.denied).toBe(2);
   });
 
   it('refuses fs/*, command/exec, process/spawn and config writes: nothing reaches the disk', async () => {

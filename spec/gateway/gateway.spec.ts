@@ -144,6 +144,9 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
     const url = await start();
     const client = await TestClient.connect(url, { origin: ORIGIN, token: TOKEN });
     await client.request('model/list');
+    upstream.connections[0].socket.send('{"id":"srv-1","method":"item/commandExecution/requestApproval","params":{}}');
+    upstream.connections[0].socket.send('{"id":"srv-2","method":"item/fileChange/requestApproval","params":{}}');
+    await client.waitFor((m) => m.id === 'srv-2');
     client.send({ id: 'srv-1', result: { decision: 'decline' } });
     client.send({ id: 'srv-2', error: { code: -1, message: 'no' } });
     await client.request('model/list');
@@ -161,6 +164,23 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
     for (const frame of odd) upstream.connections[0].socket.send(frame);
     await client.waitFor((m) => m.method === 'big');
     expect(client.raw.slice(-3)).toEqual(odd);
+  });
+
+  it('forwards an answer only to a server request this client was sent, once; forged and repeated answers are refused', async () => {
+    const url = await start();
+    const client = await TestClient.connect(url, { origin: ORIGIN, token: TOKEN });
+    await client.request('model/list'); // the upstream connection is open
+    const up = upstream.connections[0];
+    up.socket.send('{"id":0,"method":"item/commandExecution/requestApproval","params":{"threadId":"t"}}');
+    up.socket.send('{"method":"item/fileChange/requestApproval","id":"s-1","params":{}}');
+    up.socket.send('{"method":"turn/started","params":{"turn":{"id":5}}}'); // a notification: nothing to answer
+    up.socket.send('{"id":9,"result":{"method":"x"}}'); // an answer to the client: nothing to answer
+    await client.waitFor((m) => m.id === 9);
+    for (const id of [0, 's-1', 0, 5, 9, 1]) client.socket.send(JSON.stringify({ id, result: { decision: 'accept' } }));
+    await client.request('model/list'); // every answer above was handled before this request
+    expect(up.frames.filter((f) => !f.includes('model/list')).map((f) => JSON.parse(f).id)).toEqual([0, 's-1']);
+    expect(gateway!.stats.denied).toBe(4);
+    expect(logs.filter((l) => l.includes('which it was not asked'))).toHaveLength(4);
   });
 
   it('forwards the client text unchanged', async () => {

@@ -1,7 +1,7 @@
 /** Helpers of the gateway specs: a `ws` client that plays the browser, a recording fake upstream, process checks. */
-import { readdirSync, readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import WebSocket, { WebSocketServer } from 'ws';
+import { childPids, commandLine } from '../support/processes';
 
 /** How a test client presents its token. */
 export interface ClientOptions {
@@ -137,32 +137,6 @@ export async function startFakeUpstream(onFrame?: (frame: string, socket: WebSoc
         wss.close(() => resolve());
       }),
   };
-}
-
-/** Process ids whose parent is `pid` (Linux /proc). */
-export function childPids(pid = process.pid): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // pid (comm) state ppid …: comm may hold spaces and parentheses, so read after the last ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return out;
-}
-
-/** The command line of a process, or '' once it is gone. */
-export function commandLine(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-  } catch {
-    return '';
-  }
 }
 
 /** Child processes of this one that are codex app-servers. */

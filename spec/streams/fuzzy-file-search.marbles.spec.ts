@@ -134,4 +134,13 @@ describe('codex.fileSearch() (marbles)', () => {
     });
     expect(errors).toEqual([anError(ValidationError), anError(ValidationError)]);
   });
+
+  it('refuses a sessionId that is not a non-empty string, before anything is sent', () => {
+    const errors: unknown[] = [];
+    b.scheduler.run(({ cold }) => {
+      cold('a', { a: 'x' }).pipe(b.codex.fileSearch([ROOT], { sessionId: '' })).subscribe({ error: (e) => errors.push(e) });
+    });
+    expect(errors).toEqual([anError(ValidationError, { subject: 'fileSearch options', issues: [{ path: 'sessionId', message: 'must be a non-empty string' }] })]);
+    expect(b.transport.sent).toEqual([]);
+  });
 });

@@ -121,4 +121,13 @@ describe('codex.spawn() (marbles)', () => {
     expect(errors).toEqual([anError(ValidationError), anError(ValidationError)]);
     expect(b.transport.sent).toEqual([]);
   });
+
+  it('refuses a processHandle that is not a non-empty string, before anything is sent', () => {
+    const errors: unknown[] = [];
+    b.codex.spawn(['ls'], { cwd: CWD, processHandle: '' }).subscribe({ error: (e) => errors.push(e) });
+    b.codex.spawn(['ls'], { cwd: CWD, processHandle: 42 as never }).subscribe({ error: (e) => errors.push(e) });
+    const issue = { path: 'processHandle', message: 'must be a non-empty string' };
+    expect(errors).toEqual([anError(ValidationError, { subject: 'spawn options', issues: [issue] }), anError(ValidationError, { subject: 'spawn options', issues: [issue] })]);
+    expect(b.transport.sent).toEqual([]);
+  });
 });

@@ -1,15 +1,6 @@
 import { ValidationError } from '../../lib/errors.js';
 import { appServerArgs, configArgs, toTomlValue } from '../../lib/transport/stdio-args.js';
-
-/** Runs `fn` and returns what it threw. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from '../support/thrown.js';
 
 describe('toTomlValue', () => {
   it('renders strings as TOML basic strings, escaping quotes, backslashes and control characters', () => {

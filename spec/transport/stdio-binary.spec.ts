@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CodexError } from '../../lib/errors.js';
 import { BinaryNotFoundError, resolveCodexBinary } from '../../lib/transport/stdio-binary.js';
+import { thrown } from '../support/thrown.js';
 
 // stdio-module-url.ts reads import.meta.url, which CommonJS (jest) cannot parse: use the stand-in.
 jest.mock('../../lib/transport/stdio-module-url', () => jest.requireActual('../support/stdio-module-url.cjs.js'));
@@ -11,15 +12,6 @@ const repoRoot = path.resolve(__dirname, '..', '..');
 // node_modules may be a symlink (a git worktree sharing the main checkout's): resolution yields real paths.
 const nodeModules = realpathSync(path.join(repoRoot, 'node_modules'));
 const vendored = path.join(nodeModules, '@openai', 'codex-linux-x64', 'vendor', 'x86_64-unknown-linux-musl');
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('resolveCodexBinary', () => {
   let dir: string;

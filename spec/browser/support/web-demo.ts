@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { childPids, commandLine } from '../../support/processes';
 
 // CommonJS helpers shared with scripts/setup-web.mjs (plain JS, so both can load them).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -52,7 +52,7 @@ export async function startWebDemo(): Promise<WebDemo> {
   return {
     origin,
     pid: child.pid!,
-    appServers: () => childrenOf(child.pid!).filter((pid) => cmdline(pid).includes('app-server')),
+    appServers: () => childPids(child.pid!).filter((pid) => commandLine(pid).includes('app-server')),
     output: () => output,
     stop: () => stop(child),
   };
@@ -68,39 +68,4 @@ function stop(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGTERM');
   });
-}
-
-/** Direct children of `pid` (Linux /proc). */
-export function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // /proc/PID/stat: "pid (comm) state ppid …" — comm may contain spaces, so read after the last ')'.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
-/** True while the process exists (and is not a zombie). */
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ');
-  } catch {
-    return '';
-  }
 }

@@ -2,6 +2,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import WebSocket, { WebSocketServer } from 'ws';
 import { childPids, commandLine } from '../support/processes';
+import { Waiters } from '../support/waiters';
 
 /** How a test client presents its token. */
 export interface ClientOptions {
@@ -25,14 +26,14 @@ export class TestClient {
   readonly raw: string[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   private nextId = 1;
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data: Buffer) => {
       const text = data.toString('utf8');
       this.raw.push(text);
       this.received.push(JSON.parse(text));
-      for (const w of [...this.waiters]) w();
+      this.waiters.poke();
     });
     this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   }
@@ -80,24 +81,11 @@ export class TestClient {
 
   /** Resolves with the first received message that matches (already received or to come). */
   waitFor(predicate: (m: any) => boolean, timeoutMs = 20_000): Promise<any> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const hit = this.received.find(predicate);
-        if (hit === undefined) return false;
-        done();
-        resolve(hit);
-        return true;
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`no matching message within ${timeoutMs} ms; got ${this.raw.map((r) => r.slice(0, 120)).join(' | ')}`));
-      }, timeoutMs);
-      const done = () => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-      };
-      if (!check()) this.waiters.add(check);
-    });
+    return this.waiters.until(
+      () => this.received.find(predicate),
+      timeoutMs,
+      () => `no matching message within ${timeoutMs} ms; got ${this.raw.map((r) => r.slice(0, 120)).join(' | ')}`,
+    );
   }
 
   close(): Promise<{ code: number; reason: string }> {

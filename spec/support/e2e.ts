@@ -1,6 +1,7 @@
 import type { Observable, Subscription } from 'rxjs';
 import { Codex, StdioTransport, type CodexConfig, type Transport } from '../../lib/node/index';
 import { createCodexHome, ScriptedModelServer, type CodexHome, type CodexHomeOptions, type ScriptedStep } from '../../lib/testing/node/index';
+import { Waiters } from './waiters';
 
 /** A real app-server against a scripted model, per test: the model, the home, and a Codex client. */
 export interface E2E {
@@ -156,7 +157,7 @@ export class Recorder<T> {
   /** `Date.now()` when the stream completed or errored. */
   endedAt?: number;
   private readonly subscription: Subscription;
-  private readonly listeners = new Set<() => void>();
+  private readonly waiters = new Waiters();
 
   constructor(source: Observable<T>) {
     this.subscription = source.subscribe({
@@ -196,28 +197,10 @@ export class Recorder<T> {
   }
 
   private until<R>(probe: () => R | undefined, what: string, timeoutMs: number): Promise<R> {
-    return new Promise<R>((resolve, reject) => {
-      const check = () => {
-        const hit = probe();
-        if (hit === undefined) return false;
-        cleanup();
-        resolve(hit);
-        return true;
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`Recorder: no ${what} within ${timeoutMs} ms; errors: ${this.errors.map(String).join('; ')}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.listeners.delete(listener);
-      };
-      const listener = () => void check();
-      if (!check()) this.listeners.add(listener);
-    });
+    return this.waiters.until(probe, timeoutMs, () => `Recorder: no ${what} within ${timeoutMs} ms; errors: ${this.errors.map(String).join('; ')}`);
   }
 
   private poke(): void {
-    for (const l of [...this.listeners]) l();
+    this.waiters.poke();
   }
 }

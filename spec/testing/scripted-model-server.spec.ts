@@ -13,6 +13,7 @@ import {
   shellCommand,
   type CodexHome,
 } from '../../lib/testing/node/index.js';
+import { Waiters } from '../support/waiters.js';
 
 /** One parsed SSE frame. */
 interface SseEvent {
@@ -395,7 +396,7 @@ class RawAppServer {
   private buffer = '';
   private nextId = 1;
   private stderr = '';
-  private readonly listeners = new Set<() => void>();
+  private readonly waiters = new Waiters();
 
   constructor(
     bin: string,
@@ -422,25 +423,11 @@ class RawAppServer {
   }
 
   waitFor(predicate: (m: RpcMessage) => boolean, timeoutMs = 15_000): Promise<RpcMessage> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const hit = this.received.find(predicate);
-        if (!hit) return false;
-        cleanup();
-        resolve(hit);
-        return true;
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`timed out; received ${this.received.map((m) => m.method ?? `#${m.id}`).join(', ')}\n${this.stderr}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.listeners.delete(listener);
-      };
-      const listener = () => void check();
-      if (!check()) this.listeners.add(listener);
-    });
+    return this.waiters.until(
+      () => this.received.find(predicate),
+      timeoutMs,
+      () => `timed out; received ${this.received.map((m) => m.method ?? `#${m.id}`).join(', ')}\n${this.stderr}`,
+    );
   }
 
   async initialize(): Promise<any> {
@@ -486,7 +473,7 @@ class RawAppServer {
         this.send({ id: message.id, result: this.answer(message) });
       }
     }
-    for (const listener of [...this.listeners]) listener();
+    this.waiters.poke();
   }
 }
 

@@ -1,5 +1,5 @@
 import { Observable, Subject, timer, type MonoTypeOperatorFunction, type Subscriber, type Subscription } from 'rxjs';
-import { CodexError, TransportClosedError, ValidationError, type ValidationIssue } from '../errors.js';
+import { CodexError, TransportClosedError, type ValidationIssue } from '../errors.js';
 import { notificationThreadId, notificationTurnId, serverRequestIds } from '../protocol/ids.js';
 import type { InitializeResponse } from '../protocol/generated/InitializeResponse.js';
 import type { ClientMethod, ParamsOf, ResultOf } from '../protocol/methods.js';
@@ -7,10 +7,11 @@ import { MalformedLine, type Transport } from '../transport/transport.js';
 import { HotFanout } from './hot-fanout.js';
 import { InboundSubscriber } from './inbound-subscriber.js';
 import { Demultiplexer, DEFAULT_MAX_BUFFERED_PER_THREAD, type RouteSink, type TurnClaim } from './demultiplexer.js';
-import { isPromiseLike, OrderedChecks } from './ordered-checks.js';
+import { isPromiseLike } from './ordered-checks.js';
+import { ParamsCheck } from './params-check.js';
 import { describeError, redactValue } from './redaction.js';
 import { classify, type RequestId, type WireError, type WireNotification, type WireRequest, type WireResponse } from './message.js';
-import type { ConnectionOptions, ConnectionState, ParamsCheckContext, ParamsVerdict, ProtocolWarning, RequestOptions, RoutedMessage } from './connection-types.js';
+import type { ConnectionOptions, ConnectionState, ParamsCheckContext, ProtocolWarning, RequestOptions, RoutedMessage } from './connection-types.js';
 import { Handshake, type HandshakeHost } from './handshake.js';
 import { Activity, type Release } from './activity.js';
 import { PendingRequests } from './pending-requests.js';
@@ -74,6 +75,7 @@ export class Connection {
   private readonly pending: PendingRequests;
   private readonly demux: Demultiplexer<RoutedMessage>;
   private readonly answers: ServerRequestAnswers;
+  private readonly paramsCheck: ParamsCheck;
   private inbound?: Subscription;
   private closedError?: CodexError;
   private closing?: Promise<void>;
@@ -102,6 +104,7 @@ export class Connection {
     this.warnings$ = this.warnings.asObservable();
     this.redactText = options.redact ?? ((text) => text);
     this.demux = new Demultiplexer(options.maxBufferedPerThread ?? DEFAULT_MAX_BUFFERED_PER_THREAD);
+    this.paramsCheck = new ParamsCheck(options.validateParams, this.createParamsContext(), () => this._state === 'ready');
     if (options.reconnect) this.schedule = new ReconnectSchedule(options.reconnect);
     const hold = () => this.activity.hold();
     this.pending = new PendingRequests(hold);
@@ -112,6 +115,7 @@ export class Connection {
     );
   }
 
+  /** Where the connection is: idle → connecting → ready → closed (idle again when it reopens). */
   get state(): ConnectionState {
     return this._state;
   }
@@ -170,11 +174,11 @@ export class Connection {
       const proceed = (checked: 'ok' | 'after-handshake') => {
         if (this.closedError && !this.reopen()) return subscriber.error(this.closedError);
         this.start();
-        const send = () => (checked === 'after-handshake' ? (cancelRecheck = this.checkParams(method, params, subscriber, write, false)) : write());
+        const send = () => (checked === 'after-handshake' ? (cancelRecheck = this.paramsCheck.run(method, params, subscriber, write, false)) : write());
         if (this._state === 'ready') send();
         else gate = this.handshake.ready.subscribe({ complete: send, error: (e) => subscriber.error(e) });
       };
-      cancelCheck = this.checkParams(method, params, subscriber, proceed, true);
+      cancelCheck = this.paramsCheck.run(method, params, subscriber, proceed, true);
       return () => {
         cancelCheck?.();
         cancelRecheck?.();
@@ -183,40 +187,6 @@ export class Connection {
       };
     });
   }
-
-  /**
-   * Runs `validateParams`, then `next` — at once when it answers synchronously and no earlier
-   * request still waits on an answer (`ordered`); otherwise once its answer and every earlier one
-   * are in. Issues (or a failed check) error `subscriber` instead. Returns a cancel while waiting.
-   */
-  private checkParams<V extends 'ok' | 'after-handshake'>(
-    method: string,
-    params: unknown,
-    subscriber: Subscriber<unknown>,
-    next: (verdict: V) => void,
-    ordered: boolean,
-  ): (() => void) | undefined {
-    const answer = this.options.validateParams?.(method, params, this.paramsContext);
-    if (!isPromiseLike(answer) && (this.checks.idle || !ordered)) return void this.onVerdict(method, answer, subscriber, next);
-    return this.checks.add(answer, (settled) => {
-      if (settled.ok) this.onVerdict(method, settled.value, subscriber, next);
-      else subscriber.error(CodexError.is(settled.error) ? settled.error : new CodexError(`${method} params could not be checked: ${describeError(settled.error)}`, { cause: settled.error }));
-    });
-  }
-
-  private onVerdict<V extends 'ok' | 'after-handshake'>(method: string, issues: ParamsVerdict, subscriber: Subscriber<unknown>, next: (verdict: V) => void): void {
-    if (issues === 'after-handshake' && this._state !== 'ready') return next(issues as V);
-    if (issues === 'after-handshake' || (issues && issues.length > 0)) {
-      subscriber.error(new ValidationError(`${method} params`, issues === 'after-handshake' ? [{ path: '', message: 'could not be checked against the server' }] : issues));
-      return;
-    }
-    next('ok' as V);
-  }
-
-  /** Requests whose params check has not answered yet, in subscription order (validators loading). */
-  private readonly checks = new OrderedChecks();
-
-  private readonly paramsContext: ParamsCheckContext = this.createParamsContext();
 
   private createParamsContext(): ParamsCheckContext {
     const connection = this; // eslint-disable-line @typescript-eslint/no-this-alias -- the getter needs the connection, not the context

@@ -9,7 +9,7 @@ import { TransportClosedError, ValidationError, InvalidRequestError } from '../.
 import { OutputLimitExceededError } from '../../lib/streams/output-chunk.js';
 import type { CommandEvent } from '../../lib/streams/command-exec.js';
 import { anError, expectIdle } from '../support/fake-server.js';
-import { b64, bytes, streamBench, type StreamBench } from './support.js';
+import { b64, bytes, eachStreamBench } from './support.js';
 
 const PID = 'p-1';
 const SENT = { X: 'command/exec', T: 'command/exec/terminate', W: 'command/exec/write', Z: 'command/exec/resize' };
@@ -28,14 +28,7 @@ const v: Record<string, CommandEvent> = {
 };
 
 describe('codex.exec() (marbles)', () => {
-  let b: StreamBench;
-  beforeEach(() => {
-    b = streamBench();
-    b.transport.onRequest('command/exec/terminate', () => ({}));
-  });
-  afterEach(async () => {
-    await b.codex.close();
-  });
+  const b = eachStreamBench(() => b.transport.onRequest('command/exec/terminate', () => ({})));
 
   it('is cold; emits the output chunks of its process, then the exit, then completes', () => {
     b.scheduler.run(({ hot, expectObservable }) => {

@@ -5,7 +5,7 @@
  */
 import { TransportClosedError, ValidationError } from '../../lib/errors.js';
 import { anError, expectIdle } from '../support/fake-server.js';
-import { streamBench, type StreamBench } from './support.js';
+import { eachStreamBench } from './support.js';
 
 const ID = 'w-1';
 const SENT = { W: 'fs/watch', U: 'fs/unwatch' };
@@ -18,15 +18,8 @@ const n = {
 const v = { a: changed(['/work/a.txt']), c: changed(['/work/b.txt', '/work/c.txt']) };
 
 describe('codex.watch() (marbles)', () => {
-  let b: StreamBench;
+  const b = eachStreamBench(() => b.transport.onRequest('fs/unwatch', () => ({})));
   const answerWatch = () => b.server.respondTo('fs/watch', { path: '/work' });
-  beforeEach(() => {
-    b = streamBench();
-    b.transport.onRequest('fs/unwatch', () => ({}));
-  });
-  afterEach(async () => {
-    await b.codex.close();
-  });
 
   it('is cold; emits its fs/changed events; unsubscribing sends fs/unwatch exactly once', () => {
     b.scheduler.run(({ hot, expectObservable }) => {

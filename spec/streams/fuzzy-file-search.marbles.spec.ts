@@ -8,7 +8,7 @@ import { TransportClosedError, ValidationError } from '../../lib/errors.js';
 import type { FuzzyFileSearchResult } from '../../lib/protocol/generated/FuzzyFileSearchResult.js';
 import type { FileSearchSnapshot } from '../../lib/streams/fuzzy-file-search.js';
 import { anError, expectIdle } from '../support/fake-server.js';
-import { streamBench, type StreamBench } from './support.js';
+import { eachStreamBench } from './support.js';
 
 const SID = 's-1';
 const ROOT = '/work';
@@ -33,14 +33,9 @@ const v: Record<string, FileSearchSnapshot> = {
 };
 
 describe('codex.fileSearch() (marbles)', () => {
-  let b: StreamBench;
-  beforeEach(() => {
-    b = streamBench();
+  const b = eachStreamBench(() => {
     b.transport.onRequest('fuzzyFileSearch/sessionUpdate', () => ({}));
     b.transport.onRequest('fuzzyFileSearch/sessionStop', () => ({}));
-  });
-  afterEach(async () => {
-    await b.codex.close();
   });
   const open = () => b.server.respondTo('fuzzyFileSearch/sessionStart', {});
 

@@ -10,21 +10,16 @@ import { liveState, MAX_CHANGES_BEFORE_READ, stateChange } from '../../lib/strea
 import { mergeRateLimits } from '../../lib/streams/live-states.js';
 import type { Thread } from '../../lib/thread.js';
 import { anError, expectIdle, openThread, THREAD_ID, threadInfo, tokenUsageUpdated, usage } from '../support/fake-server.js';
-import { streamBench, type StreamBench } from './support.js';
+import { eachStreamBench, streamBench } from './support.js';
 
 const status = (type: 'idle' | 'active') => (type === 'idle' ? { type } : { type, activeFlags: [] });
 const statusChanged = (type: 'idle' | 'active', threadId = THREAD_ID) => ({ method: 'thread/status/changed', params: { threadId, status: status(type) } });
 const readAnswer = (overrides = {}) => ({ thread: threadInfo(THREAD_ID, overrides), readState: null });
 
 describe('live state (marbles)', () => {
-  let b: StreamBench;
   let thread: Thread;
-  beforeEach(() => {
-    b = streamBench();
+  const b = eachStreamBench(() => {
     thread = openThread(b.codex, b.transport);
-  });
-  afterEach(async () => {
-    await b.codex.close();
   });
 
   it('thread.status$: the read value, then every thread/status/changed of this thread; sends only the read', () => {

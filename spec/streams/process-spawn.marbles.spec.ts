@@ -6,7 +6,7 @@
 import { TransportClosedError, ValidationError } from '../../lib/errors.js';
 import type { ProcessEvent } from '../../lib/streams/process-spawn.js';
 import { anError, expectIdle } from '../support/fake-server.js';
-import { b64, bytes, streamBench, type StreamBench } from './support.js';
+import { b64, bytes, eachStreamBench, streamBench } from './support.js';
 
 const H = 'h-1';
 const CWD = '/work';
@@ -32,15 +32,8 @@ const v: Record<string, ProcessEvent> = {
 };
 
 describe('codex.spawn() (marbles)', () => {
-  let b: StreamBench;
+  const b = eachStreamBench(() => b.transport.onRequest('process/kill', () => ({})));
   const answerSpawn = () => b.server.respondTo('process/spawn', {});
-  beforeEach(() => {
-    b = streamBench();
-    b.transport.onRequest('process/kill', () => ({}));
-  });
-  afterEach(async () => {
-    await b.codex.close();
-  });
 
   it('is cold; emits its output, then the exit, then completes (other processes ignored)', () => {
     b.scheduler.run(({ hot, expectObservable }) => {

@@ -11,7 +11,7 @@ import { turnProgress } from '../../lib/operators/turn-progress.js';
 import type { Thread } from '../../lib/thread.js';
 import { toTurnResult } from '../../lib/turn/turn-result.js';
 import { agentMessage, anError, expectIdle, itemCompleted, openThread, THREAD_ID, turn, TURN_ID, turnCompleted } from '../support/fake-server.js';
-import { streamBench, type StreamBench } from './support.js';
+import { eachStreamBench } from './support.js';
 
 const RUN_ID = 'turn-1b';
 const SENT = { R: 'review/start', I: 'turn/interrupt' };
@@ -26,17 +26,12 @@ const n = {
 };
 
 describe('thread.review() (marbles)', () => {
-  let b: StreamBench;
   let thread: Thread;
-  const answer = () => b.server.respondTo('review/start', { turn: turn(TURN_ID), reviewThreadId: THREAD_ID });
-  beforeEach(() => {
-    b = streamBench();
+  const b = eachStreamBench(() => {
     thread = openThread(b.codex, b.transport);
     b.transport.onRequest('turn/interrupt', () => ({}));
   });
-  afterEach(async () => {
-    await b.codex.close();
-  });
+  const answer = () => b.server.respondTo('review/start', { turn: turn(TURN_ID), reviewThreadId: THREAD_ID });
 
   it('is cold; emits turn/started, the items and turn/completed of the review, then completes', () => {
     b.scheduler.run(({ hot, expectObservable }) => {

@@ -2,16 +2,10 @@
 import { TransportClosedError } from '../../lib/errors.js';
 import { ANY_KEY, routeKey, routerOf } from '../../lib/streams/stream-router.js';
 import { anError } from '../support/fake-server.js';
-import { streamBench, type StreamBench } from './support.js';
+import { eachStreamBench } from './support.js';
 
 describe('StreamRouter', () => {
-  let b: StreamBench;
-  beforeEach(() => {
-    b = streamBench();
-  });
-  afterEach(async () => {
-    await b.codex.close();
-  });
+  const b = eachStreamBench();
 
   it('delivers a notification only to the routes of its id (and the any-id routes), among a thousand', () => {
     const router = routerOf(b.connection);

@@ -20,6 +20,22 @@ export interface StreamBench extends Omit<ClientBench, 'sent$'> {
   sent$(letters: Record<string, string>): Observable<string>;
 }
 
+/**
+ * For each test of the calling describe: a fresh `streamBench()` in the returned object, then
+ * `setup()` (answers the spec installs, say); closed after the test.
+ */
+export function eachStreamBench(setup: () => void = () => undefined): StreamBench {
+  const b = {} as StreamBench;
+  beforeEach(() => {
+    Object.assign(b, streamBench());
+    setup();
+  });
+  afterEach(async () => {
+    await b.codex.close();
+  });
+  return b;
+}
+
 /** A connected client (the handshake is done) and a TestScheduler. */
 export function streamBench(): StreamBench {
   const scheduler = testScheduler();

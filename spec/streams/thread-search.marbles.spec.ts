@@ -7,25 +7,18 @@ import { TransportClosedError, ValidationError } from '../../lib/errors.js';
 import type { ThreadSearchResult } from '../../lib/protocol/generated/v2/ThreadSearchResult.js';
 import { MAX_PARTIAL_SEARCH_ROWS, type ThreadSearchUpdate } from '../../lib/streams/thread-search.js';
 import { anError, expectIdle, threadInfo } from '../support/fake-server.js';
-import { streamBench, type StreamBench } from './support.js';
+import { eachStreamBench } from './support.js';
 
 const SENT = { Q: 'thread/search/stream', C: 'thread/search/stream/cancel' };
 const row = (id: string): ThreadSearchResult => ({ thread: threadInfo(id), snippet: `…${id}…` });
 
 describe('codex.threadSearch() (marbles)', () => {
-  let b: StreamBench;
+  const b = eachStreamBench(() => b.transport.onRequest('thread/search/stream/cancel', () => ({})));
   /** The id of the client's (only) thread/search/stream request. */
   const requestId = () => b.server.requests('thread/search/stream')[0]!.id!;
   const partial = (rows: ThreadSearchResult[], id?: string | number) => () =>
     b.server.emit({ method: 'thread/search/partial', params: { requestId: id ?? requestId(), data: rows } });
   const final = (rows: ThreadSearchResult[]) => () => b.server.respondTo('thread/search/stream', { data: rows, nextCursor: 'next', backwardsCursor: null });
-  beforeEach(() => {
-    b = streamBench();
-    b.transport.onRequest('thread/search/stream/cancel', () => ({}));
-  });
-  afterEach(async () => {
-    await b.codex.close();
-  });
 
   const v: Record<string, ThreadSearchUpdate> = {
     p: { final: false, results: [row('t1')], nextCursor: null, backwardsCursor: null },

@@ -191,6 +191,10 @@ describe('Streams against the real app-server', () => {
     const started = await review.waitFor((e) => e.method === 'turn/started');
     const runningId = (started.params as { turn: { id: string } }).turn.id;
     await eventually(() => expect(thread.activeTurn).toBe(runningId));
+    // The review asked the model (turn/started comes first): its hanging answer is used up, not
+    // left queued for the next test.
+    await e2e.model.waitForResponseRequests(1);
+    expect(e2e.model.pending).toBe(0);
     await lastValueFrom(thread.interrupt(), { defaultValue: undefined });
     await review.whenEnded();
     expect(review.errors).toEqual([]);

@@ -1,5 +1,6 @@
 import { Observable, Subject, timer, type MonoTypeOperatorFunction, type Subscriber, type Subscription } from 'rxjs';
 import { CodexError, TransportClosedError, type ValidationIssue } from '../errors.js';
+import { isDeltaMethod } from '../protocol/delta.js';
 import { notificationThreadId, notificationTurnId, serverRequestIds } from '../protocol/ids.js';
 import type { InitializeResponse } from '../protocol/generated/InitializeResponse.js';
 import type { ClientMethod, ParamsOf, ResultOf } from '../protocol/methods.js';
@@ -227,6 +228,11 @@ export class Connection {
     return this.demux.afterClaims(threadId, then);
   }
 
+  /** Sends the deltas of a routed turn straight to `to` (its sole subscriber), or through `route` again (undefined). */
+  routeDeltas(turnId: string, route: RouteSink<RoutedMessage>, to: { next(message: RoutedMessage): void } | undefined): void {
+    this.demux.routeDeltas(turnId, route, to);
+  }
+
   /** Stops routing a turn's messages. */
   releaseTurn(turnId: string, sink?: RouteSink<RoutedMessage>): void {
     this.demux.remove(turnId, sink);
@@ -396,6 +402,7 @@ export class Connection {
       const requestId = (n.params as { requestId?: RequestId } | undefined)?.requestId;
       if (requestId === undefined || (turnId = this.demux.takeRequestTurn(String(requestId))) === undefined) return;
     }
+    if (isDeltaMethod(n.method) && this.demux.deliverDelta(n, turnId)) return;
     // The thread id is only needed when the turn has no route yet.
     if (!this.demux.deliver(n, turnId)) this.demux.hold(n, notificationThreadId(n.method, n.params), turnId);
   }

@@ -44,6 +44,8 @@ export const MAX_TRACKED_REQUESTS = 10_000;
  */
 export class Demultiplexer<T> {
   private readonly byTurn = new Map<string, RouteSink<T>>();
+  /** Where a turn's deltas go without its route (see {@link Demultiplexer.routeDeltas}). */
+  private readonly deltas = new Map<string, { next(message: T): void }>();
   private readonly waiting = new Map<string, ThreadBuffer<T>>();
   private readonly requestTurns = new Map<string, string>();
   private buffered = 0;
@@ -62,6 +64,23 @@ export class Demultiplexer<T> {
     if (!sink) return false;
     sink.next(message);
     return true;
+  }
+
+  /** The hot path of deltas: hands one to the turn's direct sink, if it has one. */
+  deliverDelta(message: T, turnId: string): boolean {
+    const sink = this.deltas.get(turnId);
+    if (sink === undefined) return false;
+    sink.next(message);
+    return true;
+  }
+
+  /**
+   * Lets the deltas of `turnId` skip its route and go to `to` (undefined: through the route
+   * again). Only the sink routed for that id may say so; it says so again whenever `to` changes.
+   */
+  routeDeltas(turnId: string, route: RouteSink<T>, to: { next(message: T): void } | undefined): void {
+    if (to !== undefined && this.byTurn.get(turnId) === route) this.deltas.set(turnId, to);
+    else if (this.byTurn.get(turnId) === route || !this.byTurn.has(turnId)) this.deltas.delete(turnId);
   }
 
   /** Holds a message of a turn not yet bound, when its thread has a claim (bounded). */
@@ -139,6 +158,7 @@ export class Demultiplexer<T> {
   remove(turnId: string, sink?: RouteSink<T>): void {
     if (sink !== undefined && this.byTurn.get(turnId) !== sink) return;
     this.byTurn.delete(turnId);
+    this.deltas.delete(turnId);
     // Few server requests are ever outstanding: a scan is cheaper than an index.
     for (const [requestId, turn] of this.requestTurns) if (turn === turnId) this.requestTurns.delete(requestId);
   }
@@ -164,6 +184,7 @@ export class Demultiplexer<T> {
     const sinks = new Set<RouteSink<T>>(this.byTurn.values());
     for (const buffer of this.waiting.values()) for (const c of buffer.claims) sinks.add(c);
     this.byTurn.clear();
+    this.deltas.clear();
     this.waiting.clear();
     this.requestTurns.clear();
     this.buffered = 0;

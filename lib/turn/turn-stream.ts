@@ -50,6 +50,7 @@ export function followNewTurn(connection: Connection, params: TurnStartParams, h
       }
       route.bound(turnId);
       claim.bind(turnId); // hands over what arrived early, or joins the route already following this id
+      route.routed();
       if (left) follower.route.leave(follower);
     },
     error: (error) => {

@@ -353,6 +353,37 @@ describe('Demultiplexer', () => {
     });
   });
 
+  describe('deltas routed past their route', () => {
+    it('go to the direct sink only while the routed sink says so, and only that sink may say so', () => {
+      const route = new RecordingSink();
+      const direct = new RecordingSink();
+      const stranger = new RecordingSink();
+      demux.routeDeltas('tu1', route, direct); // not routed yet: ignored
+      expect(demux.deliverDelta(m(0), 'tu1')).toBe(false);
+      demux.claim('th1', route).bind('tu1');
+      demux.routeDeltas('tu1', route, direct);
+      demux.routeDeltas('tu1', stranger, undefined); // not the route of tu1: ignored
+      expect(demux.deliverDelta(m(1), 'tu1')).toBe(true);
+      demux.routeDeltas('tu1', route, undefined);
+      expect(demux.deliverDelta(m(2), 'tu1')).toBe(false);
+      demux.routeDeltas('tu1', route, direct);
+      demux.remove('tu1', route);
+      expect(demux.deliverDelta(m(3), 'tu1')).toBe(false);
+      expect(direct.got).toEqual([1]);
+      expect(route.got).toEqual([]);
+    });
+
+    it('stop when the connection fails', () => {
+      const route = new RecordingSink();
+      const direct = new RecordingSink();
+      demux.claim('th1', route).bind('tu1');
+      demux.routeDeltas('tu1', route, direct);
+      demux.failAll('x');
+      expect(demux.deliverDelta(m(1), 'tu1')).toBe(false);
+      expect(direct.got).toEqual([]);
+    });
+  });
+
   it('stats return to zero after a full life cycle', () => {
     const a = new RecordingSink();
     const b = new RecordingSink();

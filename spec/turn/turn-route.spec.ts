@@ -6,15 +6,17 @@ import { TurnRoute, type TurnFollower } from '../../lib/turn/turn-route.js';
 /** The three things a route asks of its connection, recorded. */
 function fakeConnection() {
   const calls: string[] = [];
+  const deltas: string[] = [];
   const connection = {
     request: (method: string, params: { turnId: string }) =>
       new Observable<never>(() => {
         calls.push(`${method} ${params.turnId}`);
       }),
     afterTurnClaims: () => false,
+    routeDeltas: (turnId: string, _route: unknown, to: unknown) => deltas.push(`${turnId} ${to === undefined ? 'via route' : 'direct'}`),
     releaseTurn: (turnId: string) => calls.push(`release ${turnId}`),
   };
-  return { connection: connection as unknown as Connection, calls };
+  return { connection: connection as unknown as Connection, calls, deltas };
 }
 
 /** A follower whose subscriber records what it gets, and whose hooks record the lifecycle. */
@@ -31,13 +33,14 @@ const n = (method: string, params: object = {}): RoutedMessage => ({ method, par
 const delta = (text: string) => n('item/agentMessage/delta', { delta: text });
 
 function boundRoute() {
-  const { connection, calls } = fakeConnection();
+  const { connection, calls, deltas } = fakeConnection();
   const route = new TurnRoute(connection, 'th');
   const log: string[] = [];
   const a = follower(route, 'a', log);
   route.add(a);
   route.bound('t1');
-  return { route, log, a, calls, connection };
+  route.routed();
+  return { route, log, a, calls, connection, deltas };
 }
 
 describe('TurnRoute (one turn, its followers)', () => {
@@ -81,6 +84,17 @@ describe('TurnRoute (one turn, its followers)', () => {
     route.leave(b);
     route.next(delta('y'));
     expect(log).toEqual(['b item/agentMessage/deltax', 'b ended']);
+  });
+
+  it('lets deltas skip it while exactly one subscriber follows, and takes them back otherwise', () => {
+    const { route, connection, a, deltas } = boundRoute();
+    const other = new TurnRoute(connection, 'th');
+    const b = follower(other, 'b', []);
+    other.add(b);
+    route.merge(other);
+    route.leave(a);
+    route.next(n('turn/completed'));
+    expect(deltas).toEqual(['t1 direct', 't1 via route', 't1 direct', 't1 via route']);
   });
 
   it('the last follower leaving a running turn interrupts it once and lets the route go', () => {

@@ -22,6 +22,9 @@ function runChild(n: number, rounds: number): { messages: number; samples: Routi
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
+/** A growth: the ratio of the medians, then the range of round-by-round ratios (not a spread around it). */
+const fmtGrowth = (g: { median: number; min: number; max: number }) => `${g.median.toFixed(2)} (rounds ${g.min.toFixed(2)}–${g.max.toFixed(2)})`;
+
 export async function benchRouting(rounds: number, log: (l: string) => void): Promise<Row> {
   const samples: Record<number, RoutingSample[]> = Object.fromEntries(ROUTING_SIZES.map((n) => [n, []]));
   let messages = 0;
@@ -62,8 +65,8 @@ export async function benchRouting(rounds: number, log: (l: string) => void): Pr
       `Map+Subscriber floor 1: ${med(1, floor).toFixed(0)}, 10k: ${med(10_000, floor).toFixed(0)}; ` +
       `demux alone 1: ${med(1, (x) => x.demux).toFixed(0)}, 10k: ${med(10_000, (x) => x.demux).toFixed(0)} (bare Map 1: ${med(1, (x) => x.bareMap).toFixed(0)}, 10k: ${med(10_000, (x) => x.bareMap).toFixed(0)})`,
     ratio:
-      `1 turn rx/floor ${fmtRatio(atOne, 2)}; growth 10k/1 rx ${fmtRatio(ratios[10_000], 2)} vs floor ${fmtRatio(floorGrowth, 2)} → rx/floor growth ${fmtRatio(growthOverFloor, 2)}; ` +
-      `demux 10k/1 ${fmtRatio(demuxGrowth, 2)} vs bare Map ${fmtRatio(mapGrowth, 2)}`,
+      `1 turn rx/floor ${fmtRatio(atOne, 2)}; growth 10k/1 rx ${fmtGrowth(ratios[10_000])} vs floor ${fmtGrowth(floorGrowth)} → rx/floor growth ${fmtGrowth(growthOverFloor)}; ` +
+      `demux 10k/1 ${fmtGrowth(demuxGrowth)} vs bare Map ${fmtGrowth(mapGrowth)}`,
     target: '1 turn rx/floor ≤ 2; rx/floor growth ≤ 1.2',
     met: atOne.median <= 2 && growthOverFloor.median <= 1.2,
     data: { rounds, messagesPerRound: messages, nsPerMessage: samples, growthCpu: ratios, rxOverFloorAt1: atOne, growthOverFloorGrowth: growthOverFloor, floorGrowth10k: floorGrowth, demuxGrowth10k: demuxGrowth, bareMapGrowth10k: mapGrowth, rxWallGrowth10k: wallGrowth },

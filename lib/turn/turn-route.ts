@@ -54,7 +54,6 @@ export class TurnRoute implements RouteSink<RoutedMessage> {
    * The subscriber when exactly one follows (the usual case): the hot path hands it each message
    * without reaching through the followers array and the follower record — per-turn objects that
    * are cold in the cache when many turns are live. Kept in step by follow()/unfollow()/takeFollowers().
-   * Declared first: it sits next to the object's header, on the cache line a call loads anyway.
    */
   private sole: Subscriber<TurnEvent> | undefined;
   turnId: string | undefined;

@@ -11,7 +11,7 @@ import type { OutputSchema } from './output-schema.js';
 import { withStructuredOutput } from './validation/lazy-validators.js';
 import type { TurnEvent } from './turn/turn-event.js';
 import { toTurnResult, type TurnResult } from './turn/turn-result.js';
-import { followNewTurn } from './turn/turn-stream.js';
+import { followNewTurn, type TurnHooks } from './turn/turn-stream.js';
 import { reviewStream, type ReviewTarget } from './streams/review.js';
 import { threadName, threadStatus, threadTokenUsage } from './streams/live-states.js';
 import type { ThreadStatus } from './protocol/generated/v2/ThreadStatus.js';
@@ -108,21 +108,14 @@ export class Thread<TId extends string | undefined = string> {
         const undo: Array<() => void> = [];
         const undoStarting = approvalHandler ? this.approvals.forStartingTurn(threadId, approvalHandler) : undefined;
         if (undoStarting) undo.push(undoStarting);
-        let running: string | undefined;
         return followNewTurn(this.connection, { threadId, ...base } as TurnStartParams, {
           started: (turnId) => {
             if (approvalHandler) undo.push(this.approvals.forTurn(turnId, approvalHandler));
             undoStarting?.(); // the id is known: stop claiming the thread's other turns
           },
-          // Only a running turn can be steered or interrupted (the server refuses before turn/started).
-          running: (turnId) => {
-            running = turnId;
-            this.startFollowing(turnId);
-          },
-          ended: () => {
-            if (running !== undefined) this.stopFollowing(running);
+          ...this.activeTurnHooks(() => {
             for (const u of undo.splice(0)) u();
-          },
+          }),
         }, subscriber);
       };
       const current = this.current;
@@ -208,18 +201,7 @@ export class Thread<TId extends string | undefined = string> {
    * `review/start` answered, which the server does not interrupt).
    */
   review(target: ReviewTarget): Observable<TurnEvent> {
-    return this.withThread((threadId) => {
-      let running: string | undefined;
-      return reviewStream(this.connection, { threadId, target }, {
-        running: (turnId) => {
-          running = turnId;
-          this.startFollowing(turnId);
-        },
-        ended: () => {
-          if (running !== undefined) this.stopFollowing(running);
-        },
-      });
-    });
+    return this.withThread((threadId) => reviewStream(this.connection, { threadId, target }, this.activeTurnHooks()));
   }
 
   /** The thread's status, live: `thread/read`, then every `thread/status/changed`. */
@@ -316,10 +298,24 @@ export class Thread<TId extends string | undefined = string> {
     return target;
   }
 
-  /** A subscriber follows a running turn: it is the active turn now. */
-  private startFollowing(turnId: string): void {
-    this.runningTurns.set(turnId, (this.runningTurns.get(turnId) ?? 0) + 1);
-    this.activeTurnId = turnId;
+  /**
+   * One subscriber's hooks on a turn stream (a turn or a review): once its turn runs it is the
+   * active turn (only a running turn can be steered or interrupted: the server refuses before
+   * turn/started), until the stream ends; `onEnd` runs when it ends.
+   */
+  private activeTurnHooks(onEnd?: () => void): Required<Pick<TurnHooks, 'running' | 'ended'>> {
+    let running: string | undefined;
+    return {
+      running: (turnId) => {
+        running = turnId;
+        this.runningTurns.set(turnId, (this.runningTurns.get(turnId) ?? 0) + 1);
+        this.activeTurnId = turnId;
+      },
+      ended: () => {
+        if (running !== undefined) this.stopFollowing(running);
+        onEnd?.();
+      },
+    };
   }
 
   /** One subscriber of a running turn is gone; the turn stays active while others follow it. */

@@ -29,26 +29,57 @@ const DRAIN_POLL_MS = 20;
 /** Server requests a client may still answer, at most; the oldest is forgotten first. */
 export const MAX_ASKED_REQUESTS = 1000;
 
+/** How far into a frame `"method":"` may start for the frame to count as a possible request. */
+const HEAD_CHARS = 256;
+const ID_FIRST = '{"id":';
+const METHOD_FIRST = '{"method":"';
+const METHOD_KEY = '"method":"';
+const ID_KEY = ',"id":';
+const ID_FIRST_BYTES = Buffer.from(ID_FIRST);
+const METHOD_FIRST_BYTES = Buffer.from(METHOD_FIRST);
+const ID_KEY_BYTES = Buffer.from(ID_KEY);
+const QUOTE = 0x22;
+
 /**
  * The id of a server→client request in an app-server frame, as a key (its JSON text), else
  * undefined. Frames are relayed unparsed, so only a frame that can be a request is parsed: one
- * whose head is `{"id":…,"method":"…` or `{"method":"…","id":…` (notifications start with
- * `{"method":"…","params"`, answers have no top-level `method`).
+ * that starts `{"id":…` with `"method":"` in its head, or `{"method":"…","id":…`. The test reads
+ * the frame in place (no copy): notifications, which start `{"method":"…","params"`, are most
+ * of what an app-server sends; answers have no top-level `method`.
  */
 export function serverRequestKey(data: string | Buffer): string | undefined {
-  const head = typeof data === 'string' ? data.slice(0, 256) : data.toString('utf8', 0, 256);
-  let candidate = head.startsWith('{"id":') && head.includes('"method":"');
-  if (!candidate && head.startsWith('{"method":"')) {
-    const end = head.indexOf('"', 11);
-    candidate = end > 0 && head.startsWith(',"id":', end + 1);
-  }
-  if (!candidate) return undefined;
+  if (!(typeof data === 'string' ? textMayBeRequest(data) : bytesMayBeRequest(data))) return undefined;
   try {
     const m = JSON.parse(typeof data === 'string' ? data : data.toString('utf8')) as { id?: unknown; method?: unknown };
     return typeof m.method === 'string' && (typeof m.id === 'number' || typeof m.id === 'string') ? JSON.stringify(m.id) : undefined;
   } catch {
     return undefined;
   }
+}
+
+function textMayBeRequest(text: string): boolean {
+  if (text.startsWith(ID_FIRST)) {
+    const at = text.indexOf(METHOD_KEY, ID_FIRST.length);
+    return at >= 0 && at < HEAD_CHARS;
+  }
+  if (!text.startsWith(METHOD_FIRST)) return false;
+  const end = text.indexOf('"', METHOD_FIRST.length);
+  return end > 0 && text.startsWith(ID_KEY, end + 1);
+}
+
+function bytesMayBeRequest(bytes: Buffer): boolean {
+  if (bytesAt(bytes, ID_FIRST_BYTES, 0)) {
+    const at = bytes.indexOf(METHOD_KEY, ID_FIRST.length);
+    return at >= 0 && at < HEAD_CHARS;
+  }
+  if (!bytesAt(bytes, METHOD_FIRST_BYTES, 0)) return false;
+  const end = bytes.indexOf(QUOTE, METHOD_FIRST.length);
+  return end > 0 && bytesAt(bytes, ID_KEY_BYTES, end + 1);
+}
+
+/** True when `bytes` holds `part` at `at`. */
+function bytesAt(bytes: Buffer, part: Buffer, at: number): boolean {
+  return bytes.length >= at + part.length && bytes.compare(part, 0, part.length, at, at + part.length) === 0;
 }
 
 /**

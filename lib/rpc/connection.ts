@@ -438,20 +438,27 @@ export class Connection {
   }
 
   private checkInbound(kind: 'notification' | 'request', method: string, params: unknown): void {
-    const report = (issues: readonly ValidationIssue[] | undefined) => {
-      if (issues && issues.length > 0) {
-        const text = issues.map((i) => (i.path ? `${i.path} ${i.message}` : i.message)).join('; ');
-        this.warn('schema-drift', `${kind} ${method} does not match the protocol schema: ${text}`, { method, params, issues });
-      }
-    };
-    const failed = (e: unknown) => this.warn('schema-drift', `could not validate ${kind} ${method}: ${(e as Error)?.message ?? e}`, e);
     try {
       const issues = this.options.validateInbound!(kind, method, params);
-      if (isPromiseLike<readonly ValidationIssue[] | undefined>(issues)) issues.then(report, failed); // validators still loading
-      else report(issues);
+      if (!isPromiseLike<readonly ValidationIssue[] | undefined>(issues)) return this.reportDrift(kind, method, params, issues);
+      // The validators are still loading (the only case that needs closures).
+      issues.then(
+        (later) => this.reportDrift(kind, method, params, later),
+        (e: unknown) => this.inboundUncheckable(kind, method, e),
+      );
     } catch (e) {
-      failed(e);
+      this.inboundUncheckable(kind, method, e);
     }
+  }
+
+  private reportDrift(kind: 'notification' | 'request', method: string, params: unknown, issues: readonly ValidationIssue[] | undefined): void {
+    if (!issues || issues.length === 0) return;
+    const text = issues.map((i) => (i.path ? `${i.path} ${i.message}` : i.message)).join('; ');
+    this.warn('schema-drift', `${kind} ${method} does not match the protocol schema: ${text}`, { method, params, issues });
+  }
+
+  private inboundUncheckable(kind: 'notification' | 'request', method: string, e: unknown): void {
+    this.warn('schema-drift', `could not validate ${kind} ${method}: ${(e as Error)?.message ?? e}`, e);
   }
 
   /** Reports a problem the connection survived on `warnings$` (redacted); e.g. a stream's failed teardown. */

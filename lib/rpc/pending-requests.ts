@@ -56,8 +56,7 @@ export class PendingRequests {
 
   /** Stops waiting for an answer (the caller unsubscribed, or the write failed). */
   forget(id: RequestId): void {
-    const entry = this.entries.get(id);
-    if (entry) this.remove(id, entry);
+    this.take(id);
   }
 
   /** The connection is gone: every pending request errors with `error`, at once. */

@@ -56,9 +56,14 @@ export class WebSocketTransport implements Transport {
   private pingTimer?: ReturnType<typeof setInterval>;
   private closed?: Promise<void>;
   private resolveClosed?: () => void;
+  /** The size limits, defaults applied. */
+  private readonly maxMessageBytes: number;
+  private readonly maxBufferedBytes: number;
 
   constructor(private readonly options: WebSocketTransportOptions) {
     if (options === null || typeof options !== 'object') throw new ValidationError('WebSocketTransport', [{ path: '', message: 'needs { url }' }]);
+    this.maxMessageBytes = options.maxMessageBytes ?? 64 * 1024 * 1024;
+    this.maxBufferedBytes = options.maxBufferedBytes ?? 16 * 1024 * 1024;
     this.address = parseAppServerUrl(options.url);
     const token = options.token;
     if (token !== undefined && typeof token !== 'function' && (typeof token !== 'string' || token === '')) {
@@ -101,7 +106,7 @@ export class WebSocketTransport implements Transport {
   send(message: object): void {
     if (this.state !== 'connecting' && this.state !== 'open') throw new TransportClosedError(`the connection to ${this.where} is closed`);
     const text = JSON.stringify(message);
-    const limit = this.options.maxBufferedBytes ?? 16 * 1024 * 1024;
+    const limit = this.maxBufferedBytes;
     if (this.state === 'connecting') {
       this.queue.push(text);
       this.queuedBytes += text.length;
@@ -165,7 +170,7 @@ export class WebSocketTransport implements Transport {
     if (carrier === 'header') {
       socket = new Ctor(url, [], {
         headers: token !== undefined ? { Authorization: `Bearer ${token}` } : {},
-        maxPayload: this.options.maxMessageBytes ?? 64 * 1024 * 1024,
+        maxPayload: this.maxMessageBytes,
       });
     } else {
       socket = new Ctor(url, browserSubprotocols(token));
@@ -199,7 +204,7 @@ export class WebSocketTransport implements Transport {
     if (this.state !== 'open') return;
     this.awaitingPong = false; // anything from the peer proves the connection is alive
     if (typeof data === 'string') {
-      const limit = this.options.maxMessageBytes ?? 64 * 1024 * 1024;
+      const limit = this.maxMessageBytes;
       if (data.length > limit) {
         this.fail(new ProtocolError(`${this.where} sent a message larger than ${limit} bytes`));
         return;
@@ -217,7 +222,7 @@ export class WebSocketTransport implements Transport {
       return;
     }
     if (this.state === 'closed') return;
-    this.fail(errorForSocketEnd({ code, reason: this.redact(reason), errorMessage: this.lastError && this.redact(this.lastError), opened: this.opened, where: this.where, maxMessageBytes: this.options.maxMessageBytes ?? 64 * 1024 * 1024 }));
+    this.fail(errorForSocketEnd({ code, reason: this.redact(reason), errorMessage: this.lastError && this.redact(this.lastError), opened: this.opened, where: this.where, maxMessageBytes: this.maxMessageBytes }));
   }
 
   private startPings(): void {

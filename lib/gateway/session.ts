@@ -73,13 +73,16 @@ function bytesMayBeRequest(bytes: Buffer): boolean {
     return at >= 0 && at < HEAD_CHARS;
   }
   if (!bytesAt(bytes, METHOD_FIRST_BYTES, 0)) return false;
-  const end = bytes.indexOf(QUOTE, METHOD_FIRST.length);
-  return end > 0 && bytesAt(bytes, ID_KEY_BYTES, end + 1);
+  let end = METHOD_FIRST.length;
+  while (end < bytes.length && bytes[end] !== QUOTE) end++;
+  return bytesAt(bytes, ID_KEY_BYTES, end + 1);
 }
 
-/** True when `bytes` holds `part` at `at`. */
-function bytesAt(bytes: Buffer, part: Buffer, at: number): boolean {
-  return bytes.length >= at + part.length && bytes.compare(part, 0, part.length, at, at + part.length) === 0;
+/** True when `bytes` holds `part` at `at`. A loop in JS: a call into Buffer's native compare costs more than these few bytes. */
+function bytesAt(bytes: Uint8Array, part: Uint8Array, at: number): boolean {
+  if (bytes.length < at + part.length) return false;
+  for (let i = 0; i < part.length; i++) if (bytes[at + i] !== part[i]) return false;
+  return true;
 }
 
 /**

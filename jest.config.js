@@ -14,7 +14,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   moduleNameMapper: {
     // import.meta does not exist under CommonJS: jest gets the CJS stand-in.
-    '^\\./stdio-module-url\\.js$': '<rootDir>/spec/support/stdio-module-url.cjs.js',
+    '(^|/)stdio-module-url\\.js$': '<rootDir>/spec/support/stdio-module-url.cjs.js',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   // The Node platform (spawning over stdio), as codex-rx's Node entry installs it.

@@ -77,11 +77,14 @@ export class AuthenticationError extends TransportClosedError {
   }
 }
 
+/** What a Node.js app installs to spawn the app-server: `@openai/codex` is an optional peer dependency. */
+export const NODE_INSTALL_COMMAND = 'npm install codex-rx rxjs @openai/codex';
+
 /** No codex binary was found; `tried` lists every place looked at. */
 export class BinaryNotFoundError extends CodexError {
   static override readonly brand: symbol = Symbol.for('codex-rx.error.BinaryNotFoundError');
   constructor(readonly tried: readonly string[]) {
-    super(`codex binary not found. Tried:\n${tried.map((t) => `  - ${t}`).join('\n')}\nInstall @openai/codex or pass { codexBin }.`);
+    super(`codex binary not found. Tried:\n${tried.map((t) => `  - ${t}`).join('\n')}\nInstall it with \`${NODE_INSTALL_COMMAND}\` (@openai/codex is an optional peer dependency), or pass { codexBin }.`);
   }
 }
 

@@ -13,7 +13,7 @@ const protocolDir = path.join(root, 'lib', 'protocol');
 const tsOut = path.join(protocolDir, 'generated');
 const schemaOut = path.join(protocolDir, 'schema');
 
-const pinned = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).dependencies['@openai/codex'];
+const pinned = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).devDependencies['@openai/codex'];
 const bin = await pinnedCodexBinary();
 const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim().split(/\s+/).pop();
 if (version !== pinned) throw new Error(`binary is ${version}, package.json pins @openai/codex ${pinned}`);

@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors.js';
 import type { SignedBearerTokenOptions } from '../platform.js';
+import { isMissingModule, missingPeerError } from './optional-peer.js';
 
 /** The app-server refuses shared secrets shorter than this (`--ws-shared-secret-file`). */
 export const MIN_SHARED_SECRET_BYTES = 32;
@@ -9,8 +10,11 @@ export const MIN_SHARED_SECRET_BYTES = 32;
  * `nbf` (now) and `exp` (now + ttl), plus `iss`/`aud` when given. Signed by `jose`.
  */
 export async function signBearerToken(options: SignedBearerTokenOptions, now = Date.now()): Promise<string> {
-  // Loaded on first use: jose ships only ES modules (the CommonJS build then needs Node ≥ 20.19).
-  const { SignJWT } = await import('jose');
+  // Loaded on first use: jose is an optional peer and ships only ES modules (the CommonJS build
+  // then needs Node ≥ 20.19).
+  const { SignJWT } = await import('jose').catch((e: unknown) => {
+    throw isMissingModule(e, 'jose') ? missingPeerError('jose', 'signedBearerToken', e) : e;
+  });
   const secret = typeof options.sharedSecret === 'string' ? new TextEncoder().encode(options.sharedSecret) : options.sharedSecret;
   const ttl = options.ttlSeconds ?? 300;
   const iat = Math.floor(now / 1000);

@@ -1,6 +1,6 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import spawn from 'cross-spawn';
+import { ValidationError } from '../errors.js';
 import type { AppServerProcessOptions } from './process-options.js';
 import { appServerArgs } from './stdio-args.js';
 import { resolveCodexBinary } from './stdio-binary.js';
@@ -33,6 +33,11 @@ export function spawnAppServer(options: Pick<AppServerProcessOptions, 'codexBin'
   readonly binaryPath: string;
 } {
   const binary = resolveCodexBinary(options.codexBin);
+  // The binary is a native executable (codex.exe on Windows), so Node's own spawn needs no shell
+  // (and no cross-spawn). A .cmd/.bat launcher would need one, with its quoting hazards: refused.
+  if (process.platform === 'win32' && /\.(cmd|bat)$/i.test(binary.path)) {
+    throw new ValidationError('codexBin', [{ path: 'codexBin', message: 'must be the native codex.exe, not a .cmd/.bat launcher' }]);
+  }
   const args = appServerArgs(options);
   const env: Record<string, string | undefined> = { ...process.env, ...options.env };
   if (binary.extraPath) env.PATH = [binary.extraPath, env.PATH].filter(Boolean).join(path.delimiter);

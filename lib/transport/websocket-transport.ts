@@ -151,7 +151,7 @@ export class WebSocketTransport implements Transport {
   private async open(): Promise<void> {
     const platform = currentPlatform();
     const Ctor = this.options.WebSocket ?? platform?.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-    if (!Ctor) throw new CodexError('no WebSocket constructor here: pass { WebSocket } (in Node.js 20, the `ws` package; codex-rx/node supplies it)');
+    if (!Ctor) throw new CodexError('no WebSocket constructor here: pass { WebSocket } (in Node.js 20: npm install ws, which codex-rx/node then uses)');
     const carrier: TokenCarrier =
       this.options.tokenCarrier ?? ((this.options.WebSocket === undefined || this.options.WebSocket === platform?.WebSocket) && platform?.tokenCarrier ? platform.tokenCarrier : 'subprotocol');
     let url: string;

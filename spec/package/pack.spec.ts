@@ -14,7 +14,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // The pinned @openai/codex version: the packed package must find that binary by itself.
-const PIN: string = require('../../package.json').dependencies['@openai/codex'];
+const PIN: string = require('../../package.json').devDependencies['@openai/codex'];
 
 const run = (args: string[]) => execFileSync(process.execPath, args, { cwd: dir, encoding: 'utf8', timeout: 60_000 }).trim();
 

@@ -66,7 +66,7 @@ describe('resolveCodexBinary', () => {
     expect(e.tried).toContain('@openai/codex-darwin-arm64 (not installed)');
     // @openai/codex itself is installed but vendors nothing for darwin.
     expect(e.tried).toContain(path.join(nodeModules, '@openai', 'codex', 'vendor', 'aarch64-apple-darwin', 'bin', 'codex'));
-    expect(e.message).toContain('Install @openai/codex');
+    expect(e.message).toContain('npm install codex-rx rxjs @openai/codex');
   });
 
   it('looks for codex.exe on Windows', () => {

@@ -193,23 +193,27 @@ export const NOTIFICATION_ID_PATHS: Readonly<Record<string, IdPaths>> = ${JSON.s
 /** Id locations of every server request that carries a thread or turn id. */
 export const SERVER_REQUEST_ID_PATHS: Readonly<Record<string, IdPaths>> = ${JSON.stringify(idPaths(serverRequest), null, 2)};
 
+/** Every server notification method. */
+export const NOTIFICATION_METHODS: readonly string[] = ${JSON.stringify(notificationMethods.map((m) => m.method), null, 2)};
+
+/** Every server request method. */
+export const SERVER_REQUEST_METHODS: readonly string[] = ${JSON.stringify(serverRequestMethods.map((m) => m.method), null, 2)};
+`;
+const importBlock = [...imports].sort().map((n) => `import type { ${n} } from ${q(tsTypes.get(n))};`).join('\n');
+writeFileSync(path.join(protocolDir, 'tables.generated.ts'), `${header}${importBlock}\n${body}`);
+
+// What only validation reads, in a module of its own: the client's first load (a page) needs the
+// routing tables above, not these (they load with the validators, on first use).
+writeFileSync(path.join(protocolDir, 'validation-tables.generated.ts'), `${header}
 /** Schema definition name of each client method's params (null: the method takes none). */
 export const CLIENT_PARAMS_DEFINITIONS: Readonly<Record<string, string | null>> = ${JSON.stringify(Object.fromEntries(methodsOf(clientRequest).map((m) => [m.method, m.params])), null, 2)};
 
 /** Client methods in the TypeScript types that the JSON Schema does not describe (not validated). */
 export const UNSCHEMATIZED_CLIENT_METHODS: readonly string[] = ${JSON.stringify(clientMethods.filter((m) => !schemaClientMethods.has(m.method)).map((m) => m.method))};
 
-/** Every server notification method. */
-export const NOTIFICATION_METHODS: readonly string[] = ${JSON.stringify(notificationMethods.map((m) => m.method), null, 2)};
-
-/** Every server request method. */
-export const SERVER_REQUEST_METHODS: readonly string[] = ${JSON.stringify(serverRequestMethods.map((m) => m.method), null, 2)};
-
 /** Schema definition name of the result of each server request (in SERVER_REQUEST_RESULT_SCHEMA). */
 export const SERVER_REQUEST_RESULT_DEFINITIONS: Readonly<Record<string, string>> = ${JSON.stringify(serverRequestResults, null, 2)};
-`;
-const importBlock = [...imports].sort().map((n) => `import type { ${n} } from ${q(tsTypes.get(n))};`).join('\n');
-writeFileSync(path.join(protocolDir, 'tables.generated.ts'), `${header}${importBlock}\n${body}`);
+`);
 
 // The schemas the runtime validates with, as lazily parsed strings (ESM-safe: no JSON import).
 writeFileSync(path.join(protocolDir, 'schema-text.generated.ts'), [

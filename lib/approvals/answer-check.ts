@@ -2,7 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import type { ValidationIssue } from '../errors.js';
 import * as VALIDATORS from '../protocol/answer-validators.generated.js';
 import { SERVER_REQUEST_RESULT_SCHEMA } from '../protocol/result-schema-text.generated.js';
-import { SERVER_REQUEST_RESULT_DEFINITIONS } from '../protocol/tables.generated.js';
+import { SERVER_REQUEST_RESULT_DEFINITIONS } from '../protocol/validation-tables.generated.js';
 import { issuesOf } from '../validation/explain.js';
 import { LEGACY_CURRENT_TIME } from './safe-answers.js';
 

@@ -4,9 +4,9 @@ import type { RequestId } from '../protocol/generated/RequestId.js';
 import type { ServerRequestMessage, ServerRequestMethod, ServerRequestResult, ServerRequestResultMap } from '../protocol/methods.js';
 import type { MessageIds } from '../protocol/ids.js';
 import type { WireRequest } from '../rpc/message.js';
-import { answerIssues } from './answer-check.js';
 import { safeAnswer } from './safe-answers.js';
 import { isAsyncAnswer } from '../rpc/async-answer.js';
+import { withAnswerCheck, type AnswerCheck } from '../validation/lazy-validators.js';
 
 /** The thread and turn a server request belongs to, and whether it still needs an answer. */
 export interface ServerRequestContext {
@@ -105,6 +105,8 @@ export class ApprovalRouter {
   private readonly byThread = new Map<string, ApprovalHandler[]>();
   private readonly byTurn = new Map<string, ApprovalHandler[]>();
   private readonly startingTurn = new Map<string, ApprovalHandler[]>();
+  // Loaded with the first server request (a chunk of its own in a browser: not in the first load).
+  private answerCheck?: AnswerCheck;
 
   constructor(
     private readonly clientHandler: ApprovalHandler | undefined,
@@ -145,28 +147,31 @@ export class ApprovalRouter {
 
   /** Handler for the connection: always yields exactly one answer, or a JSON-RPC error (-32601). */
   readonly handle = (wire: WireRequest, ids: MessageIds): Observable<unknown> =>
-    defer(() => {
-      const request = wire as ServerRequestMessage;
-      const controller = new AbortController();
-      const context: ServerRequestContext = { threadId: ids.threadId, turnId: ids.turnId, signal: controller.signal };
-      let answer$ = this.ask(request, context, this.handlersFor(context), 0);
-      const ms = this.timeoutMs;
-      if (ms) {
-        answer$ = answer$.pipe(
-          timeout({
-            first: ms,
-            with: () => {
-              this.report('timeout', request, context, new CodexError(`no answer to ${request.method} (request ${JSON.stringify(request.id)}) within ${ms} ms; sent the safe default`));
-              return this.safe(request);
-            },
-          }),
+    defer(() =>
+      withAnswerCheck((check) => {
+        this.answerCheck = check;
+        const request = wire as ServerRequestMessage;
+        const controller = new AbortController();
+        const context: ServerRequestContext = { threadId: ids.threadId, turnId: ids.turnId, signal: controller.signal };
+        let answer$ = this.ask(request, context, this.handlersFor(context), 0);
+        const ms = this.timeoutMs;
+        if (ms) {
+          answer$ = answer$.pipe(
+            timeout({
+              first: ms,
+              with: () => {
+                this.report('timeout', request, context, new CodexError(`no answer to ${request.method} (request ${JSON.stringify(request.id)}) within ${ms} ms; sent the safe default`));
+                return this.safe(request);
+              },
+            }),
+          );
+        }
+        return answer$.pipe(
+          take(1),
+          finalize(() => controller.abort()),
         );
-      }
-      return answer$.pipe(
-        take(1),
-        finalize(() => controller.abort()),
-      );
-    });
+      }),
+    );
 
   /** The handlers that may claim a request, most specific first, each once. */
   private handlersFor({ threadId, turnId }: ServerRequestContext): ApprovalHandler[] {
@@ -214,7 +219,7 @@ export class ApprovalRouter {
   }
 
   private checked(request: ServerRequestMessage, context: ServerRequestContext, result: unknown): Observable<unknown> {
-    const invalid = answerError(request, result);
+    const invalid = this.answerError(request, result);
     if (!invalid) return of(result);
     this.report('invalid-answer', request, context, invalid);
     return this.safe(request);
@@ -223,6 +228,12 @@ export class ApprovalRouter {
   /** The safe default; errors with MethodNotFoundError where none exists (→ JSON-RPC -32601). */
   private safe(request: ServerRequestMessage): Observable<unknown> {
     return defer(() => of(safeAnswer(request.method)));
+  }
+
+  /** Why `result` may not be sent as the answer to `request`, or undefined when it may. */
+  private answerError(request: ServerRequestMessage, result: unknown): ValidationError | undefined {
+    const issues = this.answerCheck!(request.method, result);
+    return issues.length === 0 ? undefined : new ValidationError(`answer to ${request.method}`, issues);
   }
 
   private report(kind: ApprovalFailureKind, request: ServerRequestMessage, context: ServerRequestContext, error: unknown): void {
@@ -248,7 +259,7 @@ export class ApprovalRouter {
         respond: (result: unknown) => {
           if (state === 'answered') throw new CodexError(`${what} was already answered`);
           if (state === 'gone') throw new CodexError(`${what} is no longer pending (it timed out or the connection closed)`);
-          const invalid = answerError(request, result);
+          const invalid = this.answerError(request, result);
           if (invalid) throw invalid;
           state = 'answered';
           this.waiting.delete(entry);
@@ -268,11 +279,6 @@ export class ApprovalRouter {
   }
 }
 
-/** Why `result` may not be sent as the answer to `request`, or undefined when it may. */
-function answerError(request: ServerRequestMessage, result: unknown): ValidationError | undefined {
-  const issues = answerIssues(request.method, result);
-  return issues.length === 0 ? undefined : new ValidationError(`answer to ${request.method}`, issues);
-}
 
 /** Adds a handler under a key (it is asked before the ones already there); the undo removes exactly it, once. */
 function register(map: Map<string, ApprovalHandler[]>, key: string, handler: ApprovalHandler): () => void {

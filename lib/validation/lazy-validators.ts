@@ -7,8 +7,9 @@ import type { InboundKind } from './inbound-validator.js';
 import type { RequestCheckContext } from './params-validator.js';
 
 // Why this file: the params validators (ajv standalone code, ~620 KiB minified), the inbound
-// validator (ajv + the server schemas' text) and the structured-output check (ajv's compiler)
-// are most of the package's size. The client reaches them only through the `import()`s below,
+// validator (ajv + the server schemas' text), the structured-output check (ajv's compiler) and
+// the answer check of server requests (its pre-compiled checks and schema text) are most of the
+// package's size. The client reaches them only through the `import()`s below,
 // so a bundler (esbuild, Angular, Vite, webpack) puts them in chunks of their own that a browser
 // fetches on first use, not with the page. A host that loads them with its entry (Node: the
 // platform, lib/node/platform.ts) makes every check synchronous from the start; otherwise only
@@ -28,11 +29,15 @@ export interface StructuredOutputCheck {
   readonly parseStructuredOutput: typeof parseStructuredOutput;
 }
 
+/** The shape check of an answer to a server request, once loaded (lib/approvals/answer-check.ts); empty = fine. */
+export type AnswerCheck = (method: string, result: unknown) => ValidationIssue[];
+
 /** Every check, as a host or a test kit that loads them up front hands them over. */
 export interface Validators {
   readonly checkRequest: RequestCheck;
   readonly validateInbound: InboundCheck;
   readonly structuredOutput: StructuredOutputCheck;
+  readonly answerCheck: AnswerCheck;
 }
 
 /** A module fetched with `import()` the first time it is needed and kept; a failed load is tried again by the next use. */
@@ -71,6 +76,7 @@ class OnFirstUse<T> {
 const paramsValidators = new OnFirstUse<RequestCheck>('params validators', () => import('./params-validator.js').then((m) => m.checkRequest));
 const inboundValidators = new OnFirstUse<InboundCheck>('inbound validators', () => import('./inbound-validator.js').then((m) => m.validateInbound));
 const structuredOutput = new OnFirstUse<StructuredOutputCheck>('structured-output validator', () => import('../structured-output.js'));
+const answerChecks = new OnFirstUse<AnswerCheck>('answer validators', () => import('../approvals/answer-check.js').then((m) => m.answerIssues));
 
 /**
  * Makes every check synchronous from now on, with validators the caller imported statically
@@ -81,6 +87,7 @@ export function provideValidators(validators: Validators): void {
   paramsValidators.provide(validators.checkRequest);
   inboundValidators.provide(validators.validateInbound);
   structuredOutput.provide(validators.structuredOutput);
+  answerChecks.provide(validators.answerCheck);
 }
 
 /**
@@ -120,4 +127,16 @@ export function preloadInboundValidator(): void {
 export function withStructuredOutput<T>(use: (check: StructuredOutputCheck) => Observable<T>): Observable<T> {
   const check = structuredOutput.now ?? currentPlatform()?.validators?.structuredOutput;
   return check ? use(check) : from(structuredOutput.get()).pipe(switchMap(use));
+}
+
+/**
+ * `use(check)` with the answer check of server requests: at once when it is here, else once its
+ * chunk loaded. A failed load gives a check that refuses every answer, saying why (the router
+ * then sends the safe default: an answer that cannot be checked is never sent).
+ */
+export function withAnswerCheck<T>(use: (check: AnswerCheck) => Observable<T>): Observable<T> {
+  const check = answerChecks.now ?? currentPlatform()?.validators?.answerCheck;
+  if (check) return use(check);
+  const refuseAll = (e: unknown): AnswerCheck => () => [{ path: '', message: `could not be validated: ${describeError(e)}` }];
+  return from(answerChecks.get().catch(refuseAll)).pipe(switchMap(use));
 }

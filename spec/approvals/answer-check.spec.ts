@@ -1,7 +1,8 @@
 import { answerIssues } from '../../lib/approvals/answer-check';
 import { LEGACY_CURRENT_TIME } from '../../lib/approvals/safe-answers';
 import { SERVER_REQUEST_RESULT_SCHEMA } from '../../lib/protocol/schema-text.generated';
-import { SERVER_REQUEST_METHODS, SERVER_REQUEST_RESULT_DEFINITIONS } from '../../lib/protocol/tables.generated';
+import { SERVER_REQUEST_METHODS } from '../../lib/protocol/tables.generated';
+import { SERVER_REQUEST_RESULT_DEFINITIONS } from '../../lib/protocol/validation-tables.generated';
 import { exportedWithoutEval } from '../support/no-eval-context';
 
 const COMMAND = 'item/commandExecution/requestApproval';

@@ -3,7 +3,7 @@
  * passes, what is refused, the limits and their close codes, and what travels upstream.
  * The real binary behind the gateway is in gateway-e2e.spec.ts.
  */
-import { CLIENT_PARAMS_DEFINITIONS } from '../../lib/protocol/tables.generated.js';
+import { CLIENT_PARAMS_DEFINITIONS } from '../../lib/protocol/validation-tables.generated.js';
 import { createCodexGateway, CloseCode, DEFAULT_ALLOWED_METHODS, MethodNotAllowedError, type CodexGateway, type CodexGatewayOptions } from '../../lib/gateway/index.js';
 import { rpcErrorFromWire, ValidationError } from '../../lib/errors.js';
 import { startFakeUpstream, TestClient, type FakeUpstream } from './support.js';

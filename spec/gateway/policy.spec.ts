@@ -1,4 +1,4 @@
-import { CLIENT_PARAMS_DEFINITIONS } from '../../lib/protocol/tables.generated.js';
+import { CLIENT_PARAMS_DEFINITIONS } from '../../lib/protocol/validation-tables.generated.js';
 import { DEFAULT_ALLOWED_METHODS, RESTRICTED_PARAMS, restrictedParam } from '../../lib/gateway/policy.js';
 import { compilePolicy } from '../../lib/gateway/policy.js';
 

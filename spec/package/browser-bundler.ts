@@ -64,6 +64,8 @@ export interface BundleChunk {
   readonly gzip: number;
   /** The package files it holds, as paths relative to the project (`node_modules/codex-rx/dist/esm/…`). */
   readonly inputs: readonly string[];
+  /** Bytes each input contributes to this chunk (minified). */
+  readonly inputBytes: Readonly<Record<string, number>>;
   /** True when the page loads it with the entry (the entry, and what it imports statically, transitively). */
   readonly firstLoad: boolean;
 }
@@ -112,7 +114,9 @@ export async function bundleSplitForBrowser(dir: string, source: string, outdir:
   for (const f of result.outputFiles) writeFileSync(f.path, f.contents);
   const chunks = result.outputFiles.filter((f) => f.path.endsWith('.js')).map((f) => {
     const key = Object.keys(outputs).find((k) => path.resolve(dir, k) === f.path)!;
-    return { file: name(key), bytes: f.contents.length, gzip: gzipSync(f.contents).length, inputs: Object.keys(outputs[key].inputs), firstLoad: first.has(key) };
+    const inputs = outputs[key].inputs;
+    const inputBytes = Object.fromEntries(Object.entries(inputs).map(([i, v]) => [i, v.bytesInOutput]));
+    return { file: name(key), bytes: f.contents.length, gzip: gzipSync(f.contents).length, inputs: Object.keys(inputs), inputBytes, firstLoad: first.has(key) };
   });
   return { chunks, builtins, outdir: out };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ClientMethod, ClientResultMap } from '../../lib/protocol/methods.js';
-import { CLIENT_PARAMS_DEFINITIONS, UNSCHEMATIZED_CLIENT_METHODS } from '../../lib/protocol/tables.generated.js';
+import { CLIENT_PARAMS_DEFINITIONS, UNSCHEMATIZED_CLIENT_METHODS } from '../../lib/protocol/validation-tables.generated.js';
 import { assertType, type Equals } from '../support/type-assert.js';
 
 // Kept apart from methods.spec.ts: a type error here fails only this suite.

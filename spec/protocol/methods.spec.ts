@@ -27,7 +27,8 @@ import type {
   ServerRequestResult,
   ServerRequestResultMap,
 } from '../../lib/protocol/methods.js';
-import { CLIENT_PARAMS_DEFINITIONS, NOTIFICATION_METHODS, SERVER_REQUEST_METHODS } from '../../lib/protocol/tables.generated.js';
+import { NOTIFICATION_METHODS, SERVER_REQUEST_METHODS } from '../../lib/protocol/tables.generated.js';
+import { CLIENT_PARAMS_DEFINITIONS } from '../../lib/protocol/validation-tables.generated.js';
 import { assertType, expectType, type Equals, type Not } from '../support/type-assert.js';
 
 // Most of this file is checked by the compiler: ts-jest type-checks specs, so a wrong type fails

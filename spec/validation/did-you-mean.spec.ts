@@ -1,4 +1,4 @@
-import { CLIENT_PARAMS_DEFINITIONS } from '../../lib/protocol/tables.generated';
+import { CLIENT_PARAMS_DEFINITIONS } from '../../lib/protocol/validation-tables.generated';
 import { didYouMean } from '../../lib/validation/did-you-mean';
 
 const METHODS = Object.keys(CLIENT_PARAMS_DEFINITIONS);

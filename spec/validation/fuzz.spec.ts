@@ -1,6 +1,6 @@
 import Ajv from 'ajv';
 import { CLIENT_REQUEST_SCHEMA } from '../../lib/protocol/schema-text.generated.js';
-import { CLIENT_PARAMS_DEFINITIONS } from '../../lib/protocol/tables.generated.js';
+import { CLIENT_PARAMS_DEFINITIONS } from '../../lib/protocol/validation-tables.generated.js';
 import { addFormats } from '../../lib/validation/formats.js';
 import { validateParams } from '../../lib/validation/params-validator.js';
 

@@ -18,7 +18,8 @@ describe('validation makes no console noise', () => {
       const { validateParams } = require('../../lib/validation/params-validator.js') as typeof import('../../lib/validation/params-validator.js');
       const { validateInbound } = require('../../lib/validation/inbound-validator.js') as typeof import('../../lib/validation/inbound-validator.js');
       const { validateOutput } = require('../../lib/validation/output-validator.js') as typeof import('../../lib/validation/output-validator.js');
-      const { CLIENT_PARAMS_DEFINITIONS, NOTIFICATION_METHODS, SERVER_REQUEST_METHODS } = require('../../lib/protocol/tables.generated.js') as typeof import('../../lib/protocol/tables.generated.js');
+      const { NOTIFICATION_METHODS, SERVER_REQUEST_METHODS } = require('../../lib/protocol/tables.generated.js') as typeof import('../../lib/protocol/tables.generated.js');
+      const { CLIENT_PARAMS_DEFINITIONS } = require('../../lib/protocol/validation-tables.generated.js') as typeof import('../../lib/protocol/validation-tables.generated.js');
 
       for (const method of Object.keys(CLIENT_PARAMS_DEFINITIONS)) {
         validateParams(method, {});

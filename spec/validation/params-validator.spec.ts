@@ -1,4 +1,5 @@
-import { CLIENT_PARAMS_DEFINITIONS, PROTOCOL_VERSION } from '../../lib/protocol/tables.generated.js';
+import { PROTOCOL_VERSION } from '../../lib/protocol/tables.generated.js';
+import { CLIENT_PARAMS_DEFINITIONS } from '../../lib/protocol/validation-tables.generated.js';
 import { validateParams } from '../../lib/validation/params-validator.js';
 
 type Case = readonly [label: string, method: string, params: unknown, issues: ReadonlyArray<{ path: string; message: string | RegExp }>];

@@ -1,6 +1,7 @@
 import type { ApprovalHandler } from './approvals/approval-router.js';
 import { ValidationError, type ValidationIssue } from './errors.js';
 import { APP_SERVER_PROCESS_KEYS, type AppServerProcessOptions } from './transport/process-options.js';
+import { didYouMean } from './validation/did-you-mean.js';
 import type { SignedBearerTokenOptions } from './platform.js';
 import type { Transport } from './transport/transport.js';
 import type { WebSocketConstructor } from './transport/websocket-like.js';
@@ -117,7 +118,7 @@ export function checkCodexConfig(config: unknown): asserts config is CodexConfig
   const issues: ValidationIssue[] = [];
   for (const key of Object.keys(config)) {
     if (KNOWN_KEYS.has(key)) continue;
-    const near = nearestKey(key);
+    const near = didYouMean(key, KNOWN_KEYS, 1)[0];
     issues.push({ path: key, message: `is not a CodexConfig option${near ? ` (did you mean ${near}?)` : ''}` });
   }
   const c = config as CodexConfig;
@@ -132,33 +133,4 @@ export function checkCodexConfig(config: unknown): asserts config is CodexConfig
   }
   if (c.token !== undefined && (typeof c.token !== 'string' || c.token === '')) issues.push({ path: 'token', message: 'must be a non-empty string' });
   if (issues.length > 0) throw new ValidationError('CodexConfig', issues);
-}
-
-/** The known key a typo most likely meant: same letters in another case or order, or one or two edits away. */
-function nearestKey(key: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const known of KNOWN_KEYS) {
-    const d = known.toLowerCase() === key.toLowerCase() ? 0 : editDistance(known.toLowerCase(), key.toLowerCase());
-    if (d < bestDistance) {
-      best = known;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-/** Optimal string alignment distance (a swap of two neighbours counts as one edit). */
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
 }

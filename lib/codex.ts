@@ -1,5 +1,5 @@
 import { defer, EMPTY, expand, map, mergeMap, Observable, from, type OperatorFunction } from 'rxjs';
-import { ApprovalRouter, type ApprovalFailure, type ApprovalHandler, type PendingServerRequest } from './approvals/approval-router.js';
+import { ApprovalRouter, requireHandler, type ApprovalFailure, type ApprovalHandler, type PendingServerRequest } from './approvals/approval-router.js';
 import { checkCodexConfig, SDK_VERSION, type CodexConfig } from './codex-config.js';
 import { transportFor } from './codex-transport.js';
 import { ValidationError } from './errors.js';
@@ -15,6 +15,7 @@ import type { ThreadListResponse } from './protocol/generated/v2/ThreadListRespo
 import type { Thread as ThreadInfo } from './protocol/generated/v2/Thread.js';
 import type { ClientMethod, Notification, ParamsOf, ResultOf, MethodWithoutParams } from './protocol/methods.js';
 import { Connection, type ProtocolWarning } from './rpc/connection.js';
+import { redactSecrets } from './secret-redaction.js';
 import { Thread } from './thread.js';
 import { assertServerVersion } from './version.js';
 import { commandExec, type CommandEvent, type ExecOptions } from './streams/command-exec.js';
@@ -124,9 +125,7 @@ export class Codex {
    */
   thread(options?: ThreadCallOptions): Thread<string | undefined> {
     const { approvalHandler, ...rest } = options ?? {};
-    if (approvalHandler !== undefined && typeof approvalHandler !== 'function') {
-      throw new ValidationError('thread options', [{ path: 'approvalHandler', message: 'must be a function' }]);
-    }
+    requireHandler(approvalHandler, 'thread options', 'approvalHandler', true);
     const params = threadParams(rest, 'thread options');
     const thread = new Thread<string | undefined>(this.connection, this.approvals, () =>
       this.connection.request('thread/start', params as never).pipe(map((r) => (r as { thread: ThreadInfo }).thread)),
@@ -270,9 +269,7 @@ export class Codex {
   private openThread(method: 'thread/start' | 'thread/resume' | 'thread/fork', threadId: string | undefined, options: ThreadCallOptions | undefined): Observable<Thread> {
     return defer(() => {
       const { approvalHandler, ...rest } = options ?? {};
-      if (approvalHandler !== undefined && typeof approvalHandler !== 'function') {
-        throw new ValidationError(`${method} options`, [{ path: 'approvalHandler', message: 'must be a function' }]);
-      }
+      requireHandler(approvalHandler, `${method} options`, 'approvalHandler', true);
       const params = threadParams(rest, `${method} options`);
       if (threadId !== undefined) params.threadId = requireId(threadId);
       return (this.connection.request(method, params as never) as Observable<{ thread: ThreadInfo }>).pipe(
@@ -307,10 +304,7 @@ export class Codex {
   }
 
   private redact(text: string): string {
-    let out = text;
-    // Longest first: a secret that contains another is masked whole.
-    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) if (s.length >= 4) out = out.split(s).join('[REDACTED]');
-    return out;
+    return redactSecrets(text, this.secrets);
   }
 }
 

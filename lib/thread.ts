@@ -1,5 +1,5 @@
 import { AsyncSubject, defer, map, Observable, switchMap, throwError, type Subscription } from 'rxjs';
-import type { ApprovalHandler, ApprovalRouter } from './approvals/approval-router.js';
+import { requireHandler, type ApprovalHandler, type ApprovalRouter } from './approvals/approval-router.js';
 import { CodexError, ValidationError } from './errors.js';
 import { toInputItems, type Input } from './inputs.js';
 import { turnParams, type TurnOptions } from './options.js';
@@ -96,9 +96,7 @@ export class Thread<TId extends string | undefined = string> {
       let base: Omit<TurnStartParams, 'threadId'>;
       const { approvalHandler, ...rest } = options ?? {};
       try {
-        if (approvalHandler !== undefined && typeof approvalHandler !== 'function') {
-          throw new ValidationError('turn options', [{ path: 'approvalHandler', message: 'must be a function' }]);
-        }
+        requireHandler(approvalHandler, 'turn options', 'approvalHandler', true);
         base = { input: toInputItems(input), ...turnParams(rest) } as Omit<TurnStartParams, 'threadId'>;
       } catch (e) {
         subscriber.error(e);
@@ -222,7 +220,7 @@ export class Thread<TId extends string | undefined = string> {
   /** Narrows an approval handler to this thread (before the client's); returns the undo. */
   setApprovalHandler(handler: ApprovalHandler): () => void {
     if (this.current) return this.approvals.forThread(this.current.id, handler);
-    if (typeof handler !== 'function') throw new ValidationError('approvalHandler', [{ path: 'approvalHandler', message: 'must be a function' }]);
+    requireHandler(handler, 'approvalHandler');
     const entry: { readonly handler: ApprovalHandler; undo?: () => void; dropped: boolean } = { handler, dropped: false };
     this.earlyHandlers.push(entry);
     return () => {

@@ -112,7 +112,7 @@ export class ApprovalRouter {
     private readonly clientHandler: ApprovalHandler | undefined,
     private readonly timeoutMs: number | undefined,
   ) {
-    requireHandler(clientHandler, 'approvalHandler', true);
+    requireHandler(clientHandler, 'approvalHandler', 'approvalHandler', true);
     if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs >= 0)) {
       throw new ValidationError('approvalTimeoutMs', [{ path: 'approvalTimeoutMs', message: 'must be a finite number of milliseconds >= 0 (0 = wait)' }]);
     }
@@ -297,9 +297,13 @@ function register(map: Map<string, ApprovalHandler[]>, key: string, handler: App
   };
 }
 
-function requireHandler(handler: ApprovalHandler, path: string): ApprovalHandler;
-function requireHandler(handler: ApprovalHandler | undefined, path: string, optional: true): ApprovalHandler | undefined;
-function requireHandler(handler: ApprovalHandler | undefined, path: string, optional = false): ApprovalHandler | undefined {
-  if ((handler === undefined && optional) || typeof handler === 'function') return handler;
-  throw new ValidationError(path, [{ path, message: 'must be a function' }]);
+/**
+ * The one check of a server-request handler option: a function (or, when optional, undefined);
+ * else a ValidationError of `subject` (e.g. 'turn options') at `path`.
+ */
+export function requireHandler(handler: unknown, subject: string, path?: string): ApprovalHandler;
+export function requireHandler(handler: unknown, subject: string, path: string, optional: true): ApprovalHandler | undefined;
+export function requireHandler(handler: unknown, subject: string, path = subject, optional = false): ApprovalHandler | undefined {
+  if ((handler === undefined && optional) || typeof handler === 'function') return handler as ApprovalHandler | undefined;
+  throw new ValidationError(subject, [{ path, message: 'must be a function' }]);
 }

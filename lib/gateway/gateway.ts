@@ -4,11 +4,12 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { ValidationError, type ValidationIssue } from '../errors.js';
 import { CloseCode } from '../transport/close-codes.js';
-import { isLoopbackHost } from '../transport/websocket-url.js';
+import { mayCarryToken, parseAppServerUrl } from '../transport/websocket-url.js';
+import { redactSecrets } from '../secret-redaction.js';
 import { compilePolicy, type MethodPolicy } from './policy.js';
 import { GatewaySession, type SessionCounters } from './session.js';
 import { openStdioUpstream } from './stdio-upstream.js';
-import { GATEWAY_SUBPROTOCOL, tokenOf } from './token.js';
+import { SUBPROTOCOL, tokenOf } from './token.js';
 import { isWebSocketUpstream, type UpstreamConfig, type UpstreamEvents } from './upstream.js';
 import { openWebSocketUpstream } from './ws-upstream.js';
 
@@ -114,11 +115,7 @@ export function createCodexGateway(options: CodexGatewayOptions): CodexGateway {
   const originAllowed = originCheck(options.allowedOrigins);
   const policy = compilePolicy(options.allowedMethods, options.restrictParams ?? true);
   const secrets = new Set<string>();
-  const redact = (text: string) => {
-    let out = text;
-    for (const s of [...secrets].sort((a, b) => b.length - a.length)) if (s.length >= 4) out = out.split(s).join('[REDACTED]');
-    return out;
-  };
+  const redact = (text: string) => redactSecrets(text, secrets);
   const log = (line: string) => options.log?.(redact(`codex-rx/gateway: ${line}`));
   const counters: SessionCounters & { accepted: number; rejected: number } = { connections: 0, upstreams: 0, denied: 0, forwarded: 0, delivered: 0, limited: 0, accepted: 0, rejected: 0 };
   const sessions = new Set<GatewaySession>();
@@ -132,7 +129,7 @@ export function createCodexGateway(options: CodexGatewayOptions): CodexGateway {
     perMessageDeflate: false,
     clientTracking: false,
     // Browsers fail a connection whose offered subprotocols get no answer: echo ours.
-    handleProtocols: (protocols) => (protocols.has(GATEWAY_SUBPROTOCOL) ? GATEWAY_SUBPROTOCOL : false),
+    handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
 
   const refuse = (socket: Duplex, status: number, why: string) => {
@@ -172,7 +169,7 @@ export function createCodexGateway(options: CodexGatewayOptions): CodexGateway {
       ({ auth, upstream } = admitted);
     } catch (e) {
       // The app's error text may quote the token it refused: mask it.
-      const text = String((e as Error)?.message ?? e).split(token).join('[REDACTED]');
+      const text = redactSecrets(String((e as Error)?.message ?? e), [token]);
       log(`authenticate or upstream failed: ${text}`);
       return refuse(socket, 500, 'authenticate or upstream threw');
     }
@@ -305,7 +302,7 @@ function checkUpstream(u: UpstreamConfig): void {
     throw new ValidationError('upstream', [{ path: 'upstream.url', message: 'is not a URL' }]);
   }
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new ValidationError('upstream', [{ path: 'upstream.url', message: 'must be ws:// or wss://' }]);
-  if (u.token && url.protocol === 'ws:' && !isLoopbackHost(url.hostname)) {
+  if (u.token && !mayCarryToken(parseAppServerUrl(u.url))) {
     throw new ValidationError('upstream', [{ path: 'upstream.url', message: 'a token is only sent over wss:// or to a loopback host' }]);
   }
 }

@@ -1,7 +1,7 @@
 /** codex-rx/gateway (Node only): lets browsers reach `codex app-server` under a policy. */
 export { createCodexGateway, type CodexGateway, type CodexGatewayOptions, type CodexGatewayStats, type AuthenticateResult } from './gateway.js';
 export { DEFAULT_ALLOWED_METHODS, RESTRICTED_PARAMS, restrictedParam, type MethodCall, type MethodPolicy } from './policy.js';
-export { GATEWAY_SUBPROTOCOL, BEARER_SUBPROTOCOL_PREFIX } from './token.js';
+export { SUBPROTOCOL, BEARER_SUBPROTOCOL_PREFIX, GATEWAY_SUBPROTOCOL } from './token.js';
 export type { UpstreamConfig, StdioUpstreamConfig, WebSocketUpstreamConfig } from './upstream.js';
 export { CloseCode, describeCloseCode, type CloseCodeValue } from '../transport/close-codes.js';
 export { MethodNotAllowedError } from '../errors.js';

@@ -2,10 +2,10 @@ import type { IncomingMessage } from 'node:http';
 
 import { BEARER_SUBPROTOCOL_PREFIX, SUBPROTOCOL } from '../transport/websocket-like.js';
 
-// One source for the names the browser client offers and the gateway accepts.
-/** The subprotocol a gateway echoes; a browser offers it next to the bearer one. */
+// One source for the names the browser client offers and the gateway accepts: websocket-like.ts.
+export { BEARER_SUBPROTOCOL_PREFIX, SUBPROTOCOL };
+/** @deprecated The same constant as `SUBPROTOCOL` (one name per concept); use that. */
 export const GATEWAY_SUBPROTOCOL = SUBPROTOCOL;
-export { BEARER_SUBPROTOCOL_PREFIX };
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 

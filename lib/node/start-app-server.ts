@@ -5,6 +5,7 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TransportClosedError, ValidationError } from '../errors.js';
+import { redactSecrets } from '../secret-redaction.js';
 import type { AppServerProcessOptions } from '../transport/process-options.js';
 import { TextRingBuffer } from '../transport/ring-buffer.js';
 import { configArgs } from '../transport/stdio-args.js';
@@ -101,10 +102,9 @@ export async function startAppServer(options: StartAppServerOptions = {}): Promi
     removeDir();
     throw e;
   }
-  const secrets = [token, typeof auth === 'object' ? auth.signedBearerToken.sharedSecret : undefined].filter((s): s is string => !!s);
+  const secrets = [token, typeof auth === 'object' && typeof auth.signedBearerToken.sharedSecret === 'string' ? auth.signedBearerToken.sharedSecret : undefined];
   const redact = (text: string) => {
-    let out = text;
-    for (const s of secrets) out = out.split(s).join('[REDACTED]');
+    const out = redactSecrets(text, secrets);
     return options.redact ? options.redact(out) : out;
   };
 

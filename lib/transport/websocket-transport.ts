@@ -1,11 +1,12 @@
 import { Observable, type Subscriber } from 'rxjs';
 import { CodexError, ProtocolError, TransportClosedError, ValidationError } from '../errors.js';
 import { currentPlatform } from '../platform.js';
+import { redactSecrets } from '../secret-redaction.js';
 import { parseJsonMessage } from './json-message.js';
 import { MalformedLine, type InboundMessage, type Transport } from './transport.js';
 import { errorForSocketEnd } from './websocket-close.js';
 import { browserSubprotocols, WS_OPEN, type TokenCarrier, type WebSocketConstructor, type WebSocketLike } from './websocket-like.js';
-import { parseAppServerUrl, type AppServerAddress } from './websocket-url.js';
+import { mayCarryToken, parseAppServerUrl, type AppServerAddress } from './websocket-url.js';
 
 /** How to reach an app-server (or a codex-rx gateway) over a WebSocket. */
 export interface WebSocketTransportOptions {
@@ -301,7 +302,7 @@ export class WebSocketTransport implements Transport {
 
   /** Refuses to send a token in clear text to another machine (as `codex --remote` does). */
   private checkTokenAllowed(hasToken: boolean): void {
-    if (hasToken && this.address.kind === 'ws' && !this.address.secure && !this.address.loopback) {
+    if (hasToken && !mayCarryToken(this.address)) {
       throw new ValidationError('WebSocketTransport', [
         { path: 'url', message: `refusing to send a token over plain ws:// to ${this.where}, which is not this machine: use wss://` },
       ]);
@@ -309,7 +310,7 @@ export class WebSocketTransport implements Transport {
   }
 
   private redact(text: string): string {
-    let out = this.token && this.token.length >= 4 ? text.split(this.token).join('[REDACTED]') : text;
+    let out = redactSecrets(text, [this.token]);
     if (this.options.redact) out = this.options.redact(out);
     return out;
   }

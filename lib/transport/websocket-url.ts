@@ -28,6 +28,14 @@ export function parseAppServerUrl(url: unknown): AppServerAddress {
 }
 
 /**
+ * The one rule for tokens on the wire (the client's WebSocketTransport and the gateway's
+ * upstream both apply it): never over plain ws:// to a host that is not this machine.
+ */
+export function mayCarryToken(address: AppServerAddress): boolean {
+  return address.kind === 'unix' || address.secure || address.loopback;
+}
+
+/**
  * True for hosts that never leave the machine: `localhost`, 127.0.0.0/8, ::1, and 127.0.0.0/8
  * mapped into IPv6 (`URL` writes `[::ffff:127.0.0.1]` as `[::ffff:7f00:1]`). Not `*.localhost`:
  * browsers pin it to loopback, but Node asks the system resolver, which may send it anywhere.

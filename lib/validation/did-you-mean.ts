@@ -1,13 +1,14 @@
 /**
- * The known names closest to a mistyped one, best first: for "did you mean …" in errors.
- * Close = a small edit distance (`turns/start` → `turn/start`); failing that, the same segments
- * in another order (`thread/list/realtime` → `thread/realtime/list`).
+ * The known names closest to a mistyped one, best first: for "did you mean …" in errors (method
+ * names, CodexConfig keys). Close = a small edit distance, ignoring case, a swap of neighbours
+ * counting as one edit (`turns/start` → `turn/start`, `cwdd` → `cwd`, `URL` → `url`); failing
+ * that, the same segments in another order (`thread/list/realtime` → `thread/realtime/list`).
  */
 export function didYouMean(name: string, known: Iterable<string>, max = 3): string[] {
   const limit = Math.max(2, Math.floor(name.length / 4));
   const scored: Array<[number, string]> = [];
   for (const candidate of known) {
-    const d = editDistance(name, candidate, limit);
+    const d = editDistance(name.toLowerCase(), candidate.toLowerCase(), limit);
     if (d <= limit) scored.push([d, candidate]);
   }
   if (scored.length === 0 && name.includes('/')) {
@@ -19,19 +20,25 @@ export function didYouMean(name: string, known: Iterable<string>, max = 3): stri
   return scored.slice(0, max).map(([, n]) => n);
 }
 
-/** Levenshtein distance, giving up (returning `limit + 1`) once it must exceed `limit`. */
-function editDistance(a: string, b: string, limit: number): number {
+/**
+ * Optimal string alignment distance (Levenshtein, plus a swap of two neighbours as one edit),
+ * giving up (returning `limit + 1`) once it must exceed `limit`.
+ */
+export function editDistance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let before: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
     let best = i;
     for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      let v = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, before[j - 2]! + 1);
       row.push(v);
       if (v < best) best = v;
     }
     if (best > limit) return limit + 1;
+    before = prev;
     prev = row;
   }
   return prev[b.length]!;

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../lib/errors.js';
-import { isLoopbackHost, parseAppServerUrl } from '../../lib/transport/websocket-url.js';
+import { isLoopbackHost, mayCarryToken, parseAppServerUrl } from '../../lib/transport/websocket-url.js';
 
 describe('parseAppServerUrl (what a `url` option means)', () => {
   it('reads ws:// and wss://, and whether the host is loopback', () => {
@@ -48,4 +48,15 @@ describe('isLoopbackHost (where a token may go over plain ws://)', () => {
       expect(isLoopbackHost(host)).toBe(false);
     },
   );
+});
+
+describe('mayCarryToken (the one "no token over plain ws://" rule)', () => {
+  it('allows wss://, loopback ws:// and unix sockets; refuses plain ws:// to another machine', () => {
+    expect(mayCarryToken(parseAppServerUrl('wss://example.com/codex'))).toBe(true);
+    expect(mayCarryToken(parseAppServerUrl('ws://127.0.0.1:4500'))).toBe(true);
+    expect(mayCarryToken(parseAppServerUrl('ws://[::1]:4500'))).toBe(true);
+    expect(mayCarryToken(parseAppServerUrl('unix:///tmp/x.sock'))).toBe(true);
+    expect(mayCarryToken(parseAppServerUrl('ws://example.com:4500'))).toBe(false);
+    expect(mayCarryToken(parseAppServerUrl('ws://localhost.evil.test'))).toBe(false);
+  });
 });

@@ -1,5 +1,5 @@
 import { CLIENT_PARAMS_DEFINITIONS } from '../../lib/protocol/validation-tables.generated';
-import { didYouMean } from '../../lib/validation/did-you-mean';
+import { didYouMean, editDistance } from '../../lib/validation/did-you-mean';
 
 const METHODS = Object.keys(CLIENT_PARAMS_DEFINITIONS);
 
@@ -24,5 +24,14 @@ describe('didYouMean', () => {
   it('nothing when no name is close', () => {
     expect(didYouMean('completely/unrelated/thing', METHODS)).toEqual([]);
     expect(didYouMean('x', [])).toEqual([]);
+  });
+
+  it('ignores case and counts a swap of neighbours as one edit (CodexConfig keys use it too)', () => {
+    expect(didYouMean('URL', ['url', 'cwd'], 1)).toEqual(['url']);
+    expect(didYouMean('cdw', ['cwd', 'env'], 1)).toEqual(['cwd']);
+    expect(editDistance('cdw', 'cwd', 2)).toBe(1);
+    expect(editDistance('abc', 'abc', 2)).toBe(0);
+    expect(editDistance('kitten', 'sitting', 5)).toBe(3);
+    expect(editDistance('a', 'abcdef', 2)).toBe(3); // gives up past the limit
   });
 });

@@ -15,7 +15,8 @@
  *    text; with turn() nothing should remain.
  */
 import { lastValueFrom } from 'rxjs';
-import { Codex, InMemoryTransport, type TurnResult } from '../lib/index.js';
+import { Codex, type TurnResult } from '../lib/index.js';
+import { InMemoryTransport } from '../lib/testing/index.js';
 import { fmtBytes, type Row } from './stats.js';
 
 export const MEMORY_DELTAS = 1_000_000;

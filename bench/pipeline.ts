@@ -20,7 +20,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { lastValueFrom } from 'rxjs';
-import { Codex, InMemoryTransport, type Thread, type TurnResult } from '../lib/index.js';
+import { Codex, type Thread, type TurnResult } from '../lib/index.js';
+import { InMemoryTransport } from '../lib/testing/index.js';
 import { LineDecoder } from '../lib/transport/line-decoder.js';
 import { DEFAULT_TRANSCRIPT } from './fixtures.js';
 import { recordTranscript } from './record-transcript.js';

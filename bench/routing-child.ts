@@ -7,7 +7,8 @@
  *   node --expose-gc bench/.build/bench/routing-child.js <N> <rounds>
  */
 import { Observable, type Subscriber } from 'rxjs';
-import { Codex, InMemoryTransport, type Thread } from '../lib/node/index.js';
+import { Codex, type Thread } from '../lib/node/index.js';
+import { InMemoryTransport } from '../lib/testing/index.js';
 import { Demultiplexer } from '../lib/rpc/demultiplexer.js';
 import { startClock, type Elapsed } from './stats.js';
 

@@ -1,4 +1,4 @@
-import type { ApprovalHandler } from './approvals/approval-router.js';
+import type { ServerRequestHandler } from './approvals/approval-router.js';
 import { ValidationError, type ValidationIssue } from './errors.js';
 import { APP_SERVER_PROCESS_KEYS, type AppServerProcessOptions } from './transport/process-options.js';
 import { didYouMean } from './validation/did-you-mean.js';
@@ -8,8 +8,6 @@ import type { WebSocketConstructor } from './transport/websocket-like.js';
 
 /** What every client has, whatever it talks through. */
 export interface CodexClientOptions {
-  /** Use this transport instead of spawning a process (e.g. InMemoryTransport in tests). */
-  readonly transport?: Transport;
   /** `clientInfo.name` (default `codex_rx`). */
   readonly clientName?: string;
   /** `clientInfo.title` (default `codex-rx`). */
@@ -20,8 +18,10 @@ export interface CodexClientOptions {
   readonly experimentalApi?: boolean;
   /** Notifications the server should not send at all (bandwidth). */
   readonly optOutNotificationMethods?: readonly string[];
-  /** Answers approvals and other server requests for the whole client (see ApprovalHandler). */
-  readonly approvalHandler?: ApprovalHandler;
+  /** Answers server requests (approvals, questions, elicitations, tool calls) for the whole client (see ServerRequestHandler). */
+  readonly serverRequestHandler?: ServerRequestHandler;
+  /** @deprecated Renamed `serverRequestHandler`: it answers every server request, tool calls included. */
+  readonly approvalHandler?: ServerRequestHandler;
   /** After this long without an answer, a server request gets the safe default (default: wait). */
   readonly approvalTimeoutMs?: number;
   /** Deadline of each request's answer (default 300 000 ms; 0 = none). Turns are not bounded by it. */
@@ -56,7 +56,7 @@ export interface CodexRemoteOptions {
    * `ws://host:port`, `wss://…`, or in Node `unix:///abs/path.sock` (WebSocket over a unix
    * socket) and `unix://` alone (the local daemon's `$CODEX_HOME/app-server-control/app-server-control.sock`).
    */
-  readonly url?: string;
+  readonly url: string;
   /** Capability token (`--ws-auth capability-token`); Node sends `Authorization: Bearer`, a browser a subprotocol. Never printed. */
   readonly token?: string;
   /** Node: mint a fresh HS256 JWT for every connection attempt (`--ws-auth signed-bearer-token`). */
@@ -74,23 +74,41 @@ export interface CodexRemoteOptions {
   readonly reconnect?: boolean | { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
 }
 
+/** Talking through a transport you built (a WebSocketTransport, or the testing kit's InMemoryTransport). */
+export interface CodexTransportOptions {
+  /** Use this transport instead of spawning a process or connecting by url. */
+  readonly transport: Transport;
+}
+
+/** None of T's keys may be given. */
+type Without<T> = { readonly [K in keyof T]?: never };
+
+/** Spawning `codex app-server` (Node): the process options apply; no url, no transport. */
+export type CodexSpawnConfig = CodexClientOptions & AppServerProcessOptions & Without<CodexRemoteOptions> & Without<CodexTransportOptions>;
+/** Connecting to a running app-server or gateway by `url`: no process options, no transport. */
+export type CodexUrlConfig = CodexClientOptions & CodexRemoteOptions & Without<AppServerProcessOptions> & Without<CodexTransportOptions>;
+/** Talking through a given `transport`: no process options, no url. */
+export type CodexTransportConfig = CodexClientOptions & CodexTransportOptions & Without<AppServerProcessOptions> & Without<CodexRemoteOptions>;
+
 /**
  * How a Codex client starts and talks to the app-server. Nothing happens until first use.
- * With `url` it connects to a running app-server; with `transport` it uses that; otherwise it
- * spawns `codex app-server` (Node; the {@link AppServerProcessOptions} apply only then).
+ * One of three, told apart by `url` and `transport`: with `url` it connects to a running
+ * app-server; with `transport` it uses that; otherwise it spawns `codex app-server` (Node).
+ * Mixing them (`{ url, cwd }`) fails to type-check, and at run time with a ValidationError.
  */
-export interface CodexConfig extends CodexClientOptions, AppServerProcessOptions, CodexRemoteOptions {}
+export type CodexConfig = CodexSpawnConfig | CodexUrlConfig | CodexTransportConfig;
 
 /** This package's version, sent as `clientInfo.version`. */
 export const SDK_VERSION = '0.1.0';
 
-const CLIENT_KEYS: readonly (keyof CodexClientOptions)[] = [
+const CLIENT_KEYS: readonly (keyof CodexClientOptions | keyof CodexTransportOptions)[] = [
   'transport',
   'clientName',
   'clientTitle',
   'clientVersion',
   'experimentalApi',
   'optOutNotificationMethods',
+  'serverRequestHandler',
   'approvalHandler',
   'approvalTimeoutMs',
   'requestTimeoutMs',
@@ -128,6 +146,9 @@ export function checkCodexConfig(config: unknown): asserts config is CodexConfig
     if (c.transport !== undefined) issues.push({ path: 'transport', message: 'cannot be combined with url: pass one of them' });
     if (c.token !== undefined && c.signedBearerToken !== undefined) issues.push({ path: 'signedBearerToken', message: 'cannot be combined with token: pass one of them' });
   } else {
+    if (c.transport !== undefined) {
+      for (const key of given(APP_SERVER_PROCESS_KEYS)) issues.push({ path: key, message: 'applies only when codex-rx spawns the app-server, not with transport' });
+    }
     for (const key of given(['token', 'signedBearerToken', 'WebSocket', 'connectTimeoutMs'])) issues.push({ path: key, message: 'applies only with url' });
     if (c.reconnect) issues.push({ path: 'reconnect', message: 'applies only with url (a spawned app-server is not restarted)' });
   }

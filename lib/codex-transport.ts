@@ -16,7 +16,7 @@ export function transportFor(config: CodexConfig, redact: (text: string) => stri
   if (!platform?.localTransport) {
     throw new CodexError(
       "codex-rx cannot start a local app-server here (no Node.js): pass { url: 'wss://…', token } of a codex-rx gateway " +
-        '(or an app-server), or { transport } (e.g. a WebSocketTransport or an InMemoryTransport)',
+        '(or an app-server), or { transport } (e.g. a WebSocketTransport, or codex-rx/testing\'s InMemoryTransport)',
     );
   }
   const options: Record<string, unknown> = {};

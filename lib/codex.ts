@@ -1,5 +1,5 @@
 import { defer, EMPTY, expand, map, mergeMap, Observable, from, type OperatorFunction } from 'rxjs';
-import { ApprovalRouter, requireHandler, type ApprovalFailure, type ApprovalHandler, type PendingServerRequest } from './approvals/approval-router.js';
+import { ApprovalRouter, handlerOption, type ApprovalFailure, type PendingServerRequest, type ServerRequestHandler } from './approvals/approval-router.js';
 import { checkCodexConfig, SDK_VERSION, type CodexConfig } from './codex-config.js';
 import { transportFor } from './codex-transport.js';
 import { ValidationError } from './errors.js';
@@ -27,10 +27,12 @@ import { threadSearch, type ThreadSearchOptions, type ThreadSearchUpdate } from 
 import type { GetAccountRateLimitsResponse } from './protocol/generated/v2/GetAccountRateLimitsResponse.js';
 import type { RemoteControlStatusReadResponse } from './protocol/generated/v2/RemoteControlStatusReadResponse.js';
 
-/** Options of threadStart/threadResume/threadFork, plus a handler for the thread's approvals. */
+/** Options of threadStart/threadResume/threadFork, plus a handler for the thread's server requests. */
 export interface ThreadCallOptions extends ThreadOptions {
-  /** Answers this thread's server requests before the client's handler. */
-  approvalHandler?: ApprovalHandler;
+  /** Answers this thread's server requests (approvals, questions, tool calls) before the client's handler. */
+  serverRequestHandler?: ServerRequestHandler;
+  /** @deprecated Renamed `serverRequestHandler`. */
+  approvalHandler?: ServerRequestHandler;
 }
 
 /**
@@ -48,7 +50,7 @@ export class Codex {
   /** Protocol problems the connection survived (bad lines, unknown ids, handler failures). */
   readonly warnings$: Observable<ProtocolWarning>;
   /** Server requests no handler claimed: answer them with `respond()` (e.g. from a dialog). */
-  readonly pendingRequests$: Observable<PendingServerRequest>;
+  readonly pendingServerRequests$: Observable<PendingServerRequest>;
   /** Approval handlers that failed or timed out (the safe default was sent). */
   readonly approvalFailures$: Observable<ApprovalFailure>;
 
@@ -60,7 +62,7 @@ export class Codex {
 
   constructor(config: CodexConfig = {}) {
     checkCodexConfig(config);
-    this.approvals = new ApprovalRouter(config.approvalHandler, config.approvalTimeoutMs);
+    this.approvals = new ApprovalRouter(handlerOption(config, 'CodexConfig'), config.approvalTimeoutMs);
     for (const secret of config.secrets ?? []) if (typeof secret === 'string') this.secrets.add(secret);
     if (typeof config.token === 'string') this.secrets.add(config.token);
     const shared = config.signedBearerToken?.sharedSecret;
@@ -88,7 +90,7 @@ export class Codex {
     if (config.validateInbound) preloadInboundValidator();
     this.notifications$ = this.connection.notifications$ as Observable<Notification>;
     this.warnings$ = this.connection.warnings$;
-    this.pendingRequests$ = this.approvals.pending$;
+    this.pendingServerRequests$ = this.approvals.pending$;
     this.approvalFailures$ = this.approvals.failures$;
   }
 
@@ -103,6 +105,14 @@ export class Codex {
   }
 
   /** Live counters (pending requests, routes, buffered messages…); all return to zero when idle. */
+  /**
+   * @deprecated Renamed `pendingServerRequests$` (these are the server's requests;
+   * `stats.pendingRequests` counts the client's). The same Observable.
+   */
+  get pendingRequests$(): Observable<PendingServerRequest> {
+    return this.pendingServerRequests$;
+  }
+
   get stats() {
     return this.connection.stats;
   }
@@ -124,13 +134,13 @@ export class Codex {
    * @example const thread = codex.thread(); const result = await lastValueFrom(thread.run('Hello'));
    */
   thread(options?: ThreadCallOptions): Thread<string | undefined> {
-    const { approvalHandler, ...rest } = options ?? {};
-    requireHandler(approvalHandler, 'thread options', 'approvalHandler', true);
+    const { approvalHandler, serverRequestHandler, ...rest } = options ?? {};
+    const handler = handlerOption({ approvalHandler, serverRequestHandler }, 'thread options');
     const params = threadParams(rest, 'thread options');
     const thread = new Thread<string | undefined>(this.connection, this.approvals, () =>
       this.connection.request('thread/start', params as never).pipe(map((r) => (r as { thread: ThreadInfo }).thread)),
     );
-    if (approvalHandler) thread.setApprovalHandler(approvalHandler);
+    if (handler) thread.setServerRequestHandler(handler);
     return thread;
   }
 
@@ -268,14 +278,14 @@ export class Codex {
 
   private openThread(method: 'thread/start' | 'thread/resume' | 'thread/fork', threadId: string | undefined, options: ThreadCallOptions | undefined): Observable<Thread> {
     return defer(() => {
-      const { approvalHandler, ...rest } = options ?? {};
-      requireHandler(approvalHandler, `${method} options`, 'approvalHandler', true);
+      const { approvalHandler, serverRequestHandler, ...rest } = options ?? {};
+      const handler = handlerOption({ approvalHandler, serverRequestHandler }, `${method} options`);
       const params = threadParams(rest, `${method} options`);
       if (threadId !== undefined) params.threadId = requireId(threadId);
       return (this.connection.request(method, params as never) as Observable<{ thread: ThreadInfo }>).pipe(
         map((r) => {
           const thread = new Thread(this.connection, this.approvals, r.thread);
-          if (approvalHandler) thread.setApprovalHandler(approvalHandler);
+          if (handler) thread.setServerRequestHandler(handler);
           return thread;
         }),
       );

@@ -4,7 +4,16 @@
 
 // Client
 export { Codex, type ThreadCallOptions } from './codex.js';
-export { SDK_VERSION, type CodexClientOptions, type CodexConfig, type CodexRemoteOptions } from './codex-config.js';
+export {
+  SDK_VERSION,
+  type CodexClientOptions,
+  type CodexConfig,
+  type CodexRemoteOptions,
+  type CodexSpawnConfig,
+  type CodexTransportConfig,
+  type CodexTransportOptions,
+  type CodexUrlConfig,
+} from './codex-config.js';
 export type { SignedBearerTokenOptions } from './platform.js';
 export type { AppServerProcessOptions, ConfigOverrides } from './transport/process-options.js';
 export { Thread, type TurnCallOptions } from './thread.js';
@@ -41,7 +50,7 @@ export { validateParams } from './validation/validate-params.js';
 // Approvals and other server requests
 export { Answers } from './approvals/answers.js';
 export { safeAnswer } from './approvals/safe-answers.js';
-export type { ApprovalFailure, ApprovalHandler, PendingServerRequest, ServerRequestContext } from './approvals/approval-router.js';
+export type { ApprovalFailure, ApprovalHandler, PendingServerRequest, ServerRequestContext, ServerRequestHandler } from './approvals/approval-router.js';
 export type { ApprovalFailureKind, ApprovalHandlerResult, ServerRequestAnswer } from './approvals/approval-router.js';
 export { handleRequests, type ServerRequestHandlerContext, type ServerRequestHandlers } from './approvals/handle-requests.js';
 
@@ -70,12 +79,11 @@ export {
 export { CloseCode, describeCloseCode, type CloseCodeValue } from './transport/close-codes.js';
 export { MIN_SERVER_VERSION, serverAge, VersionMismatchError, type ServerAge } from './version.js';
 
-// Lower layers, for custom transports and tests
-export { Connection, type ConnectionOptions, type ConnectionState, type ProtocolWarning, type ServerRequestHandler } from './rpc/connection.js';
+// Lower layers, for custom transports (test helpers, InMemoryTransport included, are in codex-rx/testing)
+export type { ProtocolWarning } from './rpc/connection.js';
 export type { Transport } from './transport/transport.js';
 export { WebSocketTransport, type WebSocketTransportOptions } from './transport/websocket-transport.js';
 export { BEARER_SUBPROTOCOL_PREFIX, SUBPROTOCOL, type TokenCarrier, type WebSocketConstructor, type WebSocketLike } from './transport/websocket-like.js';
-export { InMemoryTransport, FAKE_INITIALIZE_RESPONSE, type SentMessage, type FakeRequestHandler } from './transport/in-memory-transport.js';
 
 // Protocol types
 export type { ClientMethod, Notification, NotificationMethod, NotificationParams, ParamsOf, ResultOf, ServerRequestMessage, ServerRequestMethod, ServerRequestParams, ServerRequestResult } from './protocol/methods.js';

@@ -1,5 +1,5 @@
 import { AsyncSubject, defer, map, Observable, switchMap, throwError, type Subscription } from 'rxjs';
-import { requireHandler, type ApprovalHandler, type ApprovalRouter } from './approvals/approval-router.js';
+import { handlerOption, requireHandler, type ApprovalRouter, type ServerRequestHandler } from './approvals/approval-router.js';
 import { CodexError, ValidationError } from './errors.js';
 import { toInputItems, type Input } from './inputs.js';
 import { turnParams, type TurnOptions } from './options.js';
@@ -17,10 +17,12 @@ import { threadName, threadStatus, threadTokenUsage } from './streams/live-state
 import type { ThreadStatus } from './protocol/generated/v2/ThreadStatus.js';
 import type { ThreadTokenUsage } from './protocol/generated/v2/ThreadTokenUsage.js';
 
-/** Options of one turn, plus a handler for this turn's approvals. */
+/** Options of one turn, plus a handler for this turn's server requests. */
 export interface TurnCallOptions extends TurnOptions {
-  /** Answers this turn's server requests before the thread's and the client's handlers. */
-  approvalHandler?: ApprovalHandler;
+  /** Answers this turn's server requests (approvals, questions, tool calls) before the thread's and the client's handlers. */
+  serverRequestHandler?: ServerRequestHandler;
+  /** @deprecated Renamed `serverRequestHandler`. */
+  approvalHandler?: ServerRequestHandler;
 }
 
 /**
@@ -40,7 +42,7 @@ export class Thread<TId extends string | undefined = string> {
   private starting?: AsyncSubject<ThreadInfo>;
   private readonly start?: () => Observable<ThreadInfo>;
   /** Handlers set before the thread was started: registered the moment it is. */
-  private readonly earlyHandlers: Array<{ readonly handler: ApprovalHandler; undo?: () => void; dropped: boolean }> = [];
+  private readonly earlyHandlers: Array<{ readonly handler: ServerRequestHandler; undo?: () => void; dropped: boolean }> = [];
 
   /**
    * @internal Created by Codex: with the server's description (threadStart / threadResume /
@@ -94,9 +96,10 @@ export class Thread<TId extends string | undefined = string> {
   turn(input: Input, options?: TurnCallOptions): Observable<TurnEvent> {
     return new Observable<TurnEvent>((subscriber) => {
       let base: Omit<TurnStartParams, 'threadId'>;
-      const { approvalHandler, ...rest } = options ?? {};
+      const { approvalHandler: deprecated, serverRequestHandler, ...rest } = options ?? {};
+      let approvalHandler: ServerRequestHandler | undefined;
       try {
-        requireHandler(approvalHandler, 'turn options', 'approvalHandler', true);
+        approvalHandler = handlerOption({ approvalHandler: deprecated, serverRequestHandler }, 'turn options');
         base = { input: toInputItems(input), ...turnParams(rest) } as Omit<TurnStartParams, 'threadId'>;
       } catch (e) {
         subscriber.error(e);
@@ -217,11 +220,16 @@ export class Thread<TId extends string | undefined = string> {
     return this.withThread((threadId) => threadTokenUsage(this.connection, threadId));
   }
 
-  /** Narrows an approval handler to this thread (before the client's); returns the undo. */
-  setApprovalHandler(handler: ApprovalHandler): () => void {
+  /** @deprecated Renamed `setServerRequestHandler`. */
+  setApprovalHandler(handler: ServerRequestHandler): () => void {
+    return this.setServerRequestHandler(handler);
+  }
+
+  /** Narrows a server-request handler to this thread (before the client's); returns the undo. */
+  setServerRequestHandler(handler: ServerRequestHandler): () => void {
     if (this.current) return this.approvals.forThread(this.current.id, handler);
-    requireHandler(handler, 'approvalHandler');
-    const entry: { readonly handler: ApprovalHandler; undo?: () => void; dropped: boolean } = { handler, dropped: false };
+    requireHandler(handler, 'serverRequestHandler');
+    const entry: { readonly handler: ServerRequestHandler; undo?: () => void; dropped: boolean } = { handler, dropped: false };
     this.earlyHandlers.push(entry);
     return () => {
       entry.dropped = true;

@@ -1,5 +1,5 @@
 import { Codex } from '../lib/codex.js';
-import { checkCodexConfig } from '../lib/codex-config.js';
+import { checkCodexConfig, type CodexClientOptions, type CodexConfig } from '../lib/codex-config.js';
 import { CodexError, ValidationError } from '../lib/errors.js';
 import { NODE_PLATFORM } from '../lib/node/platform.js';
 import { installPlatform } from '../lib/platform.js';
@@ -30,16 +30,15 @@ describe('CodexConfig', () => {
     for (const bad of [null, 'ws://x', 42, []]) expect(ValidationError.is(thrown(() => new Codex(bad as never)))).toBe(true);
   });
 
-  it('accepts every documented key (no I/O happens at construction)', () => {
+  it('accepts every documented key of each kind of config (no I/O happens at construction)', () => {
     const transport = new InMemoryTransport();
-    const codex = new Codex({
-      transport,
+    const client: CodexClientOptions = {
       clientName: 'n',
       clientTitle: 't',
       clientVersion: '1',
       experimentalApi: true,
       optOutNotificationMethods: [],
-      approvalHandler: () => undefined,
+      serverRequestHandler: () => undefined,
       approvalTimeoutMs: 10,
       requestTimeoutMs: 10,
       maxBufferedPerThread: 10,
@@ -48,6 +47,10 @@ describe('CodexConfig', () => {
       redact: (t) => t,
       validate: true,
       validateInbound: false,
+    };
+    const viaTransport = new Codex({ ...client, transport });
+    const spawning = new Codex({
+      ...client,
       codexBin: '/nonexistent',
       launchArgsOverride: [],
       configOverrides: {},
@@ -58,8 +61,45 @@ describe('CodexConfig', () => {
       maxPendingWriteBytes: 1,
       closeGraceMs: 1,
     });
+    const remote = new Codex({ ...client, url: 'ws://127.0.0.1:1', token: 'tok-1234', connectTimeoutMs: 1, reconnect: { initialDelayMs: 1, maxDelayMs: 2 } });
     expect(transport.started).toBe(false);
-    return codex.close();
+    return Promise.all([viaTransport.close(), spawning.close(), remote.close()]);
+  });
+
+  it('spawn, url and transport configs do not mix: a type error in TypeScript, a ValidationError at run time', () => {
+    const typeChecks = (): CodexConfig[] => [
+      // @ts-expect-error process options do not apply with url
+      { url: 'ws://127.0.0.1:1', cwd: '/' },
+      // @ts-expect-error a token needs a url
+      { token: 'tok-1234' },
+      // @ts-expect-error transport and url are two ways to connect: one of them
+      { url: 'ws://127.0.0.1:1', transport: new InMemoryTransport() },
+      // @ts-expect-error process options do not apply with a transport
+      { transport: new InMemoryTransport(), codexBin: '/x' },
+      // @ts-expect-error reconnect applies only with url
+      { cwd: '/', reconnect: true },
+      { url: 'ws://127.0.0.1:1', token: 'tok-1234', reconnect: true },
+      { cwd: '/', env: {}, configOverrides: {} },
+      { transport: new InMemoryTransport(), clientName: 'x' },
+    ];
+    expect(typeChecks).toBeInstanceOf(Function);
+    const refused = (config: unknown) => thrown(() => new Codex(config as never)) as ValidationError;
+    expect(refused({ url: 'ws://127.0.0.1:1', cwd: '/' }).issues).toEqual([{ path: 'cwd', message: 'applies only when codex-rx spawns the app-server, not with url' }]);
+    expect(refused({ token: 'tok-1234' }).issues).toEqual([{ path: 'token', message: 'applies only with url' }]);
+    expect(refused({ url: 'ws://127.0.0.1:1', transport: new InMemoryTransport() }).issues).toEqual([{ path: 'transport', message: 'cannot be combined with url: pass one of them' }]);
+    expect(refused({ transport: new InMemoryTransport(), codexBin: '/x' }).issues).toEqual([
+      { path: 'codexBin', message: 'applies only when codex-rx spawns the app-server, not with transport' },
+    ]);
+  });
+
+  it('approvalHandler is the deprecated name of serverRequestHandler: either works, both is an error', () => {
+    const transport = new InMemoryTransport();
+    expect(() => new Codex({ transport, approvalHandler: () => undefined })).not.toThrow();
+    const both = thrown(() => new Codex({ transport, approvalHandler: () => undefined, serverRequestHandler: () => undefined })) as ValidationError;
+    expect(ValidationError.is(both)).toBe(true);
+    expect(both.issues).toEqual([{ path: 'approvalHandler', message: 'is the deprecated name of serverRequestHandler: pass one of them' }]);
+    const notAFunction = thrown(() => new Codex({ transport, serverRequestHandler: 'yes' as never })) as ValidationError;
+    expect(notAFunction.issues).toEqual([{ path: 'serverRequestHandler', message: 'must be a function' }]);
   });
 });
 

@@ -488,3 +488,16 @@ describe('Codex', () => {
     });
   });
 });
+
+describe('renamed names keep their deprecated aliases', () => {
+  it('pendingRequests$ is pendingServerRequests$ (the same object); setApprovalHandler is setServerRequestHandler', async () => {
+    const codex = new Codex({ transport: new InMemoryTransport() });
+    expect(codex.pendingRequests$).toBe(codex.pendingServerRequests$);
+    const thread = codex.thread();
+    const undo = thread.setApprovalHandler(() => undefined);
+    expect(typeof undo).toBe('function');
+    expect(() => thread.setApprovalHandler('no' as never)).toThrow(/serverRequestHandler must be a function/);
+    undo();
+    await codex.close();
+  });
+});

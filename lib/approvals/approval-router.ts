@@ -30,13 +30,36 @@ export type ServerRequestAnswer = ServerRequestResult<ServerRequestMethod>;
 export type ApprovalHandlerResult<R = ServerRequestAnswer> = R | PromiseLike<R | undefined | void> | Observable<R | undefined> | undefined | void;
 
 /**
- * Answers server requests (approvals, questions, tool calls). Narrow on `request.method` to get
- * typed `params`; return the result, or `undefined` to leave the request to the next level
- * (turn → thread → client → `pendingRequests$` → safe default). A handler that throws, errors
- * or answers something malformed gets the safe default sent instead, reported on
- * `approvalFailures$`. For one function per method with typed results, see `handleRequests`.
+ * Answers server requests: approvals, questions, elicitations and dynamic tool calls. Narrow on
+ * `request.method` to get typed `params`; return the result, or `undefined` to leave the request
+ * to the next level (turn → thread → client → `pendingServerRequests$` → safe default). A
+ * handler that throws, errors or answers something malformed gets the safe default sent instead,
+ * reported on `approvalFailures$`. For one function per method with typed results, see
+ * `handleRequests`.
  */
-export type ApprovalHandler = (request: ServerRequestMessage, context: ServerRequestContext) => ApprovalHandlerResult;
+export type ServerRequestHandler = (request: ServerRequestMessage, context: ServerRequestContext) => ApprovalHandlerResult;
+
+/** @deprecated Renamed `ServerRequestHandler`: it answers every server request, tool calls included. */
+export type ApprovalHandler = ServerRequestHandler;
+
+/** Where an options object may name its handler: `serverRequestHandler`, or the deprecated `approvalHandler`. */
+export interface HandlerOptions {
+  readonly serverRequestHandler?: unknown;
+  readonly approvalHandler?: unknown;
+}
+
+/**
+ * The handler an options object names (`serverRequestHandler`, or its deprecated alias
+ * `approvalHandler`; not both), checked: a ValidationError of `subject` otherwise.
+ */
+export function handlerOption(options: HandlerOptions | undefined, subject: string): ServerRequestHandler | undefined {
+  const handler = options?.serverRequestHandler;
+  const deprecated = options?.approvalHandler;
+  if (handler !== undefined && deprecated !== undefined) {
+    throw new ValidationError(subject, [{ path: 'approvalHandler', message: 'is the deprecated name of serverRequestHandler: pass one of them' }]);
+  }
+  return handler !== undefined ? requireHandler(handler, subject, 'serverRequestHandler') : requireHandler(deprecated, subject, 'approvalHandler', true);
+}
 
 // Lookups by method through mapped types (not conditional types), so that
 // PendingServerRequest<'x'> is assignable to PendingServerRequest and `is()` narrows.

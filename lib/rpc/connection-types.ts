@@ -13,7 +13,7 @@ import type { RequestId, WireNotification, WireRequest } from './message.js';
 export type RoutedMessage = WireNotification | WireRequest;
 
 /** Answers a server request: a value, a Promise or an Observable (its first value is the result). */
-export type ServerRequestHandler = (request: WireRequest, ids: MessageIds) => unknown;
+export type WireRequestHandler = (request: WireRequest, ids: MessageIds) => unknown;
 
 /** Something the peer did wrong that the connection survived. */
 export interface ProtocolWarning {
@@ -32,7 +32,7 @@ export interface ConnectionOptions {
   /** Messages held per thread while a turn/start awaits its answer (default 10 000). */
   readonly maxBufferedPerThread?: number;
   /** Answers server→client requests; without one they get a JSON-RPC "method not found" error. */
-  readonly serverRequestHandler?: ServerRequestHandler;
+  readonly serverRequestHandler?: WireRequestHandler;
   /**
    * Checks params before they are sent; issues fail the request with ValidationError.
    * `'after-handshake'` (a method only the server's version can decide) asks again once connected.

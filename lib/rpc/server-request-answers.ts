@@ -3,7 +3,7 @@ import { JsonRpcError } from '../errors.js';
 import type { MessageIds } from '../protocol/ids.js';
 import type { Release } from './activity.js';
 import { answerAsObservable } from './async-answer.js';
-import type { ProtocolWarning, ServerRequestHandler } from './connection-types.js';
+import type { ProtocolWarning, WireRequestHandler } from './connection-types.js';
 import type { RequestId, WireError, WireRequest } from './message.js';
 
 /** Default bound of server requests awaiting their handler's answer. */
@@ -29,7 +29,7 @@ export class ServerRequestAnswers {
 
   constructor(
     private readonly host: AnswerHost,
-    private readonly handler: ServerRequestHandler | undefined,
+    private readonly handler: WireRequestHandler | undefined,
     private readonly max = DEFAULT_MAX_PENDING_SERVER_REQUESTS,
   ) {}
 

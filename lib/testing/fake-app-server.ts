@@ -5,7 +5,7 @@
  */
 import { asyncScheduler, Subject, type Observable, type SchedulerLike } from 'rxjs';
 import { Codex } from '../codex.js';
-import type { CodexConfig } from '../codex-config.js';
+import type { CodexClientOptions } from '../codex-config.js';
 import type { ClientMethod, Notification, ParamsOf, ResultOf, ServerRequestMessage } from '../protocol/methods.js';
 import type { RequestId } from '../protocol/generated/RequestId.js';
 import type { Thread as ThreadInfo } from '../protocol/generated/v2/Thread.js';
@@ -106,7 +106,7 @@ export class FakeAppServer {
   }
 
   /** A Codex client on this server (no I/O until first use, like any Codex). */
-  createClient(config: Omit<CodexConfig, 'transport'> = {}): Codex {
+  createClient(config: CodexClientOptions = {}): Codex {
     return new Codex({ ...config, transport: this.transport });
   }
 

@@ -9,6 +9,9 @@
 export { FakeAppServer, rpcError, type FakeAppServerOptions, type FakeHandler, type FakeRequest } from './fake-app-server.js';
 export { scriptTurn, TurnScript, type ApprovalOptions, type Chunks, type ClientAnswer, type CommandOptions, type FileChangeOptions, type ItemOptions, type McpToolCallOptions, type TurnContext, type TurnEnding } from './turn-script.js';
 
+// A transport with no server behind it: answers the handshake, records what the client sent
+export { InMemoryTransport, FAKE_INITIALIZE_RESPONSE, type SentMessage, type FakeRequestHandler } from '../transport/in-memory-transport.js';
+
 // Reading real streams in async tests
 export { ObservableStream, DEFAULT_TAKE_TIMEOUT_MS, type StreamEvent } from './observable-stream.js';
 

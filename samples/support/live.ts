@@ -5,7 +5,7 @@
 import { lastValueFrom } from 'rxjs';
 import { Codex, StdioTransport, type protocol, type Transport } from '../../lib/node/index.js';
 import { asRecord, rerunCommand, SampleError } from './sample-error.js';
-import type { ClientOptions } from './session.js';
+import { sampleClient, type ClientOptions } from './session.js';
 
 /** A live client and who it acts as. */
 export interface LiveConnection {
@@ -34,7 +34,7 @@ export async function connectLive(options: {
 }): Promise<LiveConnection> {
   const client = (extra: ClientOptions = {}) => {
     const settings = { ...options.client, ...extra, configOverrides: { ...asRecord(options.client?.configOverrides), ...asRecord(extra.configOverrides) }, cwd: options.cwd };
-    return new Codex({ ...settings, transport: options.wrapTransport?.(new StdioTransport(settings)) });
+    return sampleClient(settings, options.wrapTransport);
   };
 
   if (options.apiKeyOnly === undefined) {

@@ -18,7 +18,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Codex, StdioTransport, type CodexConfig, type Transport } from '../../lib/node/index.js';
+import { Codex, StdioTransport, type CodexSpawnConfig, type Transport } from '../../lib/node/index.js';
 import { createCodexHome, ScriptedModelServer, type ScriptedModelInfo, type ScriptedStep, type TestApprovalPolicy } from '../../lib/testing/node/index.js';
 import { connectLive } from './live.js';
 import { asRecord } from './sample-error.js';
@@ -31,7 +31,17 @@ export { SampleError } from './sample-error.js';
 export type { ScriptedModelInfo };
 
 /** Client options a sample may set (the session decides where the app-server runs). */
-export type ClientOptions = Omit<CodexConfig, 'env' | 'cwd' | 'transport'>;
+export type ClientOptions = Omit<CodexSpawnConfig, 'env' | 'cwd'>;
+
+/**
+ * A Codex over `settings`: spawning the app-server itself, or, with `wrap`, through the sample's
+ * wrapped StdioTransport (which then takes the process options: a Codex with a transport has none).
+ */
+export function sampleClient(settings: CodexSpawnConfig, wrap?: (stdio: StdioTransport) => Transport): Codex {
+  if (!wrap) return new Codex(settings);
+  const { codexBin, launchArgsOverride, configOverrides, cwd, env, maxLineBytes, stderrTailChars, maxPendingWriteBytes, closeGraceMs, ...client } = settings;
+  return new Codex({ ...client, transport: wrap(new StdioTransport(settings)) });
+}
 
 export interface SessionOptions {
   /** The real model (`--live`) instead of the scripted one. */
@@ -84,7 +94,7 @@ async function openScripted(options: SessionOptions): Promise<Session> {
     cleanup.push(() => home.dispose());
     const newClient = async (client: ClientOptions = {}) => {
       const settings = { ...client, configOverrides: asRecord(client.configOverrides), env: home.env, cwd: home.workspace };
-      const codex = new Codex({ ...settings, transport: options.wrapTransport?.(new StdioTransport(settings)) });
+      const codex = sampleClient(settings, options.wrapTransport);
       cleanup.push(() => codex.close());
       return codex;
     };

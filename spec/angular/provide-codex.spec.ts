@@ -1,7 +1,8 @@
 import { createEnvironmentInjector, EnvironmentInjector, inject, InjectionToken, runInInjectionContext, type EnvironmentProviders, type Provider } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import { CODEX, injectCodex, provideCodex } from '../../lib/angular/index.js';
-import { Codex, FAKE_INITIALIZE_RESPONSE, InMemoryTransport, TransportClosedError } from '../../lib/index.js';
+import { Codex, TransportClosedError } from '../../lib/index.js';
+import { FAKE_INITIALIZE_RESPONSE, InMemoryTransport } from '../../lib/testing/index.js';
 
 /** A fake app-server; its version is left out of the user agent so no version check applies. */
 const fakeServer = () => new InMemoryTransport({ initializeResponse: { ...FAKE_INITIALIZE_RESPONSE, userAgent: 'codex (in-memory)' } });

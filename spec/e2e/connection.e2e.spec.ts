@@ -1,8 +1,8 @@
 // The Connection alone (lib/rpc/connection.ts) over a StdioTransport running the REAL
 // `codex app-server`, against the scripted Responses-API model.
 import { firstValueFrom, Subject } from 'rxjs';
-import { Connection, StdioTransport, TransportClosedError, type ServerRequestHandler } from '../../lib/node/index';
-import type { RoutedMessage } from '../../lib/rpc/connection';
+import { StdioTransport, TransportClosedError } from '../../lib/node/index';
+import { Connection, type RoutedMessage, type WireRequestHandler as ServerRequestHandler } from '../../lib/rpc/connection';
 import type { MessageIds } from '../../lib/protocol/ids';
 import type { WireRequest } from '../../lib/rpc/message';
 import { PROTOCOL_VERSION } from '../../lib/protocol/tables.generated';

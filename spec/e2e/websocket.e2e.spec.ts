@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { filter, firstValueFrom, lastValueFrom, tap, toArray, type Observable } from 'rxjs';
-import { agentText, Answers, ApprovalMode, AuthenticationError, Codex, TransportClosedError, type Thread, type TurnNotification } from '../../lib/index';
+import { agentText, Answers, ApprovalMode, AuthenticationError, Codex, TransportClosedError, type CodexUrlConfig, type Thread, type TurnNotification } from '../../lib/index';
 import { resolveCodexBinary, startAppServer, type RunningAppServer } from '../../lib/node/index';
 import { message, shellCommand, type RecordedRequest, type ScriptedStep } from '../../lib/testing/node/index';
 import { ObservableStream } from '../support/observable-stream';
@@ -47,7 +47,7 @@ describe('Codex over ws:// with a capability token (startAppServer)', () => {
   let env: ModelHome;
   let server: RunningAppServer & { token: string };
   const clients: Codex[] = [];
-  const client = (config: Partial<ConstructorParameters<typeof Codex>[0]> = {}) => {
+  const client = (config: Partial<CodexUrlConfig> = {}) => {
     const c = new Codex({ url: server.url, token: server.token, ...config });
     clients.push(c);
     return c;

@@ -3,7 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { Answers } from '../../lib/approvals/answers';
 import type { ApprovalHandler, PendingServerRequest } from '../../lib/approvals/approval-router';
 import { Codex } from '../../lib/codex';
-import type { CodexConfig } from '../../lib/codex-config';
+import type { CodexClientOptions } from '../../lib/codex-config';
 import { turnProgress } from '../../lib/operators/turn-progress';
 import type { Thread } from '../../lib/thread';
 import { InMemoryTransport } from '../../lib/transport/in-memory-transport';
@@ -21,7 +21,7 @@ function newScheduler() {
 }
 
 /** A connected Codex over a fake server (synchronous: call inside `run`). */
-function connect(config: Omit<CodexConfig, 'transport'> = {}) {
+function connect(config: CodexClientOptions = {}) {
   const transport = new InMemoryTransport();
   transport.onRequest('thread/start', () => ({ thread: { id: THREAD } }));
   transport.onRequest('turn/start', () => ({ turn: turnInfo(TURN) }));

@@ -28,7 +28,7 @@ test('the main entry bundles for a browser with no Node built-in and no Node-onl
 }, 60_000);
 
 test('in a browser, new Codex() without url or transport fails at once with a CodexError that says what to pass', async () => {
-  const { code } = await bundle("export { Codex, CodexError, ValidationError, InMemoryTransport } from 'codex-rx';", 'iife');
+  const { code } = await bundle("export { Codex, CodexError, ValidationError } from 'codex-rx'; export { InMemoryTransport } from 'codex-rx/testing';", 'iife');
   // A bare context: no require, no process, no Buffer — only what a page has that rxjs needs.
   const page = { TextEncoder, TextDecoder, setTimeout, clearTimeout, queueMicrotask, console } as Record<string, unknown>;
   runInNewContext(code, page);
@@ -90,7 +90,7 @@ test('bundled with code splitting, Codex + WebSocketTransport + turnProgress + a
 }, 60_000);
 
 test('the split bundle validates on first use: bad params are a ValidationError before anything is sent; a chunk that fails to load is a CodexError that says so', async () => {
-  const split = await bundleSplitForBrowser(dir, "export { Codex, CodexError, ValidationError, InMemoryTransport } from 'codex-rx';", 'run');
+  const split = await bundleSplitForBrowser(dir, "export { Codex, CodexError, ValidationError } from 'codex-rx'; export { InMemoryTransport } from 'codex-rx/testing';", 'run');
   const program = `
     import * as cx from './entry.js';
     const t = new cx.InMemoryTransport();
@@ -126,7 +126,7 @@ test('the browser-safe builds load the validators on first use under Node too (C
   const built = path.join(dir, 'node_modules', 'codex-rx', 'dist');
   const program = (load: string) => `
     ${load}
-    const t = new cx.InMemoryTransport();
+    const t = new mem.InMemoryTransport();
     const codex = new cx.Codex({ transport: t });
     let error;
     codex.request('model/list', { limit: -1 }).subscribe({ error: (e) => (error = e) });
@@ -136,8 +136,8 @@ test('the browser-safe builds load the validators on first use under Node too (C
       codex.close();
     }, 50);`;
   const expected = [true, true, [{ path: 'limit', message: 'must be >= 0' }], 0];
-  const cjs = program(`const cx = require(${JSON.stringify(path.join(built, 'cjs', 'index.js'))});`);
+  const cjs = program(`const cx = require(${JSON.stringify(path.join(built, 'cjs', 'index.js'))}); const mem = require(${JSON.stringify(path.join(built, 'cjs', 'transport', 'in-memory-transport.js'))});`);
   expect(JSON.parse(execFileSync(process.execPath, ['-e', cjs], { cwd: dir, encoding: 'utf8', timeout: 60_000 }))).toEqual(expected);
-  const esm = program(`import * as cx from ${JSON.stringify(pathToFileURL(path.join(built, 'esm', 'index.js')).href)};`);
+  const esm = program(`import * as cx from ${JSON.stringify(pathToFileURL(path.join(built, 'esm', 'index.js')).href)}; import * as mem from ${JSON.stringify(pathToFileURL(path.join(built, 'esm', 'transport', 'in-memory-transport.js')).href)};`);
   expect(JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', esm], { cwd: dir, encoding: 'utf8', timeout: 60_000 }))).toEqual(expected);
 }, 60_000);

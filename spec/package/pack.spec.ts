@@ -24,7 +24,7 @@ ${load}
 const PIN = ${JSON.stringify(PIN)};
 const { lastValueFrom } = rx;
 (async () => {
-  const fake = new cx.InMemoryTransport();
+  const fake = new kit.InMemoryTransport();
   const c1 = new cx.Codex({ transport: fake });
   const init = await lastValueFrom(c1.connect());
   await c1.close();
@@ -41,12 +41,12 @@ test('the tarball ships dist and the docs, not the sources', () => {
 });
 
 test('require() loads the CommonJS build and it runs the real binary', () => {
-  const out = run(['-e', program("const cx = require('codex-rx'); const testing = require('codex-rx/testing/node'); const rx = require('rxjs');")]);
+  const out = run(['-e', program("const cx = require('codex-rx'); const kit = require('codex-rx/testing'); const testing = require('codex-rx/testing/node'); const rx = require('rxjs');")]);
   expect(out).toBe('function linux true function true');
 }, 60_000);
 
 test('import loads the ES module build and it runs the real binary', () => {
-  const out = run(['--input-type=module', '-e', program("import * as cx from 'codex-rx'; import * as testing from 'codex-rx/testing/node'; import * as rx from 'rxjs';")]);
+  const out = run(['--input-type=module', '-e', program("import * as cx from 'codex-rx'; import * as kit from 'codex-rx/testing'; import * as testing from 'codex-rx/testing/node'; import * as rx from 'rxjs';")]);
   expect(out).toBe('function linux true function true');
 }, 60_000);
 

@@ -7,7 +7,7 @@
  */
 import { concatMap, firstValueFrom, lastValueFrom, mergeMap, Observable, of, timer, toArray } from 'rxjs';
 import type { Codex } from '../../lib/codex.js';
-import type { CodexConfig } from '../../lib/codex-config.js';
+import type { CodexSpawnConfig } from '../../lib/codex-config.js';
 import { ProtocolError, TransportClosedError } from '../../lib/errors.js';
 import type { Thread } from '../../lib/thread.js';
 import type { FakeAction, FakeScenario } from '../support/fake-app-server-harness.js';
@@ -35,7 +35,7 @@ describe('reliability: faults injected by the app-server process', () => {
   const fakeServer = useFakeAppServer();
   const open = fakeServer.open;
 
-  async function connected(scenario: FakeScenario, config: CodexConfig = {}) {
+  async function connected(scenario: FakeScenario, config: CodexSpawnConfig = {}) {
     const s = open(scenario, config);
     await firstValueFrom(s.codex.connect());
     const pid = (s.codex.metadata as unknown as { fakePid: number }).fakePid;

@@ -1,7 +1,7 @@
 /** Shared checks of the reliability suites: nothing leaks, nothing is unhandled, processes go. */
 import { config as rxConfig } from 'rxjs';
 import type { Codex } from '../../lib/codex.js';
-import type { CodexConfig } from '../../lib/codex-config.js';
+import type { CodexSpawnConfig } from '../../lib/codex-config.js';
 import type { ProtocolWarning } from '../../lib/rpc/connection.js';
 import { fakeCodex, fakeCodexBin, type FakeScenario } from '../support/fake-app-server-harness.js';
 import { IDLE_STATS, processGone } from '../support/e2e.js';
@@ -57,7 +57,7 @@ export function allText(e: unknown): string {
  * is closed after each test, with its counters back at zero and no unhandled error. Returns `open` and the binary.
  */
 export function useFakeAppServer(): {
-  open(scenario: FakeScenario, config?: CodexConfig): { codex: Codex; warnings: ProtocolWarning[] };
+  open(scenario: FakeScenario, config?: CodexSpawnConfig): { codex: Codex; warnings: ProtocolWarning[] };
   /** The fake binary's path (valid inside tests). */
   bin(): string;
 } {

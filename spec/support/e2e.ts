@@ -1,5 +1,5 @@
 import type { Observable, Subscription } from 'rxjs';
-import { Codex, StdioTransport, type CodexConfig, type Transport } from '../../lib/node/index';
+import { Codex, StdioTransport, type CodexSpawnConfig, type Transport } from '../../lib/node/index';
 import { createCodexHome, ScriptedModelServer, type CodexHome, type CodexHomeOptions, type ScriptedStep } from '../../lib/testing/node/index';
 import { Waiters } from './waiters';
 
@@ -19,7 +19,7 @@ export interface E2E {
 export interface E2EOptions {
   steps?: ScriptedStep[];
   home?: Omit<CodexHomeOptions, 'modelServerUrl'>;
-  codex?: CodexConfig;
+  codex?: CodexSpawnConfig;
 }
 
 /** Starts the scripted model, a temp CODEX_HOME and a Codex client (not yet connected). */

@@ -6,7 +6,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Codex } from '../../lib/codex.js';
-import type { CodexConfig } from '../../lib/codex-config.js';
+import type { CodexSpawnConfig } from '../../lib/codex-config.js';
 
 /** Where the fake app-server script lives. */
 export const FAKE_APP_SERVER = path.join(__dirname, 'fake-app-server.js');
@@ -36,7 +36,7 @@ export function scenarioEnv(scenario: FakeScenario): Record<string, string> {
 }
 
 /** A Codex that spawns the fake app-server (through the real StdioTransport) with `scenario`. */
-export function fakeCodex(bin: string, scenario: FakeScenario, config: CodexConfig = {}): Codex {
+export function fakeCodex(bin: string, scenario: FakeScenario, config: CodexSpawnConfig = {}): Codex {
   return new Codex({
     codexBin: bin,
     closeGraceMs: 500,

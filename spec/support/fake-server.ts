@@ -8,7 +8,7 @@
  */
 import { TestScheduler } from 'rxjs/testing';
 import { Codex } from '../../lib/codex.js';
-import type { CodexConfig } from '../../lib/codex-config.js';
+import type { CodexClientOptions } from '../../lib/codex-config.js';
 import type { ServerRequestMessage } from '../../lib/protocol/methods.js';
 import type { Notification } from '../../lib/protocol/methods.js';
 import type { Thread as ThreadInfo } from '../../lib/protocol/generated/v2/Thread.js';
@@ -189,7 +189,7 @@ export class FakeServer {
 }
 
 /** A Codex over an InMemoryTransport, with the server's always-instant answers installed. */
-export function createClient(config: CodexConfig = {}, transport = new InMemoryTransport()) {
+export function createClient(config: CodexClientOptions = {}, transport = new InMemoryTransport()) {
   transport.onRequest('turn/interrupt', () => ({}));
   const codex = new Codex({ transport, ...config });
   return { codex, transport, server: new FakeServer(transport) };

@@ -273,8 +273,9 @@ describe('Codex over a WebSocket: a dropped connection', () => {
   });
 
   it('config: url with process options, token without url, or a misspelt url are refused at construction', () => {
-    expect(() => new Codex({ url: 'ws://127.0.0.1:1', codexBin: '/x' })).toThrow(/codexBin applies only when codex-rx spawns/);
-    expect(() => new Codex({ token: TOKEN })).toThrow(/token applies only with url/);
+    // Mixing fails to type-check (spec/codex-config.spec.ts); the run-time check is for JavaScript callers.
+    expect(() => new Codex({ url: 'ws://127.0.0.1:1', codexBin: '/x' } as never)).toThrow(/codexBin applies only when codex-rx spawns/);
+    expect(() => new Codex({ token: TOKEN } as never)).toThrow(/token applies only with url/);
     expect(() => new Codex({ ulr: 'ws://127.0.0.1:1' } as never)).toThrow(/ulr is not a CodexConfig option \(did you mean url\?\)/);
     expect(() => new Codex({ url: 'ws://10.0.0.1:1', token: TOKEN })).toThrow(ValidationError);
   });

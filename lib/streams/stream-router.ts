@@ -1,8 +1,12 @@
-import type { Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import { TransportClosedError } from '../errors.js';
 import type { NotificationMethod } from '../protocol/methods.js';
 import type { WireNotification } from '../rpc/message.js';
-import type { StreamHost } from './stream-host.js';
+
+/** What a router listens to: the connection's hot stream of notifications (a StreamHost has it). */
+export interface NotificationSource {
+  readonly notifications$: Observable<WireNotification>;
+}
 
 /** Where a routed notification goes. */
 export interface StreamSink {
@@ -49,7 +53,7 @@ export class StreamRouter {
   private count = 0;
   private subscription?: Subscription;
 
-  constructor(private readonly host: StreamHost) {}
+  constructor(private readonly host: NotificationSource) {}
 
   /** Routes `method` notifications whose id is `key` (or every one, with ANY_KEY) to `sink`; returns the removal. */
   add(method: NotificationMethod, key: string, sink: StreamSink): () => void {
@@ -110,10 +114,10 @@ export class StreamRouter {
   }
 }
 
-const routers = new WeakMap<StreamHost, StreamRouter>();
+const routers = new WeakMap<NotificationSource, StreamRouter>();
 
 /** The router of a host (one per connection). */
-export function routerOf(host: StreamHost): StreamRouter {
+export function routerOf(host: NotificationSource): StreamRouter {
   let router = routers.get(host);
   if (!router) routers.set(host, (router = new StreamRouter(host)));
   return router;

@@ -10,13 +10,13 @@
  * a file changes. `handleRequests({...})` builds a handler from one typed function per request
  * method; each returns an answer (`Answers.accept()`, `Answers.decline()`…, also as a Promise or
  * Observable) or `undefined` to pass the request on: the turn's handler → the thread's → the
- * client's (`new Codex({ approvalHandler })`) → `pendingRequests$` (approvals-pending-stream.ts)
+ * client's (`new Codex({ serverRequestHandler })`) → `pendingServerRequests$` (approvals-pending-stream.ts)
  * → the safe default: decline.
  */
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { lastValueFrom } from 'rxjs';
-import { Answers, ApprovalMode, handleRequests, ofMethod, Sandbox, type ApprovalHandler } from '../lib/index.js';
+import { Answers, ApprovalMode, handleRequests, ofMethod, Sandbox, type ServerRequestHandler } from '../lib/index.js';
 import { applyPatch, message, shellCommand } from '../lib/testing/index.js';
 import { isPlainCommand, scriptOf } from './support/commands.js';
 import { openSession, runSample } from './support/session.js';
@@ -37,7 +37,7 @@ const SCRIPT = [
  * The thread's policy: a plain `echo` may run; files may change inside the workspace; anything
  * else is declined. (`changedPaths`: the paths of each file-change item, from its item/started.)
  */
-function workspacePolicy(workspace: string, changedPaths: Map<string, string[]>): ApprovalHandler {
+function workspacePolicy(workspace: string, changedPaths: Map<string, string[]>): ServerRequestHandler {
   return handleRequests({
     // `params` is typed by the method: here CommandExecutionRequestApprovalParams.
     'item/commandExecution/requestApproval': (params) => {
@@ -68,7 +68,7 @@ runSample(async ({ live }) => {
     });
 
     const thread = await lastValueFrom(
-      codex.threadStart({ sandbox: Sandbox.readOnly, approvalMode: ApprovalMode.ask, approvalHandler: workspacePolicy(cwd, changedPaths) }),
+      codex.threadStart({ sandbox: Sandbox.readOnly, approvalMode: ApprovalMode.ask, serverRequestHandler: workspacePolicy(cwd, changedPaths) }),
     );
 
     console.log('› turn 1: greet, clean up, add NOTES.md');
@@ -85,7 +85,7 @@ runSample(async ({ live }) => {
     console.log('› turn 2: what time is it? (with a turn handler that allows `date`)');
     const second = await lastValueFrom(
       thread.run('Run `date` (escalated) and tell me the time.', {
-        approvalHandler: (request) => {
+        serverRequestHandler: (request) => {
           if (request.method !== 'item/commandExecution/requestApproval' || scriptOf(request.params.command) !== 'date') return undefined;
           console.log(`  [turn handler] run ${request.params.command} → accept`);
           return Answers.accept();

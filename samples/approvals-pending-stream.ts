@@ -1,6 +1,6 @@
 /**
  * approvals-pending-stream — answering approvals from outside the client, the way a UI does:
- * every request no handler claims arrives on `codex.pendingRequests$`, and waits there until
+ * every request no handler claims arrives on `codex.pendingServerRequests$`, and waits there until
  * you call `respond()` (from a dialog, a web page, a chat message…).
  *
  *   npx tsx samples/approvals-pending-stream.ts          the real codex app-server with a
@@ -15,7 +15,7 @@
  * - `pending.respond(answer)`: the first answer wins; a malformed one throws ValidationError.
  * - `pending.signal` aborts when the request no longer needs you (answered, timed out with
  *   `approvalTimeoutMs`, connection closed): close the dialog then.
- * - Nobody listening on `pendingRequests$`? Then unclaimed requests get the safe default: declined.
+ * - Nobody listening on `pendingServerRequests$`? Then unclaimed requests get the safe default: declined.
  */
 import readline from 'node:readline';
 import { concatMap, fromEvent, lastValueFrom, map, Observable, take, takeUntil, timer } from 'rxjs';
@@ -38,7 +38,7 @@ runSample(async ({ live }) => {
     console.log(interactive ? 'you answer each request (y/N)' : 'not a terminal: a stand-in user answers (echo yes, anything else no)');
 
     // The "UI": one dialog at a time (concatMap), each answered with respond().
-    const ui = codex.pendingRequests$
+    const ui = codex.pendingServerRequests$
       .pipe(
         concatMap((pending) =>
           decide(pending, interactive).pipe(

@@ -14,7 +14,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { lastValueFrom, tap } from 'rxjs';
-import { Answers, ApprovalMode, Codex, Sandbox, toTurnResult, type ApprovalHandler, type TurnResult } from '../lib/index.js';
+import { Answers, ApprovalMode, Codex, Sandbox, toTurnResult, type ServerRequestHandler, type TurnResult } from '../lib/index.js';
 import { createCodexHome, message, ScriptedModelServer, shellCommand, type ScriptedStep } from '../lib/testing/node/index.js';
 import { connectLive, SampleError } from './support/session.js';
 import { Terminal } from './support/terminal.js';
@@ -55,7 +55,7 @@ async function runSession(term: Terminal, session: Session): Promise<void> {
       cwd: session.cwd,
       sandbox: Sandbox.readOnly, // the agent may read; anything more needs an approval…
       approvalMode: ApprovalMode.ask, // …which our handler gives or refuses
-      approvalHandler: approveReadOnlyCommands(term, approvals),
+      serverRequestHandler: approveReadOnlyCommands(term, approvals),
     }),
   );
   term.setStatus(undefined);
@@ -87,7 +87,7 @@ async function runSession(term: Terminal, session: Session): Promise<void> {
  * other command. Other requests (file changes, permissions…) are left to codex-rx, which
  * answers them the safe way: declined.
  */
-function approveReadOnlyCommands(term: Terminal, approvals: Approval[]): ApprovalHandler {
+function approveReadOnlyCommands(term: Terminal, approvals: Approval[]): ServerRequestHandler {
   const READ_ONLY: Record<string, string> = { listFiles: 'lists files', read: 'reads files', search: 'searches' };
   const SHELL_OPERATORS = /[;&|<>`$()]/;
   return (request) => {

@@ -42,7 +42,7 @@ runSample(async ({ live }) => {
       codex.threadStart({
         sandbox: Sandbox.readOnly,
         approvalMode: ApprovalMode.ask,
-        approvalHandler: (request) =>
+        serverRequestHandler: (request) =>
           request.method === 'item/commandExecution/requestApproval'
             ? new Promise((resolve) => setTimeout(() => resolve(scriptOf(request.params.command) === 'touch notes.txt' ? Answers.accept() : Answers.decline()), 600))
             : undefined,

@@ -16,7 +16,12 @@ export function isServerRequest(event: TurnEvent): event is ServerRequestMessage
  * `turn/completed`). Every event of a turn stream names its turn except `serverRequest/resolved`
  * (undefined), so the first event of `thread.turn()` gives the id to steer or interrupt it by.
  *
- * @example thread.turn('Write a poem').pipe(first(), map(turnIdOf))
+ * Read it without leaving the stream: `first()` or `take(1)` on the turn itself would
+ * unsubscribe, and so interrupt the turn.
+ *
+ * @example
+ * let turnId: string | undefined;
+ * thread.turn('Write a poem').pipe(tap((event) => (turnId ??= turnIdOf(event)))).subscribe(render);
  */
 export function turnIdOf(event: TurnEvent): string | undefined {
   const params = event.params as { turnId?: unknown; turn?: { id?: unknown } } | undefined;

@@ -24,3 +24,9 @@ test('every README and docs/ example compiles against the public API', () => {
   expect(docs.length).toBeGreaterThanOrEqual(2);
   expect(typeCheck(['README.md', ...docs].flatMap(snippets))).toEqual([]);
 }, 60_000);
+
+test('README order: install, quick start, concepts …, contributing last', () => {
+  const headings = [...readFileSync(path.join(root, 'README.md'), 'utf8').matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+  expect(headings.slice(0, 3)).toEqual(['Install', 'Quick start', 'Turns are cold Observables']);
+  expect(headings[headings.length - 1]).toBe('Contributing');
+});

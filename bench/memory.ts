@@ -15,7 +15,7 @@
  *    text; with turn() nothing should remain.
  */
 import { lastValueFrom } from 'rxjs';
-import { Codex, type TurnResult } from '../lib/index.js';
+import { Codex, type TurnResult } from '../lib/node/index.js';
 import { InMemoryTransport } from '../lib/testing/index.js';
 import { fmtBytes, type Row } from './stats.js';
 

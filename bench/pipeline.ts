@@ -20,7 +20,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { lastValueFrom } from 'rxjs';
-import { Codex, type Thread, type TurnResult } from '../lib/index.js';
+import { Codex, type Thread, type TurnResult } from '../lib/node/index.js';
 import { InMemoryTransport } from '../lib/testing/index.js';
 import { LineDecoder } from '../lib/transport/line-decoder.js';
 import { DEFAULT_TRANSCRIPT } from './fixtures.js';

@@ -5,7 +5,8 @@ import { transportFor } from './codex-transport.js';
 import { ValidationError } from './errors.js';
 import { LoginCompletions, type ChatgptLoginHandle, type DeviceCodeLoginHandle, type LoginHandle } from './login.js';
 import { threadParams, type ThreadOptions } from './options.js';
-import { checkRequestOnFirstUse, preloadInboundValidator, validateInboundOnFirstUse } from './validation/lazy-validators.js';
+import type { CodexPlatform } from './platform.js';
+import { ClientValidators } from './validation/lazy-validators.js';
 import type { InitializeResponse } from './protocol/generated/InitializeResponse.js';
 import type { GetAccountResponse } from './protocol/generated/v2/GetAccountResponse.js';
 import type { LoginAccountResponse } from './protocol/generated/v2/LoginAccountResponse.js';
@@ -59,19 +60,25 @@ export class Codex {
   /** Created by the first login (before its request): until then no per-message cost. */
   private logins?: LoginCompletions;
   private readonly secrets = new Set<string>();
+  private readonly validators: ClientValidators;
 
-  constructor(config: CodexConfig = {}) {
+  /**
+   * @param platform What the host adds (spawning, `ws`, eager validators). codex-rx's Node entry
+   * passes Node's; the main entry (a browser) passes none. Held by this client only.
+   */
+  constructor(config: CodexConfig = {}, platform?: CodexPlatform) {
     checkCodexConfig(config);
-    this.approvals = new ApprovalRouter(handlerOption(config, 'CodexConfig'), config.approvalTimeoutMs);
+    this.validators = new ClientValidators(platform?.validators);
+    this.approvals = new ApprovalRouter(handlerOption(config, 'CodexConfig'), config.approvalTimeoutMs, this.validators);
     for (const secret of config.secrets ?? []) if (typeof secret === 'string') this.secrets.add(secret);
     if (typeof config.token === 'string') this.secrets.add(config.token);
     const shared = config.signedBearerToken?.sharedSecret;
     if (typeof shared === 'string') this.secrets.add(shared);
     const redact = (text: string) => this.redact(config.redact ? config.redact(text) : text);
-    const transport = transportFor(config, redact);
+    const transport = transportFor(config, redact, platform);
     const reconnect = config.url !== undefined && config.reconnect ? (config.reconnect === true ? {} : config.reconnect) : undefined;
     this.connection = new Connection(transport, {
-      reconnect: reconnect && { ...reconnect, newTransport: () => transportFor(config, redact) },
+      reconnect: reconnect && { ...reconnect, newTransport: () => transportFor(config, redact, platform) },
       clientInfo: { name: config.clientName ?? 'codex_rx', title: config.clientTitle ?? 'codex-rx', version: config.clientVersion ?? SDK_VERSION },
       capabilities: {
         experimentalApi: config.experimentalApi ?? true,
@@ -84,10 +91,10 @@ export class Codex {
       serverRequestHandler: this.approvals.handle,
       checkInitialize: (r) => assertServerVersion(r.userAgent),
       // Validators load on first use (a chunk of their own in a browser build): lazy-validators.ts.
-      validateParams: config.validate === false ? undefined : checkRequestOnFirstUse,
-      validateInbound: config.validateInbound ? validateInboundOnFirstUse : undefined,
+      validateParams: config.validate === false ? undefined : this.validators.checkRequest,
+      validateInbound: config.validateInbound ? this.validators.validateInbound : undefined,
     });
-    if (config.validateInbound) preloadInboundValidator();
+    if (config.validateInbound) this.validators.preloadInbound();
     this.notifications$ = this.connection.notifications$ as Observable<Notification>;
     this.warnings$ = this.connection.warnings$;
     this.pendingServerRequests$ = this.approvals.pending$;
@@ -137,8 +144,11 @@ export class Codex {
     const { approvalHandler, serverRequestHandler, ...rest } = options ?? {};
     const handler = handlerOption({ approvalHandler, serverRequestHandler }, 'thread options');
     const params = threadParams(rest, 'thread options');
-    const thread = new Thread<string | undefined>(this.connection, this.approvals, () =>
-      this.connection.request('thread/start', params as never).pipe(map((r) => (r as { thread: ThreadInfo }).thread)),
+    const thread = new Thread<string | undefined>(
+      this.connection,
+      this.approvals,
+      () => this.connection.request('thread/start', params as never).pipe(map((r) => (r as { thread: ThreadInfo }).thread)),
+      this.validators,
     );
     if (handler) thread.setServerRequestHandler(handler);
     return thread;
@@ -284,7 +294,7 @@ export class Codex {
       if (threadId !== undefined) params.threadId = requireId(threadId);
       return (this.connection.request(method, params as never) as Observable<{ thread: ThreadInfo }>).pipe(
         map((r) => {
-          const thread = new Thread(this.connection, this.approvals, r.thread);
+          const thread = new Thread(this.connection, this.approvals, r.thread, this.validators);
           if (handler) thread.setServerRequestHandler(handler);
           return thread;
         }),

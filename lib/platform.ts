@@ -1,6 +1,6 @@
 import type { AppServerProcessOptions } from './transport/process-options.js';
 import type { Transport } from './transport/transport.js';
-import type { TokenCarrier, WebSocketConstructor } from './transport/websocket-like.js';
+import type { WebSocketHost } from './transport/websocket-like.js';
 import type { Validators } from './validation/lazy-validators.js';
 
 /** A signed bearer token for `--ws-auth signed-bearer-token` servers: an HS256 JWT minted per connection attempt. */
@@ -16,22 +16,16 @@ export interface SignedBearerTokenOptions {
 }
 
 /**
- * What the host adds to the browser-safe core. The core imports no Node built-in; codex-rx's
- * Node entry (`codex-rx` under the `node` export condition, and `codex-rx/node`) installs the
- * Node platform when it loads, so that `new Codex()` spawns the bundled binary there. In a
- * browser nothing is installed and the client needs a `url` or a `transport`.
+ * What the host adds to the browser-safe core, handed to each client (no process-wide state):
+ * codex-rx's Node entry exports a `Codex` built with the Node platform, so that `new Codex()`
+ * spawns the bundled binary there; the main entry's `Codex` has none (a browser), and needs a
+ * `url` or a `transport`.
  */
-export interface CodexPlatform {
+export interface CodexPlatform extends WebSocketHost {
   /** For messages: `node`, … */
   readonly name: string;
   /** Starts a local app-server (Node: a child process over stdio). */
   localTransport?(options: AppServerProcessOptions & { readonly redact: (text: string) => string }): Transport;
-  /** The WebSocket constructor used when none is injected (Node: the `ws` package). */
-  readonly WebSocket?: WebSocketConstructor;
-  /** How that constructor carries a token (Node: the `Authorization` header). */
-  readonly tokenCarrier?: TokenCarrier;
-  /** The `ws` URL of a unix socket; `undefined` = the local daemon's socket under `$CODEX_HOME`. */
-  unixSocketUrl?(socketPath: string | undefined): string;
   /** Mints a fresh signed bearer token (Node: HS256 with `jose`). */
   signBearerToken?(options: SignedBearerTokenOptions): Promise<string>;
   /** Throws ValidationError for bad signed-token options (before anything is sent). */
@@ -41,16 +35,4 @@ export interface CodexPlatform {
    * the first request is checked synchronously). Without them they load on first use (`import()`).
    */
   readonly validators?: Validators;
-}
-
-let installed: CodexPlatform | undefined;
-
-/** Installs the host platform (idempotent; the last one wins). Called by the Node entry. */
-export function installPlatform(platform: CodexPlatform): void {
-  installed = platform;
-}
-
-/** The installed platform, if any. */
-export function currentPlatform(): CodexPlatform | undefined {
-  return installed;
 }

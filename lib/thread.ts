@@ -8,7 +8,7 @@ import type { ThreadReadResponse } from './protocol/generated/v2/ThreadReadRespo
 import type { TurnStartParams } from './protocol/generated/v2/TurnStartParams.js';
 import type { Connection } from './rpc/connection.js';
 import type { OutputSchema } from './output-schema.js';
-import { withStructuredOutput } from './validation/lazy-validators.js';
+import { ClientValidators } from './validation/lazy-validators.js';
 import type { TurnEvent } from './turn/turn-event.js';
 import { toTurnResult, type TurnResult } from './turn/turn-result.js';
 import { followNewTurn, type TurnHooks } from './turn/turn-stream.js';
@@ -52,6 +52,7 @@ export class Thread<TId extends string | undefined = string> {
     private readonly connection: Connection,
     private readonly approvals: ApprovalRouter,
     source: ThreadInfo | (() => Observable<ThreadInfo>),
+    private readonly validators: ClientValidators = new ClientValidators(),
   ) {
     if (typeof source === 'function') this.start = source;
     else {
@@ -141,7 +142,7 @@ export class Thread<TId extends string | undefined = string> {
       const schema = options?.outputSchema;
       if (!schema) return this.turn(input, options).pipe(toTurnResult()) as Observable<TurnResult<TOutput>>;
       // The output check (ajv) loads on first use: a chunk of its own in a browser build.
-      return withStructuredOutput((output) => {
+      return this.validators.withStructuredOutput((output) => {
         // A schema that cannot be compiled fails now, before the turn runs.
         if (typeof schema === 'object') output.compileOutputSchema(schema);
         return this.turn(input, options).pipe(

@@ -14,7 +14,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { lastValueFrom, tap } from 'rxjs';
-import { Answers, ApprovalMode, Codex, Sandbox, toTurnResult, type ServerRequestHandler, type TurnResult } from '../lib/index.js';
+import { Answers, ApprovalMode, Codex, Sandbox, toTurnResult, type ServerRequestHandler, type TurnResult } from '../lib/node/index.js';
 import { createCodexHome, message, ScriptedModelServer, shellCommand, type ScriptedStep } from '../lib/testing/node/index.js';
 import { connectLive, SampleError } from './support/session.js';
 import { Terminal } from './support/terminal.js';

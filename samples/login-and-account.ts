@@ -19,7 +19,7 @@
  *   browser (not run here: it asks auth.openai.com for a code).
  */
 import { lastValueFrom, timeout } from 'rxjs';
-import { Codex, ValidationError, type ChatgptLoginHandle, type protocol } from '../lib/index.js';
+import { Codex, ValidationError, type ChatgptLoginHandle, type protocol } from '../lib/node/index.js';
 import { describeAccount, openSession, runSample } from './support/session.js';
 
 runSample(

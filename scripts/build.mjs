@@ -18,8 +18,8 @@ build('esm', '--module', 'ES2022', '--moduleResolution', 'bundler');
 build('cjs', '--module', 'CommonJS', '--moduleResolution', 'node10');
 
 // These nested package.json files are the nearest ones bundlers see for dist/*: they carry the
-// module type and which files have side effects (only the Node entry: it installs the platform).
-const sideEffects = '"sideEffects": ["./node/index.js"]';
+// module type and that no file has side effects (no entry installs anything when imported).
+const sideEffects = '"sideEffects": false';
 writeFileSync(path.join(dist, 'esm', 'package.json'), `{ "type": "module", ${sideEffects} }\n`);
 writeFileSync(path.join(dist, 'cjs', 'package.json'), `{ "type": "commonjs", ${sideEffects} }\n`);
 // import.meta does not exist in CommonJS: this one module differs between the builds.

@@ -1,8 +1,7 @@
-import { Codex } from '../lib/codex.js';
+import { Codex as CoreCodex } from '../lib/codex.js';
 import { checkCodexConfig, type CodexClientOptions, type CodexConfig } from '../lib/codex-config.js';
 import { CodexError, ValidationError } from '../lib/errors.js';
-import { NODE_PLATFORM } from '../lib/node/platform.js';
-import { installPlatform } from '../lib/platform.js';
+import { Codex } from '../lib/node/index.js';
 import { InMemoryTransport } from '../lib/transport/in-memory-transport.js';
 import { thrown } from './support/thrown.js';
 
@@ -103,20 +102,24 @@ describe('CodexConfig', () => {
   });
 });
 
-describe('Codex without a host platform (as in a browser)', () => {
-  afterEach(() => installPlatform(NODE_PLATFORM));
-
+describe('Codex without a host platform (the main entry, as in a browser)', () => {
   it('fails at once with a CodexError saying what to pass', () => {
-    installPlatform({ name: 'browser' });
-    const e = thrown(() => new Codex());
+    const e = thrown(() => new CoreCodex());
     expect(CodexError.is(e)).toBe(true);
     expect(e.message).toMatch(/pass \{ url: 'wss:\/\/…', token \}/);
     expect(e.message).toMatch(/or \{ transport \}/);
   });
 
   it('works with a transport', async () => {
-    installPlatform({ name: 'browser' });
-    const codex = new Codex({ transport: new InMemoryTransport() });
+    const codex = new CoreCodex({ transport: new InMemoryTransport() });
     await codex.close();
+  });
+
+  it('the platform belongs to each client: a Node client beside it still spawns (no process-wide state)', async () => {
+    const node = new Codex({ codexBin: '/nonexistent' });
+    expect(() => new CoreCodex()).toThrow(/cannot start a local app-server here/);
+    const other = new Codex();
+    expect(other).toBeInstanceOf(CoreCodex);
+    await Promise.all([node.close(), other.close()]);
   });
 });

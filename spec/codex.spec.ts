@@ -1,5 +1,6 @@
 import { firstValueFrom, lastValueFrom, toArray, type Observable } from 'rxjs';
 import { Codex } from '../lib/codex.js';
+import { Codex as NodeCodex } from '../lib/node/index.js';
 import { SDK_VERSION } from '../lib/codex-config.js';
 import { MethodNotFoundError, TransportClosedError, ValidationError } from '../lib/errors.js';
 import { imageInput, localImageInput, textInput } from '../lib/inputs.js';
@@ -54,7 +55,7 @@ describe('Codex', () => {
     });
 
     it('does not spawn anything when constructed with the stdio transport', async () => {
-      const codex = new Codex({ codexBin: '/nonexistent/bin/codex' });
+      const codex = new NodeCodex({ codexBin: '/nonexistent/bin/codex' });
       await expect(codex.close()).resolves.toBeUndefined();
     });
 

@@ -6,7 +6,7 @@ import type { MessageIds } from '../protocol/ids.js';
 import type { WireRequest } from '../rpc/message.js';
 import { safeAnswer } from './safe-answers.js';
 import { isAsyncAnswer } from '../rpc/async-answer.js';
-import { withAnswerCheck, type AnswerCheck } from '../validation/lazy-validators.js';
+import { ClientValidators, type AnswerCheck } from '../validation/lazy-validators.js';
 
 /** The thread and turn a server request belongs to, and whether it still needs an answer. */
 export interface ServerRequestContext {
@@ -134,6 +134,7 @@ export class ApprovalRouter {
   constructor(
     private readonly clientHandler: ApprovalHandler | undefined,
     private readonly timeoutMs: number | undefined,
+    private readonly validators: ClientValidators = new ClientValidators(),
   ) {
     requireHandler(clientHandler, 'approvalHandler', 'approvalHandler', true);
     if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs >= 0)) {
@@ -171,7 +172,7 @@ export class ApprovalRouter {
   /** Handler for the connection: always yields exactly one answer, or a JSON-RPC error (-32601). */
   readonly handle = (wire: WireRequest, ids: MessageIds): Observable<unknown> =>
     defer(() =>
-      withAnswerCheck((check) => {
+      this.validators.withAnswerCheck((check) => {
         this.answerCheck = check;
         const request = wire as ServerRequestMessage;
         const controller = new AbortController();

@@ -1,12 +1,30 @@
 // codex-rx for Node.js: everything of the browser-safe main entry, plus what needs Node
 // (spawning the binary). `codex-rx` resolves here under the `node` export condition, and
-// `codex-rx/node` always does. Loading it installs the Node platform, so `new Codex()` spawns.
-import { installPlatform } from '../platform.js';
+// `codex-rx/node` always does. Its `Codex` and `WebSocketTransport` are the main entry's, built
+// with the Node platform (no import side effect, no process-wide state): `new Codex()` spawns.
+import { Codex as CoreCodex } from '../codex.js';
+import type { CodexConfig } from '../codex-config.js';
+import { WebSocketTransport as CoreWebSocketTransport, type WebSocketTransportOptions } from '../transport/websocket-transport.js';
 import { NODE_PLATFORM } from './platform.js';
 
-installPlatform(NODE_PLATFORM);
-
 export * from '../index.js';
+
+/**
+ * The Codex client, with the Node platform: without `url` or `transport` it spawns the
+ * `codex app-server` of `@openai/codex`; WebSockets use `ws`; validators load with the entry.
+ */
+export class Codex extends CoreCodex {
+  constructor(config: CodexConfig = {}) {
+    super(config, NODE_PLATFORM);
+  }
+}
+
+/** WebSocketTransport with Node's defaults: `ws` (Authorization header, unix sockets) when installed. */
+export class WebSocketTransport extends CoreWebSocketTransport {
+  constructor(options: WebSocketTransportOptions) {
+    super({ host: NODE_PLATFORM, ...options });
+  }
+}
 
 // Spawning the app-server
 export { StdioTransport, type StdioTransportOptions } from '../transport/stdio-transport.js';

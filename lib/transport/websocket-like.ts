@@ -27,6 +27,19 @@ export const WS_OPEN = 1;
 /** How a token reaches the peer: an `Authorization: Bearer` header (Node; the app-server's way) or a subprotocol (browsers). */
 export type TokenCarrier = 'header' | 'subprotocol';
 
+/**
+ * What a host adds to WebSocketTransport (Node: the `ws` package, which can send headers and
+ * reach unix sockets). A browser needs none: `globalThis.WebSocket` and a subprotocol token.
+ */
+export interface WebSocketHost {
+  /** The WebSocket constructor used when none is injected (Node: the `ws` package, when installed). */
+  readonly WebSocket?: WebSocketConstructor;
+  /** How that constructor carries a token (Node: the `Authorization` header). */
+  readonly tokenCarrier?: TokenCarrier;
+  /** The `ws` URL of a unix socket; `undefined` = the local daemon's socket under `$CODEX_HOME`. */
+  unixSocketUrl?(socketPath: string | undefined): string;
+}
+
 /** The subprotocol every browser client offers; the gateway echoes it. */
 export const SUBPROTOCOL = 'codex-rx.v1';
 /** Prefix of the subprotocol that carries a token from a browser: `codex-rx.bearer.<base64url(utf8 token)>`. */

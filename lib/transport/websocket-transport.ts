@@ -1,11 +1,10 @@
 import { Observable, type Subscriber } from 'rxjs';
 import { CodexError, ProtocolError, TransportClosedError, ValidationError } from '../errors.js';
-import { currentPlatform } from '../platform.js';
 import { redactSecrets } from '../secret-redaction.js';
 import { parseJsonMessage } from './json-message.js';
 import { MalformedLine, type InboundMessage, type Transport } from './transport.js';
 import { errorForSocketEnd } from './websocket-close.js';
-import { browserSubprotocols, WS_OPEN, type TokenCarrier, type WebSocketConstructor, type WebSocketLike } from './websocket-like.js';
+import { browserSubprotocols, WS_OPEN, type TokenCarrier, type WebSocketConstructor, type WebSocketLike, type WebSocketHost } from './websocket-like.js';
 import { mayCarryToken, parseAppServerUrl, type AppServerAddress } from './websocket-url.js';
 
 /** How to reach an app-server (or a codex-rx gateway) over a WebSocket. */
@@ -14,8 +13,10 @@ export interface WebSocketTransportOptions {
   readonly url: string;
   /** A capability token, or a function giving a fresh one for each connection attempt. Never printed. */
   readonly token?: string | (() => string | Promise<string>);
-  /** The WebSocket constructor (default: the platform's — `ws` in Node — else `globalThis.WebSocket`). */
+  /** The WebSocket constructor (default: the host's — `ws` in Node — else `globalThis.WebSocket`). */
   readonly WebSocket?: WebSocketConstructor;
+  /** What the host adds (codex-rx/node passes Node's: `ws`, the header, unix sockets); none in a browser. */
+  readonly host?: WebSocketHost;
   /** How the token travels: `header` (Authorization: Bearer; Node) or `subprotocol` (browsers). Default: by constructor. */
   readonly tokenCarrier?: TokenCarrier;
   /** Give up connecting after this long (default 10 000 ms). */
@@ -150,7 +151,7 @@ export class WebSocketTransport implements Transport {
   }
 
   private async open(): Promise<void> {
-    const platform = currentPlatform();
+    const platform = this.options.host;
     const Ctor = this.options.WebSocket ?? platform?.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!Ctor) throw new CodexError('no WebSocket constructor here: pass { WebSocket } (in Node.js 20: npm install ws, which codex-rx/node then uses)');
     const carrier: TokenCarrier =

@@ -1,6 +1,5 @@
 import { from, switchMap, type Observable } from 'rxjs';
 import { CodexError, type ValidationIssue } from '../errors.js';
-import { currentPlatform } from '../platform.js';
 import { describeError } from '../rpc/redaction.js';
 import type { compileOutputSchema, parseStructuredOutput } from '../structured-output.js';
 import type { InboundKind } from './inbound-validator.js';
@@ -12,8 +11,8 @@ import type { RequestCheckContext } from './params-validator.js';
 // package's size. The client reaches them only through the `import()`s below,
 // so a bundler (esbuild, Angular, Vite, webpack) puts them in chunks of their own that a browser
 // fetches on first use, not with the page. A host that loads them with its entry (Node: the
-// platform, lib/node/platform.ts) makes every check synchronous from the start; otherwise only
-// the checks made while a chunk loads wait for it. Keep these modules out of the static imports
+// platform, lib/node/platform.ts) hands them to its clients, whose checks are then synchronous
+// from the start; otherwise only the checks made while a chunk loads wait for it. Keep these modules out of the static imports
 // of lib/index.ts: esbuild puts every statically imported file that is live anywhere (and these
 // are, through the import()s) into the first load.
 
@@ -79,9 +78,10 @@ const structuredOutput = new OnFirstUse<StructuredOutputCheck>('structured-outpu
 const answerChecks = new OnFirstUse<AnswerCheck>('answer validators', () => import('../approvals/answer-check.js').then((m) => m.answerIssues));
 
 /**
- * Makes every check synchronous from now on, with validators the caller imported statically
- * (lib/validation/eager-validators.ts). The testing kit does it: a marble test inside
- * `TestScheduler.run()` must not wait for a chunk, whatever the host.
+ * Marks the validators as loaded, with the caller's static imports
+ * (lib/validation/eager-validators.ts): as if their chunks had been fetched, so that clients
+ * without validators of their own check synchronously too. A test set-up may do it; a client's
+ * host passes its validators to that client instead (CodexPlatform.validators).
  */
 export function provideValidators(validators: Validators): void {
   paramsValidators.provide(validators.checkRequest);
@@ -91,52 +91,61 @@ export function provideValidators(validators: Validators): void {
 }
 
 /**
- * The connection's params check (`validateParams` of lib/rpc): synchronous once the validators
- * are here; before that, a Promise of the same answer (the connection then waits for it before
- * sending, keeping requests in subscription order). A failed load rejects with a CodexError.
+ * One client's checks: the validators its host handed over (the Node platform, the testing kit),
+ * else the ones loaded on first use (each chunk once per page). Nothing here is shared state
+ * beyond the module cache of those chunks.
  */
-export function checkRequestOnFirstUse(
-  method: string,
-  params: unknown,
-  context: RequestCheckContext,
-): ValidationIssue[] | undefined | 'after-handshake' | Promise<ValidationIssue[] | undefined | 'after-handshake'> {
-  const check = paramsValidators.now ?? currentPlatform()?.validators?.checkRequest;
-  if (check) return check(method, params, context);
-  return paramsValidators.get().then((loaded) => loaded(method, params, context));
-}
+export class ClientValidators {
+  constructor(private readonly given?: Validators) {}
 
-/**
- * The connection's inbound check (`validateInbound` of lib/rpc): synchronous once loaded; before
- * that a Promise (its `schema-drift` warning comes when the chunk is here).
- */
-export function validateInboundOnFirstUse(kind: InboundKind, method: string, params: unknown): ValidationIssue[] | undefined | Promise<ValidationIssue[] | undefined> {
-  const check = inboundValidators.now ?? currentPlatform()?.validators?.validateInbound;
-  if (check) return check(kind, method, params);
-  return inboundValidators.get().then((loaded) => loaded(kind, method, params));
-}
+  /**
+   * The connection's params check (`validateParams` of lib/rpc): synchronous once the validators
+   * are here; before that, a Promise of the same answer (the connection then waits for it before
+   * sending, keeping requests in subscription order). A failed load rejects with a CodexError.
+   */
+  readonly checkRequest = (
+    method: string,
+    params: unknown,
+    context: RequestCheckContext,
+  ): ValidationIssue[] | undefined | 'after-handshake' | Promise<ValidationIssue[] | undefined | 'after-handshake'> => {
+    const check = this.given?.checkRequest ?? paramsValidators.now;
+    if (check) return check(method, params, context);
+    return paramsValidators.get().then((loaded) => loaded(method, params, context));
+  };
 
-/** Starts fetching the inbound validators now (a client that opted into them will need them at its first message). */
-export function preloadInboundValidator(): void {
-  if (inboundValidators.now === undefined && currentPlatform()?.validators === undefined) inboundValidators.get().catch(() => undefined); // reported by the first check
-}
+  /**
+   * The connection's inbound check (`validateInbound` of lib/rpc): synchronous once loaded; before
+   * that a Promise (its `schema-drift` warning comes when the chunk is here).
+   */
+  readonly validateInbound = (kind: InboundKind, method: string, params: unknown): ValidationIssue[] | undefined | Promise<ValidationIssue[] | undefined> => {
+    const check = this.given?.validateInbound ?? inboundValidators.now;
+    if (check) return check(kind, method, params);
+    return inboundValidators.get().then((loaded) => loaded(kind, method, params));
+  };
 
-/**
- * `use(check)` with the structured-output check: at once when it is here, else once its chunk
- * loaded (a failed load errors the Observable with a CodexError; nothing is sent).
- */
-export function withStructuredOutput<T>(use: (check: StructuredOutputCheck) => Observable<T>): Observable<T> {
-  const check = structuredOutput.now ?? currentPlatform()?.validators?.structuredOutput;
-  return check ? use(check) : from(structuredOutput.get()).pipe(switchMap(use));
-}
+  /** Starts fetching the inbound validators now (a client that opted into them will need them at its first message). */
+  preloadInbound(): void {
+    if (this.given === undefined && inboundValidators.now === undefined) inboundValidators.get().catch(() => undefined); // reported by the first check
+  }
 
-/**
- * `use(check)` with the answer check of server requests: at once when it is here, else once its
- * chunk loaded. A failed load gives a check that refuses every answer, saying why (the router
- * then sends the safe default: an answer that cannot be checked is never sent).
- */
-export function withAnswerCheck<T>(use: (check: AnswerCheck) => Observable<T>): Observable<T> {
-  const check = answerChecks.now ?? currentPlatform()?.validators?.answerCheck;
-  if (check) return use(check);
-  const refuseAll = (e: unknown): AnswerCheck => () => [{ path: '', message: `could not be validated: ${describeError(e)}` }];
-  return from(answerChecks.get().catch(refuseAll)).pipe(switchMap(use));
+  /**
+   * `use(check)` with the structured-output check: at once when it is here, else once its chunk
+   * loaded (a failed load errors the Observable with a CodexError; nothing is sent).
+   */
+  withStructuredOutput<T>(use: (check: StructuredOutputCheck) => Observable<T>): Observable<T> {
+    const check = this.given?.structuredOutput ?? structuredOutput.now;
+    return check ? use(check) : from(structuredOutput.get()).pipe(switchMap(use));
+  }
+
+  /**
+   * `use(check)` with the answer check of server requests: at once when it is here, else once its
+   * chunk loaded. A failed load gives a check that refuses every answer, saying why (the router
+   * then sends the safe default: an answer that cannot be checked is never sent).
+   */
+  withAnswerCheck<T>(use: (check: AnswerCheck) => Observable<T>): Observable<T> {
+    const check = this.given?.answerCheck ?? answerChecks.now;
+    if (check) return use(check);
+    const refuseAll = (e: unknown): AnswerCheck => () => [{ path: '', message: `could not be validated: ${describeError(e)}` }];
+    return from(answerChecks.get().catch(refuseAll)).pipe(switchMap(use));
+  }
 }

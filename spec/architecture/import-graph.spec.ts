@@ -86,11 +86,6 @@ function cycles(graph: Map<string, string[]>): string[][] {
   return out;
 }
 
-// Known debt, to be paid by passing the host platform per client instead of through the
-// process-wide registry in lib/platform.ts (issue 23). Listed exactly: the spec fails when a new
-// one appears and when one of these is gone (then delete its line).
-const KNOWN_UPWARD = ['transport/websocket-transport.ts -> platform.ts'];
-const KNOWN_CYCLES = [['platform.ts', 'validation/lazy-validators.ts']];
 
 const graph = importGraph();
 
@@ -107,11 +102,11 @@ test('no import goes from a lower layer to a higher one (type-only imports inclu
   for (const [file, targets] of graph) {
     for (const t of targets) if (layerOf(t) > layerOf(file)) upward.push(`${file} -> ${t}`);
   }
-  expect(upward.sort()).toEqual(KNOWN_UPWARD);
+  expect(upward.sort()).toEqual([]);
 });
 
 test('no import cycles (type-only imports included)', () => {
-  expect(cycles(graph)).toEqual(KNOWN_CYCLES);
+  expect(cycles(graph)).toEqual([]);
 });
 
 test('the checks can fail: an upward import and a cycle are found in a made-up graph', () => {

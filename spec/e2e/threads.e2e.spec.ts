@@ -1,7 +1,7 @@
 // Threads through the client API against the REAL `codex app-server` and the scripted model:
 // history, resume, fork, listing and archiving, names, steering, interrupts, concurrency.
 import { filter, firstValueFrom, from, lastValueFrom, takeWhile, throwError, timeout, toArray, type Observable } from 'rxjs';
-import { Codex, InvalidRequestError, toTurnResult, turnIdOf, turnProgress, type Notification, type Thread, type TurnNotification } from '../../lib/index';
+import { Codex, InvalidRequestError, toTurnResult, turnIdOf, turnProgress, type Notification, type Thread, type TurnNotification } from '../../lib/node/index';
 import { message } from '../../lib/testing/index';
 import { conversation, eventually, IDLE_STATS, processGone, Recorder, startE2E, type E2E } from '../support/e2e';
 

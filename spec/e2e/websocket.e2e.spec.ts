@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { filter, firstValueFrom, lastValueFrom, tap, toArray, type Observable } from 'rxjs';
-import { agentText, Answers, ApprovalMode, AuthenticationError, Codex, TransportClosedError, type CodexUrlConfig, type Thread, type TurnNotification } from '../../lib/index';
+import { agentText, Answers, ApprovalMode, AuthenticationError, Codex, TransportClosedError, type CodexUrlConfig, type Thread, type TurnNotification } from '../../lib/node/index';
 import { resolveCodexBinary, startAppServer, type RunningAppServer } from '../../lib/node/index';
 import { message, shellCommand, type RecordedRequest, type ScriptedStep } from '../../lib/testing/node/index';
 import { ObservableStream } from '../support/observable-stream';

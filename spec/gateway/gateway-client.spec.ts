@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import WebSocket from 'ws';
-import { AuthenticationError, Codex, MethodNotAllowedError, TransportClosedError } from '../../lib/index.js';
+import { AuthenticationError, Codex, MethodNotAllowedError, TransportClosedError } from '../../lib/node/index.js';
 import { createCodexGateway, CloseCode, type CodexGateway } from '../../lib/gateway/index.js';
 import { message } from '../../lib/testing/node/index.js';
 import { processGone, startModelHome, type ModelHome } from '../support/e2e.js';

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { lastValueFrom } from 'rxjs';
-import { Codex } from '../../lib/codex.js';
+import { Codex } from '../../lib/node/index.js';
 import { ValidationError } from '../../lib/errors.js';
 import { startAppServer } from '../../lib/node/start-app-server.js';
 import { eventually, processGone } from '../support/e2e';

@@ -12,7 +12,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { firstValueFrom, Observable, of } from 'rxjs';
-import { Codex } from '../../lib/codex.js';
+import { Codex } from '../../lib/node/index.js';
 import { CodexError, ProtocolError } from '../../lib/errors.js';
 import { Connection, type RoutedMessage } from '../../lib/rpc/connection.js';
 import { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';

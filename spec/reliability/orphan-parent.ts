@@ -15,7 +15,7 @@
  * setup finished.
  */
 import { firstValueFrom, lastValueFrom } from 'rxjs';
-import { Codex } from '../../lib/codex.js';
+import { Codex } from '../../lib/node/index.js';
 import { StdioTransport } from '../../lib/transport/stdio-transport.js';
 import { createCodexHome, message, ScriptedModelServer } from '../../lib/testing/node/index.js';
 import { scenarioEnv } from '../support/fake-app-server-harness.js';

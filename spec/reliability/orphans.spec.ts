@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { firstValueFrom, lastValueFrom, Observable, tap } from 'rxjs';
-import { Codex } from '../../lib/codex.js';
+import { Codex } from '../../lib/node/index.js';
 import { TransportClosedError } from '../../lib/errors.js';
 import { Connection } from '../../lib/rpc/connection.js';
 import { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';

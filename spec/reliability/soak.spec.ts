@@ -6,7 +6,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Codex } from '../../lib/codex.js';
+import { Codex } from '../../lib/node/index.js';
 import { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
 import type { Thread } from '../../lib/thread.js';
 import type { TurnResult } from '../../lib/turn/turn-result.js';

@@ -1,7 +1,8 @@
-// Every spec runs on Node as a user's Node program does: `codex-rx` resolves to its Node entry
-// there, which installs the Node platform (`new Codex()` spawns the binary). Specs import the
-// sources piecemeal (lib/codex.js, lib/index), so jest installs it for them before each file.
-import { installPlatform } from '../../lib/platform';
-import { NODE_PLATFORM } from '../../lib/node/platform';
+// Specs import the sources piecemeal (lib/codex.js, lib/index), whose Codex carries no host
+// platform (a client gets Node's from codex-rx's Node entry, lib/node/index.ts). What a Node user
+// has and those specs rely on is that validation is synchronous from the first call: the
+// validators are marked loaded here, for every spec file.
+import { EAGER_VALIDATORS } from '../../lib/validation/eager-validators';
+import { provideValidators } from '../../lib/validation/lazy-validators';
 
-installPlatform(NODE_PLATFORM);
+provideValidators(EAGER_VALIDATORS);

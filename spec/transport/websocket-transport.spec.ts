@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { lastValueFrom } from 'rxjs';
 import WebSocket from 'ws';
-import { Codex } from '../../lib/codex.js';
+import { Codex } from '../../lib/node/index.js';
 import { AuthenticationError, ProtocolError, TransportClosedError, ValidationError } from '../../lib/errors.js';
 import { CloseCode } from '../../lib/transport/close-codes.js';
 import { MalformedLine } from '../../lib/transport/transport.js';

@@ -2,7 +2,7 @@
 // version: a newer server gets them (unvalidated, one warning per method); any other server never
 // sees them. And what a newer server sends that the pin does not know still reaches the user.
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
-import { Codex } from '../../lib/codex';
+import { Codex } from '../../lib/node/index';
 import { MethodNotFoundError, rpcErrorFromWire, ValidationError } from '../../lib/errors';
 import { PROTOCOL_VERSION } from '../../lib/protocol/tables.generated';
 import type { ProtocolWarning } from '../../lib/rpc/connection';

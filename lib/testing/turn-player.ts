@@ -3,15 +3,18 @@
  * virtual time inside `TestScheduler.run()` and real timers elsewhere. Messages of one frame go
  * out together, in order; a server request pauses the script until the client answers it.
  *
- * An interrupt cuts the turn where it stands, as the real app-server does (verified on 0.171.0):
- * nothing more of the step being played goes out — no further delta, no `item/completed` for the
- * item in progress — only `turn/completed` with status `interrupted`, then `serverRequest/resolved`
- * for a server request still awaiting its answer.
+ * Around the script it sends what the real app-server (0.171.0) sends around a turn: the thread's
+ * status (`thread/status/changed`: active before `turn/started`, waiting on a request while one
+ * is open, idle before `turn/completed`). An interrupt cuts the turn where it stands, as the
+ * real app-server does: nothing more of the step being played goes out — no further delta, no
+ * `item/completed` for the item in progress — only the idle status and `turn/completed` with
+ * status `interrupted`, then `serverRequest/resolved` for a request still awaiting its answer.
  */
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { Notification, ServerRequestMessage } from '../protocol/methods.js';
 import type { RequestId } from '../protocol/generated/RequestId.js';
-import { serverRequestResolved, turnCompleted, turnStarted } from './payloads/notifications.js';
+import type { ThreadActiveFlag } from '../protocol/generated/v2/ThreadActiveFlag.js';
+import { serverRequestResolved, threadStatusChanged, turnCompleted, turnStarted } from './payloads/notifications.js';
 import { endingError, type ClientAnswer, type ScriptOp, type TurnContext, type TurnEnding } from './turn-script.js';
 
 /** What the player needs from the server. */
@@ -63,6 +66,7 @@ export class TurnPlayer {
   start(): void {
     this.later(0, () => {
       this.state = 'running';
+      this.status([]);
       this.host.emit(turnStarted(this.ctx), this.due);
       this.run();
     });
@@ -108,16 +112,19 @@ export class TurnPlayer {
           return this.later(op.frames, () => this.run());
         case 'request': {
           const request = op.build(this.ctx, this.host.nextRequestId());
+          const waitingOn = flagOf(request);
           this.awaiting.add(request.id);
           this.host.awaitAnswer(request, (answer) => {
             if (!this.awaiting.delete(request.id) || this.state !== 'running') return;
             // Continue on the scheduler, not inside the client's send() that carried the answer.
             this.later(0, () => {
               this.host.emit(serverRequestResolved(request.id, this.ctx.threadId), this.due);
+              if (waitingOn) this.status([]);
               this.queue.unshift(...op.then(answer, this.ctx));
               this.run();
             });
           });
+          if (waitingOn) this.status([waitingOn]);
           this.host.emit(request, this.due);
           return;
         }
@@ -135,10 +142,15 @@ export class TurnPlayer {
     if (this.state === 'done') return;
     this.state = 'done';
     this.queue.length = 0;
+    this.host.emit(threadStatusChanged({ type: 'idle' }, this.ctx.threadId));
     this.host.emit(turnCompleted(this.ctx, ending.status, endingError(ending)));
     for (const id of this.awaiting) this.host.emit(serverRequestResolved(id, this.ctx.threadId));
     this.awaiting.clear();
     this.host.ended(this.ctx, ending);
+  }
+
+  private status(activeFlags: ThreadActiveFlag[]): void {
+    this.host.emit(threadStatusChanged({ type: 'active', activeFlags }, this.ctx.threadId), this.due);
   }
 
   private later(frames: number, work: () => void): void {
@@ -147,4 +159,10 @@ export class TurnPlayer {
       if (this.state === 'starting' || this.state === 'running') work();
     }, frames);
   }
+}
+
+/** What an open server request makes the thread wait on, as the real server flags it. */
+function flagOf(request: ServerRequestMessage): ThreadActiveFlag | undefined {
+  if (request.method === 'item/tool/requestUserInput') return 'waitingOnUserInput';
+  return request.method.endsWith('/requestApproval') ? 'waitingOnApproval' : undefined;
 }

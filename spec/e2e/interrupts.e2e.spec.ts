@@ -21,7 +21,7 @@ interface Scenario {
   config?: CodexConfig;
   /** The client's code: the stream the test subscribes to (it may leave the turn early). */
   act(thread: Thread): Observable<TurnEvent>;
-  /** What that stream emitted, as wire labels (lifecycle events: see `lifecycle`). */
+  /** What that stream emitted, as wire labels (but those in IGNORED). */
   streamed: string[];
   /** What the server sent after it answered the interrupt (see `IGNORED`). */
   afterAnswer: string[];
@@ -38,7 +38,7 @@ const SCENARIOS: Scenario[] = [
     model: [slowMessage],
     act: (thread) => thread.turn('go').pipe(take(1)),
     streamed: ['turn/started'],
-    afterAnswer: ['turn/completed interrupted'],
+    afterAnswer: ['thread/status/changed idle', 'turn/completed interrupted'],
   },
   {
     name: 'first(): the client leaves at the first delta of the agent message',
@@ -46,7 +46,7 @@ const SCENARIOS: Scenario[] = [
     model: [slowMessage],
     act: (thread) => thread.turn('go').pipe(first((e) => e.method === 'item/agentMessage/delta')),
     streamed: ['item/agentMessage/delta'],
-    afterAnswer: ['turn/completed interrupted'],
+    afterAnswer: ['thread/status/changed idle', 'turn/completed interrupted'],
   },
   {
     name: 'stopping in reaction to an event: the client stops when a command starts',
@@ -60,7 +60,7 @@ const SCENARIOS: Scenario[] = [
       );
     },
     streamed: ['turn/started', 'item/started userMessage', 'item/completed userMessage'],
-    afterAnswer: ['turn/completed interrupted'],
+    afterAnswer: ['thread/status/changed idle', 'turn/completed interrupted'],
   },
   {
     name: 'before the turn/start answer: the client leaves at once',
@@ -72,7 +72,7 @@ const SCENARIOS: Scenario[] = [
         return EMPTY;
       }),
     streamed: [],
-    afterAnswer: ['turn/completed interrupted'],
+    afterAnswer: ['thread/status/changed idle', 'turn/completed interrupted'],
   },
   {
     name: 'by turn id while an approval waits for its answer',
@@ -97,16 +97,15 @@ const SCENARIOS: Scenario[] = [
       'item/commandExecution/requestApproval',
       'turn/completed interrupted',
     ],
-    afterAnswer: ['turn/completed interrupted', 'serverRequest/resolved'],
+    afterAnswer: ['thread/status/changed idle', 'turn/completed interrupted', 'serverRequest/resolved'],
   },
 ];
 
 /**
- * Left out of every comparison: the real server sends them around a turn whatever happens
- * (thread status) or when the model's response ends (usage, rate limits), which races the
- * interrupt; the fake sends none of them.
+ * Left out of every comparison: the real server sends them when the model's response ends
+ * (usage, rate limits), which races the interrupt; the fake sends them only where a script says.
  */
-const IGNORED = new Set(['thread/status/changed', 'thread/tokenUsage/updated', 'account/rateLimits/updated']);
+const IGNORED = new Set(['thread/tokenUsage/updated', 'account/rateLimits/updated']);
 
 /** A client on one app-server (fake or real), with both directions of its wire recorded. */
 interface Target {
@@ -137,7 +136,7 @@ function labels(wire: readonly WireEntry[]): string[] {
   return wire.filter((w) => w.dir === 'in').map((w) => wireLabel(w.message, methods.get(w.message.id)));
 }
 
-/** A turn stream's events that say where the turn and its items are (not usage or status). */
+/** Every message but those in IGNORED. */
 const lifecycle = (label: string) => !IGNORED.has(label.split(' ')[0]!);
 
 describe.each(Object.keys(TARGETS) as Array<keyof typeof TARGETS>)('interrupts against the %s', (target) => {

@@ -45,6 +45,9 @@ const W = {
   i: 'answer turn/interrupt',
   I: 'turn/completed interrupted',
   R: 'serverRequest/resolved',
+  T: 'thread/status/changed active',
+  w: 'thread/status/changed active waitingOnApproval',
+  z: 'thread/status/changed idle',
 };
 
 describe('FakeAppServer: an interrupt ends the turn `interrupted`, with nothing of the interrupted step after it', () => {
@@ -54,7 +57,7 @@ describe('FakeAppServer: an interrupt ends the turn `interrupted`, with nothing 
     marbles().run(({ expectObservable }) => {
       const server = new FakeAppServer();
       const events$ = turnOf(server, answer, (thread) => thread.turn('go').pipe(take(1)));
-      expectObservable(turnWire(server)).toBe('(sSiI)', W);
+      expectObservable(turnWire(server)).toBe('(sTSizI)', W);
       expectObservable(events$.pipe(map((e) => e.method))).toBe('(a|)', { a: 'turn/started' });
     });
   });
@@ -65,7 +68,7 @@ describe('FakeAppServer: an interrupt ends the turn `interrupted`, with nothing 
       const events$ = turnOf(server, scriptTurn().wait(10).agentMessage('one two three', { chunks: 3 }).agentMessage('never sent'), (thread) =>
         thread.turn('go').pipe(first((e) => e.method === 'item/agentMessage/delta')),
       );
-      expectObservable(turnWire(server)).toBe('(sSuU) 4ms (adiI)', W);
+      expectObservable(turnWire(server)).toBe('(sTSuU) 3ms (adizI)', W);
       expectObservable(events$.pipe(map((e) => (e.method === 'item/agentMessage/delta' ? e.params.delta : e.method)))).toBe('10ms (a|)', { a: 'one ' });
     });
   });
@@ -80,7 +83,7 @@ describe('FakeAppServer: an interrupt ends the turn `interrupted`, with nothing 
           takeUntil(stop),
         ),
       );
-      expectObservable(turnWire(server)).toBe('(sSuU) 4ms (ciI)', W);
+      expectObservable(turnWire(server)).toBe('(sTSuU) 3ms (cizI)', W);
       expectObservable(events$.pipe(map((e) => e.method))).toBe('(abc) 5ms |', { a: 'turn/started', b: 'item/started', c: 'item/completed' });
     });
   });
@@ -90,7 +93,7 @@ describe('FakeAppServer: an interrupt ends the turn `interrupted`, with nothing 
       const server = new FakeAppServer().hold('turn/start');
       timer(3).subscribe(() => server.respondTo('turn/start'));
       const events$ = turnOf(server, answer, (thread) => thread.turn('go').pipe(takeUntil(timer(1))));
-      expectObservable(turnWire(server)).toBe('---(sSiI)', W);
+      expectObservable(turnWire(server)).toBe('---(sTSizI)', W);
       expectObservable(events$).toBe('-|');
     });
   });
@@ -112,7 +115,7 @@ describe('FakeAppServer: an interrupt ends the turn `interrupted`, with nothing 
           ),
         { approvalHandler: () => NEVER },
       );
-      expectObservable(turnWire(server)).toBe('(sSuUcriIR)', W);
+      expectObservable(turnWire(server)).toBe('(sTSuUcwrizIR)', W);
       expectObservable(events$.pipe(map((e) => wireLabel(e)))).toBe('(SuUcrI|)', W);
     });
   });
@@ -146,15 +149,15 @@ describe('FakeAppServer: interrupts and endings at any moment', () => {
     return out;
   }
 
-  it('whichever event the client leaves at, only the interrupt answer and turn/completed interrupted follow it', () => {
+  it('whichever event the client leaves at, only the interrupt answer, the idle status and turn/completed interrupted follow it', () => {
     const whole = leaveAt(Infinity);
     expect(whole.interruptAt).toBeUndefined();
     expect(whole.delivered.filter((l) => l === 'item/agentMessage/delta')).toHaveLength(4);
-    const turnEvents = whole.delivered.filter((l) => !l.startsWith('answer ')).length;
+    const turnEvents = whole.delivered.filter((l) => !l.startsWith('answer ') && !l.startsWith('thread/status/changed')).length;
     for (let n = 1; n < turnEvents; n++) {
       const run = leaveAt(n);
       expect({ n, before: run.delivered.slice(0, run.interruptAt) }).toEqual({ n, before: whole.delivered.slice(0, run.interruptAt) });
-      expect({ n, after: run.delivered.slice(run.interruptAt) }).toEqual({ n, after: ['answer turn/interrupt', 'turn/completed interrupted'] });
+      expect({ n, after: run.delivered.slice(run.interruptAt) }).toEqual({ n, after: ['answer turn/interrupt', 'thread/status/changed idle', 'turn/completed interrupted'] });
     }
     // Leaving at turn/completed itself interrupts nothing.
     expect(leaveAt(turnEvents).interruptAt).toBeUndefined();
@@ -167,10 +170,10 @@ describe('FakeAppServer: interrupts and endings at any moment', () => {
   ])('a script ending %s: nothing of the turn after turn/completed', (status, script) => {
     marbles().run(({ expectObservable }) => {
       const server = new FakeAppServer();
-      const expected = status === 'failed' ? '(sSuUadAec)' : '(sSuUadAc)';
+      const failed = status === 'failed';
       const values = { ...W, c: `turn/completed ${status}`, e: 'error' };
-      expectObservable(turnWire(server)).toBe(expected, values);
-      expectObservable(turnOf(server, script, (thread) => thread.turn('go')).pipe(map((e) => wireLabel(e)))).toBe(expected.replace('(s', '(').replace(')', '|)'), values);
+      expectObservable(turnWire(server)).toBe(failed ? '(sTSuUadAezc)' : '(sTSuUadAzc)', values);
+      expectObservable(turnOf(server, script, (thread) => thread.turn('go')).pipe(map((e) => wireLabel(e)))).toBe(failed ? '(SuUadAec|)' : '(SuUadAc|)', values);
     });
   });
 
@@ -180,7 +183,7 @@ describe('FakeAppServer: interrupts and endings at any moment', () => {
       const events$ = turnOf(server, scriptTurn().agentMessage('one two', { chunks: 2 }), (thread) =>
         thread.turn('go').pipe(tap((e) => e.method === 'item/agentMessage/delta' && server.fail())),
       );
-      expectObservable(turnWire(server)).toBe('(sSuUad)', W);
+      expectObservable(turnWire(server)).toBe('(sTSuUad)', W);
       expectObservable(events$.pipe(map((e) => wireLabel(e)), catchError((e: Error) => of(e.name)))).toBe('(SuUax|)', { ...W, x: 'TransportClosedError' });
     });
   });

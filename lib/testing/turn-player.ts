@@ -5,7 +5,7 @@
  *
  * Around the script it sends what the real app-server (0.171.0) sends around a turn: the thread's
  * status (`thread/status/changed`: active before `turn/started`, waiting on a request while one
- * is open, idle before `turn/completed`). An interrupt cuts the turn where it stands, as the
+ * is open, idle — or systemError for a failure — before `turn/completed`). An interrupt cuts the turn where it stands, as the
  * real app-server does: nothing more of the step being played goes out — no further delta, no
  * `item/completed` for the item in progress — only the idle status and `turn/completed` with
  * status `interrupted`, then `serverRequest/resolved` for a request still awaiting its answer.
@@ -14,7 +14,7 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import type { Notification, ServerRequestMessage } from '../protocol/methods.js';
 import type { RequestId } from '../protocol/generated/RequestId.js';
 import type { ThreadActiveFlag } from '../protocol/generated/v2/ThreadActiveFlag.js';
-import { serverRequestResolved, threadStatusChanged, turnCompleted, turnStarted } from './payloads/notifications.js';
+import { errorNotification, serverRequestResolved, threadStatusChanged, turnCompleted, turnStarted } from './payloads/notifications.js';
 import { endingError, type ClientAnswer, type ScriptOp, type TurnContext, type TurnEnding } from './turn-script.js';
 
 /** What the player needs from the server. */
@@ -137,12 +137,19 @@ export class TurnPlayer {
     }
   }
 
-  /** `turn/completed`, then the requests the turn leaves unanswered are resolved (the real server's order). */
+  /**
+   * Ends the turn in the real server's order: the thread's status (`idle`; `systemError` and the
+   * `error` notification for a failure), `turn/completed`, then `serverRequest/resolved` for the
+   * requests it leaves unanswered. From here on the turn is over: an interrupt is refused.
+   */
   private end(ending: TurnEnding): void {
     if (this.state === 'done') return;
     this.state = 'done';
     this.queue.length = 0;
-    this.host.emit(threadStatusChanged({ type: 'idle' }, this.ctx.threadId));
+    if (ending.status === 'failed') {
+      this.host.emit(threadStatusChanged({ type: 'systemError' }, this.ctx.threadId));
+      this.host.emit(errorNotification(ending.message, false, this.ctx));
+    } else this.host.emit(threadStatusChanged({ type: 'idle' }, this.ctx.threadId));
     this.host.emit(turnCompleted(this.ctx, ending.status, endingError(ending)));
     for (const id of this.awaiting) this.host.emit(serverRequestResolved(id, this.ctx.threadId));
     this.awaiting.clear();

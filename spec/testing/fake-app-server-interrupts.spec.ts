@@ -48,6 +48,7 @@ const W = {
   T: 'thread/status/changed active',
   w: 'thread/status/changed active waitingOnApproval',
   z: 'thread/status/changed idle',
+  x: 'thread/status/changed systemError',
 };
 
 describe('FakeAppServer: an interrupt ends the turn `interrupted`, with nothing of the interrupted step after it', () => {
@@ -172,8 +173,19 @@ describe('FakeAppServer: interrupts and endings at any moment', () => {
       const server = new FakeAppServer();
       const failed = status === 'failed';
       const values = { ...W, c: `turn/completed ${status}`, e: 'error' };
-      expectObservable(turnWire(server)).toBe(failed ? '(sTSuUadAezc)' : '(sTSuUadAzc)', values);
+      expectObservable(turnWire(server)).toBe(failed ? '(sTSuUadAxec)' : '(sTSuUadAzc)', values);
       expectObservable(turnOf(server, script, (thread) => thread.turn('go')).pipe(map((e) => wireLabel(e)))).toBe(failed ? '(SuUadAec|)' : '(SuUadAc|)', values);
+    });
+  });
+
+  it('a failing turn is over from its error on: an interrupt in reaction to it is refused and the turn ends failed', () => {
+    marbles().run(({ expectObservable }) => {
+      const server = new FakeAppServer();
+      const events$ = turnOf(server, scriptTurn().agentMessage('partial').fail('boom').agentMessage('never sent'), (thread) =>
+        thread.turn('go').pipe(takeWhile((e) => e.method !== 'error', true)),
+      );
+      expectObservable(turnWire(server)).toBe('(sTSuUadAxefc)', { ...W, e: 'error', f: 'answer turn/interrupt error: no active turn to interrupt', c: 'turn/completed failed' });
+      expectObservable(events$.pipe(map((e) => wireLabel(e)))).toBe('(SuUadAe|)', { ...W, e: 'error' });
     });
   });
 

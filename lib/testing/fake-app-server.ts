@@ -61,8 +61,10 @@ type AnyHandler = (params: any, request: FakeRequest<any>) => unknown;
 
 /**
  * Answers the handshake and the common methods with protocol-valid payloads; plays a
- * {@link TurnScript} for each `turn/start`; records what the client sent and how it answered
- * server requests. Override any method per call with `handle()` / `handleOnce()`.
+ * {@link TurnScript} for each `turn/start`, and ends an interrupted turn where it stands, as the
+ * real app-server does (see TurnPlayer); records both directions: what the client sent
+ * (`requests()`, `answers`) and what the fake sent (`delivered`). Override any method per call
+ * with `handle()` / `handleOnce()`.
  */
 export class FakeAppServer {
   /** The transport to give a Codex: `new Codex({ transport: server.transport })`; its `onRequest()` is `handle()`. */

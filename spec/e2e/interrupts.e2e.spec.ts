@@ -172,14 +172,14 @@ function labels(wire: readonly WireEntry[]): string[] {
 }
 
 /** Every message but those in IGNORED. */
-const lifecycle = (label: string) => !IGNORED.has(label.split(' ')[0]!);
+const compared = (label: string) => !IGNORED.has(label.split(' ')[0]!);
 
 describe.each(Object.keys(TARGETS) as Array<keyof typeof TARGETS>)('interrupts against the %s', (target) => {
   it.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', async (_, s) => {
     const t = await TARGETS[target](s);
     try {
       const thread = await lastValueFrom(t.codex.threadStart());
-      const streamed = (await lastValueFrom(s.act(thread).pipe(toArray()))).map((e) => wireLabel(e)).filter(lifecycle);
+      const streamed = (await lastValueFrom(s.act(thread).pipe(toArray()))).map((e) => wireLabel(e)).filter(compared);
       await eventually(() => expect(labels(t.wire).filter((l) => l.startsWith('turn/completed'))).toHaveLength(1), 20_000);
       // A round trip after turn/completed: whatever the server sent about the turn is in by its answer.
       await lastValueFrom(thread.read());
@@ -187,7 +187,7 @@ describe.each(Object.keys(TARGETS) as Array<keyof typeof TARGETS>)('interrupts a
       const interrupts = t.wire.filter((w) => w.dir === 'out' && w.message.method === 'turn/interrupt');
       expect(interrupts.map((w) => w.message.params)).toEqual([{ threadId: thread.id, turnId: expect.any(String) }]);
       const sentAt = t.wire.indexOf(interrupts[0]!);
-      const inbound = labels(t.wire.slice(sentAt)).filter((l) => lifecycle(l) && l !== 'answer thread/read');
+      const inbound = labels(t.wire.slice(sentAt)).filter((l) => compared(l) && l !== 'answer thread/read');
       const answeredAt = inbound.findIndex((l) => l.startsWith('answer turn/interrupt'));
       // The real server may still record the user's message when the interrupt comes right at
       // turn/started, before it answers (a race inside the server; the fake never does).

@@ -6,7 +6,8 @@ import { Codex } from '../../lib/node/index.js';
 import { AuthenticationError, ProtocolError, TransportClosedError, ValidationError } from '../../lib/errors.js';
 import { CloseCode } from '../../lib/transport/close-codes.js';
 import { MalformedLine } from '../../lib/transport/transport.js';
-import { WebSocketTransport, type WebSocketTransportOptions } from '../../lib/transport/websocket-transport.js';
+import type { WebSocketTransportOptions } from '../../lib/transport/websocket-transport.js';
+import { WebSocketTransport } from '../../lib/node/index.js'; // Node's: ws, the Authorization header
 import type { WebSocketConstructor } from '../../lib/transport/websocket-like.js';
 import { ObservableStream } from '../support/observable-stream.js';
 import { startScriptedWsServer, type ScriptedWsServer } from './scripted-ws-server.js';

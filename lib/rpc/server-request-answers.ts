@@ -25,7 +25,8 @@ export interface AnswerHost {
  * error when it has none or ends without one — because the server waits on each.
  */
 export class ServerRequestAnswers {
-  private readonly answering = new Set<Subscription>();
+  /** The requests whose handler has not answered yet, with the turn each belongs to. */
+  private readonly answering = new Map<Subscription, { readonly request: WireRequest; readonly turnId?: string }>();
 
   constructor(
     private readonly host: AnswerHost,
@@ -80,7 +81,7 @@ export class ServerRequestAnswers {
     });
     // Answered synchronously: nothing stays in flight.
     if (!sub.closed) {
-      this.answering.add(sub);
+      this.answering.set(sub, { request, turnId: ids.turnId });
       const release = this.host.hold();
       sub.add(() => {
         this.answering.delete(sub);
@@ -89,8 +90,15 @@ export class ServerRequestAnswers {
     }
   }
 
+  /** The requests of `turnId` still awaiting their handler's answer, in arrival order (an attached turn shows them). */
+  pendingOf(turnId: string): WireRequest[] {
+    const out: WireRequest[] = [];
+    for (const entry of this.answering.values()) if (entry.turnId === turnId) out.push(entry.request);
+    return out;
+  }
+
   /** The connection is gone: stops every handler still running (their answers could not be written). */
   cancelAll(): void {
-    for (const sub of [...this.answering]) sub.unsubscribe();
+    for (const sub of [...this.answering.keys()]) sub.unsubscribe();
   }
 }

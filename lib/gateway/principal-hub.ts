@@ -40,6 +40,8 @@ interface Forwarded {
   readonly id: JsonRpcId;
   readonly method: string;
   readonly loads: boolean;
+  /** Counted in `loading` until answered (a new thread, not one loaded already). */
+  readonly counted: boolean;
 }
 
 /**
@@ -184,7 +186,7 @@ export class PrincipalHub {
 
   private refuse(tab: Tab, admission: Extract<ClientAdmission, { kind: 'refused' }>): void {
     this.counters.denied++;
-    this.log(`connection ${tab.id}: ${admission.log}`);
+    this.log(`connection ${tab.id}: ${logText(admission.log, 200)}`);
     if (admission.id !== undefined) tab.send(JSON.stringify({ id: admission.id, error: admission.error }));
     if (admission.close !== undefined) void tab.close(admission.close, admission.log.slice(0, 100));
   }
@@ -198,7 +200,8 @@ export class PrincipalHub {
       return tab.send(JSON.stringify({ id: r.id, result: { status: typeof threadId === 'string' && this.loadedThreads.has(threadId) ? 'unsubscribed' : 'notLoaded' } }));
     }
     const loads = LOADS_THREAD.has(r.method);
-    if (loads && !(r.method === 'thread/resume' && this.loadedThreads.has(r.params?.threadId as string))) {
+    const counted = loads && !(r.method === 'thread/resume' && this.loadedThreads.has(r.params?.threadId as string));
+    if (counted) {
       if (this.loadedThreads.size + this.loading >= this.limits.maxLoadedThreadsPerPrincipal) {
         this.counters.limited++;
         this.log(`connection ${tab.id}: refused ${r.method} (maxLoadedThreadsPerPrincipal ${this.limits.maxLoadedThreadsPerPrincipal} reached)`);
@@ -207,7 +210,7 @@ export class PrincipalHub {
       this.loading++;
     }
     const id = this.nextId++;
-    this.forwarded.set(id, { tab, id: r.id, method: r.method, loads });
+    this.forwarded.set(id, { tab, id: r.id, method: r.method, loads, counted });
     this.forward(JSON.stringify(r.params === undefined ? { id, method: r.method } : { id, method: r.method, params: r.params }));
   }
 
@@ -275,7 +278,7 @@ export class PrincipalHub {
     const f = this.forwarded.get(message.id);
     if (!f) return;
     this.forwarded.delete(message.id);
-    if (f.loads) this.loading--;
+    if (f.counted) this.loading--;
     this.counters.delivered++;
     const out = message.error !== undefined ? { id: f.id, error: message.error } : { id: f.id, result: message.result };
     f.tab.send(JSON.stringify(out));

@@ -38,6 +38,16 @@ export class TestClient {
     this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   }
 
+  /** Opens a connection and waits for its close: `{ status }` for an HTTP refusal, `{ code, reason }` for an accepted-then-closed one. */
+  static async refusal(url: string, options: ClientOptions = {}): Promise<{ status?: number; code?: number; reason?: string }> {
+    try {
+      const client = await TestClient.connect(url, options);
+      return await client.closed;
+    } catch (e) {
+      return { status: (e as { status?: number }).status };
+    }
+  }
+
   /** Opens a connection; rejects with the HTTP status when the upgrade is refused. */
   static connect(url: string, options: ClientOptions = {}): Promise<TestClient> {
     const headers: Record<string, string> = { ...options.headers };

@@ -1,0 +1,370 @@
+import { CloseCode } from '../transport/close-codes.js';
+import type { ClientAdmission, HubPolicy, JsonRpcId, RpcErrorObject, ServerRequest } from './hub-policy.js';
+import { logText, type Principal } from './principal.js';
+import { ReplayRing } from './replay-ring.js';
+import type { Tab } from './tab.js';
+import type { Upstream, UpstreamEvents } from './upstream.js';
+
+/** The limits of one principal (resolved). */
+export interface HubLimits {
+  readonly maxConnectionsPerPrincipal: number;
+  readonly maxLoadedThreadsPerPrincipal: number;
+  readonly maxMessagesPerSecond: number;
+  readonly principalGraceMs: number;
+  readonly replayBytes: number;
+}
+
+/** Counters a hub updates on the gateway's stats. */
+export interface HubCounters {
+  denied: number;
+  forwarded: number;
+  delivered: number;
+  limited: number;
+  declined: number;
+}
+
+/** JSON-RPC error codes the hub answers with itself. */
+export const HubErrorCode = {
+  /** A request before `initialize`, or a second `initialize` (what the app-server says too). */
+  NOT_INITIALIZED: -32600,
+  /** The principal already has `maxLoadedThreadsPerPrincipal` threads loaded. */
+  TOO_MANY_THREADS: -32002,
+} as const;
+
+/** Methods whose answer names a thread the app-server now holds loaded for this principal. */
+const LOADS_THREAD = new Set(['thread/start', 'thread/resume', 'thread/fork']);
+
+/** What the hub remembers of a client request it forwarded. */
+interface Forwarded {
+  readonly tab: Tab;
+  readonly id: JsonRpcId;
+  readonly method: string;
+  readonly loads: boolean;
+  /** Counted in `loading` until answered (a new thread, not one loaded already). */
+  readonly counted: boolean;
+}
+
+/**
+ * One principal's side of the gateway: ONE upstream app-server connection shared by all that
+ * principal's tabs. It does the upstream handshake once and answers each tab's `initialize` from
+ * it; rewrites client request ids to its own and maps answers back; relays notifications to every
+ * tab as they came; sends server requests to every tab and forwards the first valid answer;
+ * remembers running turns' notifications to replay them to a tab that resumes the thread; and
+ * outlives its last tab by `principalGraceMs`.
+ */
+export class PrincipalHub {
+  private readonly tabs = new Set<Tab>();
+  private upstream?: Upstream;
+  private upstreamClosed: Promise<void> = Promise.resolve();
+  private initResult?: unknown;
+  private initError?: RpcErrorObject;
+  /** Tabs whose `initialize` waits for the upstream's. */
+  private readonly waitingInit: Array<{ tab: Tab; id: JsonRpcId }> = [];
+  private nextId = 1;
+  private readonly forwarded = new Map<number, Forwarded>();
+  /** Server requests not answered yet, by the JSON of their id. */
+  private readonly pending = new Map<string, { request: ServerRequest; raw: string | Buffer }>();
+  private readonly loadedThreads = new Set<string>();
+  private loading = 0;
+  private readonly ring: ReplayRing;
+  private readonly slowTabs = new Set<Tab>();
+  private windowStart = 0;
+  private windowCount = 0;
+  private graceTimer?: NodeJS.Timeout;
+  private ended = false;
+  private readonly done: Promise<void>;
+  private resolveDone!: () => void;
+
+  constructor(
+    readonly principal: Principal,
+    private readonly policy: HubPolicy,
+    private readonly limits: HubLimits,
+    private readonly counters: HubCounters,
+    private readonly options: { readonly allowEscalation: boolean; readonly log: (line: string) => void; readonly onEnd: (hub: PrincipalHub) => void },
+  ) {
+    this.ring = new ReplayRing(limits.replayBytes);
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  /** Tabs connected now. */
+  get tabCount(): number {
+    return this.tabs.size;
+  }
+
+  /** True while the hub runs (it ends after its grace period, an upstream failure or `close()`). */
+  get running(): boolean {
+    return !this.ended;
+  }
+
+  /** Starts the upstream and its handshake; a throwing opener ends the hub. */
+  start(open: (events: UpstreamEvents) => Upstream): void {
+    const events: UpstreamEvents = {
+      message: (data) => this.fromServer(data),
+      failed: (reason) => {
+        this.log(`upstream failed: ${reason}`);
+        this.end(CloseCode.UPSTREAM_FAILED, reason);
+      },
+    };
+    try {
+      this.upstream = open(events);
+    } catch (e) {
+      this.log(`could not start the upstream: ${logText((e as Error)?.message ?? String(e), 300)}`);
+      this.end(CloseCode.UPSTREAM_FAILED, 'could not start the app-server');
+      return;
+    }
+    const clientInfo = { name: 'codex-rx-gateway', title: 'codex-rx gateway', version: '1' };
+    this.upstream.send(JSON.stringify({ id: 0, method: 'initialize', params: { clientInfo, capabilities: { experimentalApi: true } } }));
+  }
+
+  /** Adds a tab; false (nothing done) when the principal already has its maximum of tabs. */
+  add(tab: Tab): boolean {
+    if (this.ended || this.tabs.size >= this.limits.maxConnectionsPerPrincipal) return false;
+    clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
+    this.tabs.add(tab);
+    return true;
+  }
+
+  /** A tab closed: forget it; after the last one, the grace period starts. */
+  remove(tab: Tab): void {
+    if (!this.tabs.delete(tab)) return;
+    this.tabSlow(tab, false);
+    for (let i = this.waitingInit.length - 1; i >= 0; i--) if (this.waitingInit[i].tab === tab) this.waitingInit.splice(i, 1);
+    if (this.tabs.size > 0 || this.ended) return;
+    this.log(`last tab left; the app-server stays for ${this.limits.principalGraceMs} ms`);
+    this.graceTimer = setTimeout(() => {
+      this.log('grace period over');
+      void this.close(CloseCode.NORMAL);
+    }, this.limits.principalGraceMs);
+    this.graceTimer.unref();
+  }
+
+  /** A slow tab pauses the upstream (only this principal's) until every slow tab drained. */
+  tabSlow(tab: Tab, slow: boolean): void {
+    const before = this.slowTabs.size;
+    if (slow) this.slowTabs.add(tab);
+    else this.slowTabs.delete(tab);
+    if (before === 0 && this.slowTabs.size > 0) this.upstream?.pause();
+    else if (before > 0 && this.slowTabs.size === 0) this.upstream?.resume();
+  }
+
+  /** Ends the hub: every tab closed with `code`, the upstream ended; resolves once all are gone. */
+  close(code: number = CloseCode.GOING_AWAY, reason?: string): Promise<void> {
+    this.end(code, reason);
+    return this.done;
+  }
+
+  // ── client → server ─────────────────────────────────────────────────────────────────────────
+
+  fromTab(tab: Tab, data: Buffer, isBinary: boolean): void {
+    if (this.ended) return;
+    const now = Date.now();
+    if (now - this.windowStart >= 1000) {
+      this.windowStart = now;
+      this.windowCount = 0;
+    }
+    if (++this.windowCount > this.limits.maxMessagesPerSecond) {
+      this.counters.limited++;
+      void tab.close(CloseCode.TOO_MANY_MESSAGES);
+      return;
+    }
+    if (isBinary) return void tab.close(CloseCode.BAD_REQUEST, 'binary frames are not JSON-RPC');
+    const admission = this.policy.admitClientFrame(data.toString('utf8'), this.principal);
+    switch (admission.kind) {
+      case 'refused':
+        return this.refuse(tab, admission);
+      case 'notification':
+        // `initialized` was sent upstream once by the hub; any other notification passes checked.
+        if (admission.method === 'initialized') return;
+        return this.forward(JSON.stringify(admission.params === undefined ? { method: admission.method } : { method: admission.method, params: admission.params }));
+      case 'answer':
+        return this.answer(tab, admission);
+      case 'request':
+        return this.request(tab, admission);
+    }
+  }
+
+  private refuse(tab: Tab, admission: Extract<ClientAdmission, { kind: 'refused' }>): void {
+    this.counters.denied++;
+    this.log(`connection ${tab.id}: ${logText(admission.log, 200)}`);
+    if (admission.id !== undefined) tab.send(JSON.stringify({ id: admission.id, error: admission.error }));
+    if (admission.close !== undefined) void tab.close(admission.close, admission.log.slice(0, 100));
+  }
+
+  private request(tab: Tab, r: Extract<ClientAdmission, { kind: 'request' }>): void {
+    if (r.method === 'initialize') return this.initializeTab(tab, r.id);
+    if (!tab.initialized) return this.error(tab, r.id, { code: HubErrorCode.NOT_INITIALIZED, message: 'Not initialized' });
+    if (r.method === 'thread/unsubscribe') {
+      // The shared connection stays subscribed: other tabs and the replay ring still follow the thread.
+      const threadId = r.params?.threadId;
+      return tab.send(JSON.stringify({ id: r.id, result: { status: typeof threadId === 'string' && this.loadedThreads.has(threadId) ? 'unsubscribed' : 'notLoaded' } }));
+    }
+    const loads = LOADS_THREAD.has(r.method);
+    const counted = loads && !(r.method === 'thread/resume' && this.loadedThreads.has(r.params?.threadId as string));
+    if (counted) {
+      if (this.loadedThreads.size + this.loading >= this.limits.maxLoadedThreadsPerPrincipal) {
+        this.counters.limited++;
+        this.log(`connection ${tab.id}: refused ${r.method} (maxLoadedThreadsPerPrincipal ${this.limits.maxLoadedThreadsPerPrincipal} reached)`);
+        return this.error(tab, r.id, { code: HubErrorCode.TOO_MANY_THREADS, message: `this user already has ${this.limits.maxLoadedThreadsPerPrincipal} threads loaded`, data: { limit: 'maxLoadedThreadsPerPrincipal' } });
+      }
+      this.loading++;
+    }
+    const id = this.nextId++;
+    this.forwarded.set(id, { tab, id: r.id, method: r.method, loads, counted });
+    this.forward(JSON.stringify(r.params === undefined ? { id, method: r.method } : { id, method: r.method, params: r.params }));
+  }
+
+  private initializeTab(tab: Tab, id: JsonRpcId): void {
+    if (tab.initialized) return this.error(tab, id, { code: HubErrorCode.NOT_INITIALIZED, message: 'Already initialized' });
+    if (this.initResult === undefined && this.initError === undefined) {
+      this.waitingInit.push({ tab, id });
+      return;
+    }
+    if (this.initError) return this.error(tab, id, this.initError);
+    tab.send(JSON.stringify({ id, result: this.initResult }));
+    tab.initialized = true;
+    // Approvals still waiting reach every new tab (a reloaded page can answer them).
+    for (const { raw } of this.pending.values()) tab.send(raw);
+  }
+
+  private answer(tab: Tab, a: Extract<ClientAdmission, { kind: 'answer' }>): void {
+    const key = JSON.stringify(a.id);
+    const entry = this.pending.get(key);
+    if (!entry || !tab.initialized) {
+      // An answer to nothing pending (forged, or another tab answered first): never forwarded.
+      this.counters.denied++;
+      this.log(`connection ${tab.id}: refused an answer to request ${logText(key, 40)}, which is not pending`);
+      return;
+    }
+    const checked = this.policy.admitAnswer(a, entry.request);
+    if (!checked.ok) {
+      this.counters.denied++;
+      this.log(`connection ${tab.id}: refused an answer to ${entry.request.method} (${logText(checked.reason)})`);
+      return;
+    }
+    this.pending.delete(key);
+    this.forward(JSON.stringify(checked.answer));
+  }
+
+  private forward(text: string): void {
+    this.counters.forwarded++;
+    this.upstream?.send(text);
+  }
+
+  private error(tab: Tab, id: JsonRpcId, error: RpcErrorObject): void {
+    tab.send(JSON.stringify({ id, error }));
+  }
+
+  // ── server → client ─────────────────────────────────────────────────────────────────────────
+
+  private fromServer(data: string | Buffer): void {
+    if (this.ended) return;
+    let frame;
+    try {
+      frame = this.policy.classifyServerFrame(data);
+    } catch {
+      this.log('the app-server sent a frame that is not JSON; dropped');
+      return;
+    }
+    if (frame.kind === 'notification') {
+      this.ring.push(data);
+      this.noteNotification(data);
+      return this.broadcast(data);
+    }
+    if (frame.kind === 'request') return this.serverRequest(frame.request, data);
+    const message = frame.message;
+    if (message.id === 0 && this.initResult === undefined && this.initError === undefined) return this.upstreamInitialized(message);
+    if (typeof message.id !== 'number') return;
+    const f = this.forwarded.get(message.id);
+    if (!f) return;
+    this.forwarded.delete(message.id);
+    if (f.counted) this.loading--;
+    this.counters.delivered++;
+    const out = message.error !== undefined ? { id: f.id, error: message.error } : { id: f.id, result: message.result };
+    f.tab.send(JSON.stringify(out));
+    if (f.loads && message.error === undefined) this.threadLoaded(f, message.result);
+  }
+
+  private upstreamInitialized(message: { result?: unknown; error?: unknown }): void {
+    if (message.error !== undefined) this.initError = message.error as RpcErrorObject;
+    else {
+      this.initResult = message.result;
+      this.upstream?.send(JSON.stringify({ method: 'initialized' }));
+    }
+    for (const { tab, id } of this.waitingInit.splice(0)) this.initializeTab(tab, id);
+  }
+
+  /** Counts the thread as loaded; a resume of a running turn gets that turn's notifications so far. */
+  private threadLoaded(f: Forwarded, result: unknown): void {
+    const thread = (result as { thread?: { id?: unknown; turns?: unknown } } | undefined)?.thread;
+    if (typeof thread?.id !== 'string') return;
+    this.loadedThreads.add(thread.id);
+    if (f.method !== 'thread/resume' || !Array.isArray(thread.turns)) return;
+    for (const turn of thread.turns as Array<{ id?: unknown; status?: unknown; items?: Array<{ id?: unknown }> }>) {
+      if (turn?.status !== 'inProgress' || typeof turn.id !== 'string') continue;
+      const done = new Set((turn.items ?? []).map((item) => item?.id).filter((id): id is string => typeof id === 'string'));
+      for (const raw of this.ring.itemsOfTurn(turn.id, done)) f.tab.send(raw);
+    }
+  }
+
+  private noteNotification(data: string | Buffer): void {
+    // Rare methods the hub acts on; parsed only when the text names one (order-independent).
+    const text = typeof data === 'string' ? data : undefined;
+    const has = (s: string) => (text !== undefined ? text.includes(s) : (data as Buffer).includes(s));
+    if (has('"serverRequest/resolved"')) {
+      const m = parse(data) as { method?: unknown; params?: { requestId?: unknown } };
+      if (m?.method === 'serverRequest/resolved' && m.params && (typeof m.params.requestId === 'number' || typeof m.params.requestId === 'string')) this.pending.delete(JSON.stringify(m.params.requestId));
+    } else if (has('"thread/closed"')) {
+      const m = parse(data) as { method?: unknown; params?: { threadId?: unknown } };
+      if (m?.method === 'thread/closed' && typeof m.params?.threadId === 'string') this.loadedThreads.delete(m.params.threadId);
+    }
+  }
+
+  private serverRequest(request: ServerRequest, raw: string | Buffer): void {
+    const escalation = this.policy.escalationOf(request);
+    if (escalation !== undefined && !this.options.allowEscalation) {
+      this.counters.declined++;
+      this.log(`declined ${logText(request.method)} by itself (${logText(escalation)})`);
+      this.forward(JSON.stringify({ id: request.id, result: this.policy.safeAnswerFor(request) }));
+      return;
+    }
+    const key = JSON.stringify(request.id);
+    // The app-server sends a pending request again on thread/resume (same id): every tab has it already.
+    if (this.pending.has(key)) return;
+    this.pending.set(key, { request, raw });
+    this.broadcast(raw);
+  }
+
+  private broadcast(data: string | Buffer): void {
+    for (const tab of this.tabs) {
+      if (!tab.initialized) continue;
+      this.counters.delivered++;
+      tab.send(data);
+    }
+  }
+
+  private end(code: number, reason?: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.graceTimer);
+    const tabsClosed = [...this.tabs].map((tab) => tab.close(code, reason));
+    this.tabs.clear();
+    const upstream = this.upstream;
+    this.upstream = undefined;
+    if (upstream) this.upstreamClosed = upstream.close();
+    this.options.onEnd(this);
+    void Promise.all([...tabsClosed, this.upstreamClosed]).then(() => this.resolveDone());
+  }
+
+  private log(line: string): void {
+    this.options.log(`principal ${logText(this.principal.id, 60)}: ${line}`);
+  }
+}
+
+function parse(data: string | Buffer): unknown {
+  try {
+    return JSON.parse(typeof data === 'string' ? data : data.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}

@@ -18,9 +18,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createCodexGateway } from 'codex-rx/gateway';
-
-type UpstreamConfig = { env?: Record<string, string>; cwd: string; configOverrides?: Record<string, unknown> };
+import { createCodexGateway, type Principal, type StdioUpstreamConfig } from 'codex-rx/gateway';
 import { createCodexHome, ScriptedModelServer, type CodexHome } from 'codex-rx/testing/node';
 import { scriptedAnswer } from './scripted-model.js';
 import { createWebServer } from './web-server.js';
@@ -37,7 +35,7 @@ async function main(): Promise<void> {
   if (!existsSync(path.join(DIST, 'index.html'))) throw new Error('the app is not built: run `npm run demo:web` from the repository root (it builds first)');
 
   const cleanup: Array<() => Promise<unknown>> = [];
-  let workspaceFor: (principal: Principal) => Promise<UpstreamConfig>;
+  let workspaceFor: (principal: Principal) => Promise<StdioUpstreamConfig>;
   let mode: string;
   if (values.live) {
     // Your Codex home and login, the directory you started from; approvals are asked on the page.
@@ -74,8 +72,12 @@ async function main(): Promise<void> {
       allowedOrigins: (o: string) => o === origin,
       // A principal, or undefined (refused: a browser sees close 4401, Node clients HTTP 401).
       authenticate: (_req, presented) => principalFor(users, presented),
-      // One app-server per user, shared by all that user's tabs.
-      upstream: (_req, principal) => workspaceFor(principal as Principal),
+      // One app-server per user, shared by all that user's tabs; it outlives their last tab by
+      // principalGraceMs (default 5 min), so a reload finds its running turn.
+      upstream: (_req, principal) => workspaceFor(principal),
+      // The scripted model asks to run its commands outside the sandbox, so that the page has
+      // approvals to show. With the real model the gateway declines such requests itself.
+      allowEscalation: !values.live,
     });
   let gateway = openGateway();
   cleanup.unshift(() => gateway.close());
@@ -110,10 +112,6 @@ async function main(): Promise<void> {
     gateway = openGateway();
     void old.close().then(() => process.stdout.write('gateway restarted\n'));
   });
-}
-
-interface Principal {
-  readonly id: string;
 }
 
 /** The user whose token was presented, compared in constant time; undefined when none matches. */

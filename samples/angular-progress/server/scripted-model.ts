@@ -2,7 +2,7 @@
  * What the scripted model answers in the web demo, chosen from the prompt (so the page can be
  * tried, and tested, in any order). Words in the prompt pick the scenario:
  *
- *   "slow" / "long"            a long answer that streams for half a minute (try Stop, or reload)
+ *   "slow" / "long"            a long answer that streams for ten seconds (try Stop, or reload)
  *   "delete" / "remove"        asks to run `rm -r src` (decline it)
  *   "run" / "list" / "ls"      asks to run `ls` (accept it: its output comes back in the list)
  *   "edit" / "note" / "file"   asks to change src/greet.js with a patch (a file change to approve)
@@ -39,7 +39,7 @@ export function scriptedAnswer(request: RecordedRequest): ScriptedStep {
   if (last?.type === 'function_call_output' || last?.type === 'custom_tool_call_output') return afterTool(last, input);
 
   const prompt = lastUserText(input).toLowerCase();
-  if (/\b(slow|long)\b/.test(prompt)) return message(LONG, { chunks: 300, delayMsBetweenEvents: 100, usage: USAGE });
+  if (/\b(slow|long)\b/.test(prompt)) return message(LONG, { chunks: 200, delayMsBetweenEvents: 50, usage: USAGE });
   if (/\b(delete|remove)\b/.test(prompt)) return shellCommand('rm -r src', { escalate: 'Delete the src folder', extraArgs: NO_LOGIN, usage: USAGE });
   if (/\b(run|list|ls)\b/.test(prompt)) return shellCommand('ls', { escalate: 'List the files in the workspace', extraArgs: NO_LOGIN, usage: USAGE });
   if (/\b(edit|note|notes|file)\b/.test(prompt)) {

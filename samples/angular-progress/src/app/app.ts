@@ -1,8 +1,8 @@
-import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { Approvals } from './approvals';
 import { ConnectionBanner } from './connection-banner';
-import { Conversation } from './conversation';
+import { Session } from './session';
 import { Sidebar } from './sidebar';
-import { ThreadStore } from './thread-store';
 import { Transcript } from './transcript';
 
 /** The page: the connection banner, the user's threads, the selected thread's transcript. */
@@ -24,8 +24,9 @@ import { Transcript } from './transcript';
   `,
 })
 export class App {
-  private readonly store = inject(ThreadStore);
-  private readonly conversation = inject(Conversation);
-  /** A refused token shows as the banner: the first call fails with AuthenticationError. */
-  protected readonly signedOut = computed(() => [this.store.error(), this.conversation.error()].find((e) => e?.startsWith('Signed out')) ?? null);
+  // First, before anything connects: approvals re-sent to a new connection (after a reload) find
+  // their subscriber (without one, codex-rx answers the safe way at once: decline).
+  protected readonly approvals = inject(Approvals);
+  /** A refused token shows in the banner: the first call fails with AuthenticationError. */
+  protected readonly signedOut = inject(Session).signedOut;
 }

@@ -1,9 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { injectCodex } from 'codex-rx/angular';
-import { NEVER, type Observable } from 'rxjs';
-
-type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 /** A line at the top when the page is not connected: reconnecting, disconnected, or signed out. */
 @Component({
@@ -18,8 +15,8 @@ type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed
 export class ConnectionBanner {
   /** The text of an AuthenticationError the page met (the gateway closed with 4401/4403), if any. */
   readonly signedOut = input<string | null>(null);
-  // TODO(ngapp): codex.state$ comes with the client branch; the cast goes when it is merged.
-  protected readonly state = toSignal((injectCodex() as unknown as { state$?: Observable<ConnectionState> }).state$ ?? NEVER, { initialValue: 'idle' as ConnectionState });
+  /** `codex.state$` has a current value: toSignal reads it at once. */
+  protected readonly state = toSignal(injectCodex().state$, { requireSync: true });
   protected readonly message = computed(() => {
     if (this.signedOut()) return this.signedOut();
     switch (this.state()) {

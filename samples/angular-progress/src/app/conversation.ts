@@ -2,7 +2,7 @@ import { DestroyRef, Injectable, computed, effect, inject, signal, untracked, ty
 import { injectCodex, turnSignal, type TurnSignal } from 'codex-rx/angular';
 import { turnIdOf, type protocol, type Thread, type TurnEvent, type TurnProgress } from 'codex-rx';
 import { filter, finalize, tap, type Observable, type Subscription } from 'rxjs';
-import { errorText } from './error-text';
+import { Session } from './session';
 import { recordedTurn } from './recorded-turn';
 import { Selection } from './selection';
 
@@ -28,6 +28,7 @@ interface OpenThread {
 export class Conversation {
   private readonly codex = injectCodex();
   private readonly selection = inject(Selection);
+  private readonly session = inject(Session);
   private readonly destroyRef = inject(DestroyRef);
   /** Thread objects this page opened, by id: switching back does not resume again. */
   private readonly threads = new Map<string, Thread>();
@@ -82,7 +83,7 @@ export class Conversation {
   stop(): void {
     const thread = this.thread();
     const turnId = this.running()?.progress().turnId;
-    if (thread && turnId) thread.interrupt(turnId).subscribe({ error: (e: unknown) => this.error.set(errorText(e)) });
+    if (thread && turnId) thread.interrupt(turnId).subscribe({ error: (e: unknown) => this.error.set(this.session.failed(e)) });
   }
 
   private show(id: string | null): void {
@@ -100,7 +101,7 @@ export class Conversation {
       },
       error: (e: unknown) => {
         this.loading.set(false);
-        this.error.set(errorText(e));
+        this.error.set(this.session.failed(e));
       },
     });
   }
@@ -109,13 +110,13 @@ export class Conversation {
     const turns = record.map((turn): TranscriptTurn => ({ key: turn.id, progress: signal(recordedTurn(thread.id, turn)), live: null }));
     this.open.set({ thread, turns });
     // A turn still running (started before a reload, or in another tab): follow it to its end.
-    const last = record.at(-1);
-    if (last?.status === 'inProgress') this.follow(thread, attach(thread, last.id), false, last.id);
+    const running = thread.runningTurnId;
+    if (running) this.follow(thread, thread.attach(running), false, running);
     // Turns that another tab of this user starts on this thread.
     this.watching = this.codex.notifications$.pipe(filter((n) => n.method === 'turn/started' && n.params.threadId === thread.id)).subscribe((n) => {
       const turnId = turnIdOf(n as TurnEvent);
       if (!turnId || this.sending || turnId === thread.activeTurn || this.turns().some((t) => t.key === turnId || t.progress().turnId === turnId)) return;
-      this.follow(thread, attach(thread, turnId), false, turnId);
+      this.follow(thread, thread.attach(turnId), false, turnId);
     });
   }
 
@@ -134,7 +135,3 @@ export class Conversation {
   }
 }
 
-// TODO(ngapp): thread.attach() comes with the client branch; this cast goes when it is merged.
-function attach(thread: Thread, turnId: string): Observable<TurnEvent> {
-  return (thread as unknown as { attach(turnId: string): Observable<TurnEvent> }).attach(turnId);
-}

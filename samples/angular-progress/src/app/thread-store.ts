@@ -4,7 +4,7 @@ import type { protocol } from 'codex-rx';
 import { debounceTime, filter, merge, of, switchMap, catchError, EMPTY } from 'rxjs';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { Conversation } from './conversation';
-import { errorText } from './error-text';
+import { Session } from './session';
 import { Selection } from './selection';
 
 type ThreadInfo = protocol.v2.Thread;
@@ -18,6 +18,7 @@ export class ThreadStore {
   private readonly codex = injectCodex();
   private readonly conversation = inject(Conversation);
   private readonly selection = inject(Selection);
+  private readonly session = inject(Session);
   private readonly listed = signal<readonly ThreadInfo[]>([]);
   /** Threads started on this page that the server does not list yet (no turn yet). */
   private readonly started = signal<readonly ThreadInfo[]>([]);
@@ -33,7 +34,7 @@ export class ThreadStore {
         switchMap(() =>
           this.codex.threadList({ sortKey: 'updated_at', limit: 50 }).pipe(
             catchError((e: unknown) => {
-              this.error.set(errorText(e));
+              this.error.set(this.session.failed(e));
               return EMPTY;
             }),
           ),
@@ -52,14 +53,14 @@ export class ThreadStore {
         this.started.update((list) => [thread.info, ...list]);
         this.conversation.adopt(thread);
       },
-      error: (e: unknown) => this.error.set(errorText(e)),
+      error: (e: unknown) => this.error.set(this.session.failed(e)),
     });
   }
 
   rename(id: string, name: string): void {
     this.codex.request('thread/name/set', { threadId: id, name }).subscribe({
       next: () => this.patch(id, { name }),
-      error: (e: unknown) => this.error.set(errorText(e)),
+      error: (e: unknown) => this.error.set(this.session.failed(e)),
     });
   }
 
@@ -70,7 +71,7 @@ export class ThreadStore {
         this.started.update((list) => list.filter((t) => t.id !== id));
         if (this.selection.threadId() === id) this.selection.select(null);
       },
-      error: (e: unknown) => this.error.set(errorText(e)),
+      error: (e: unknown) => this.error.set(this.session.failed(e)),
     });
   }
 

@@ -4,6 +4,7 @@ import { of, switchMap } from 'rxjs';
 import { ApprovalList } from './approval-list';
 import { Approvals } from './approvals';
 import { Conversation } from './conversation';
+import { errorText } from './error-text';
 import { TurnView } from './turn-view';
 
 /** The selected thread: every turn, the approvals waiting, the prompt box with Send and Stop, token usage. */
@@ -15,7 +16,7 @@ import { TurnView } from './turn-view';
     @if (c.thread(); as thread) {
       <section class="turns" data-testid="transcript">
         @for (turn of c.turns(); track turn.key) {
-          <app-turn-view [progress]="turn.progress()" [workspace]="c.workspace()" />
+          <app-turn-view [progress]="turn.progress()" [workspace]="c.workspace()" [failure]="failure(turn.live?.error())" />
         } @empty {
           <p class="hint">A new thread. Ask Codex something below.</p>
         }
@@ -55,6 +56,10 @@ export class Transcript {
   /** The thread's usage as the server reports it; else the last turn's. */
   private readonly reported = toSignal(toObservable(this.c.thread).pipe(switchMap((t) => (t ? t.tokenUsage$ : of(null)))), { initialValue: null });
   protected readonly usage = computed(() => this.reported() ?? this.c.turns().map((t) => t.progress().usage).filter((u) => u !== null).at(-1) ?? null);
+
+  protected failure(error: unknown): string | null {
+    return error === undefined ? null : errorText(error);
+  }
 
   protected send(): void {
     const text = this.prompt().trim();

@@ -22,12 +22,17 @@ import { ItemView } from './item-view';
           · {{ error.message }}
         }
       </p>
+      @if (failure()) {
+        <p class="error" data-testid="turn-error">{{ failure() }}</p>
+      }
     </article>
   `,
 })
 export class TurnView {
   readonly progress = input.required<TurnProgress>();
   readonly workspace = input<string | null>(null);
+  /** Why following the turn failed (a refused call, a closed connection), if it did. */
+  readonly failure = input<string | null>(null);
 
   protected readonly prompt = computed(() => {
     const user = this.progress().items.find((i) => i.type === 'userMessage')?.item;

@@ -1,6 +1,7 @@
 import { CloseCode } from '../transport/close-codes.js';
 import type { ClientAdmission, HubPolicy, JsonRpcId, RpcErrorObject, ServerRequest } from './hub-policy.js';
-import { logText, type Principal } from './principal.js';
+import { logSafe } from './log-safe.js';
+import type { Principal } from './principal.js';
 import { ReplayRing } from './replay-ring.js';
 import type { Tab } from './tab.js';
 import type { Upstream, UpstreamEvents } from './upstream.js';
@@ -80,7 +81,7 @@ export class PrincipalHub {
     private readonly policy: HubPolicy,
     private readonly limits: HubLimits,
     private readonly counters: HubCounters,
-    private readonly options: { readonly allowEscalation: boolean; readonly log: (line: string) => void; readonly onEnd: (hub: PrincipalHub) => void },
+    private readonly options: { readonly log: (line: string) => void; readonly onEnd: (hub: PrincipalHub) => void },
   ) {
     this.ring = new ReplayRing(limits.replayBytes);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
@@ -108,7 +109,7 @@ export class PrincipalHub {
     try {
       this.upstream = open(events);
     } catch (e) {
-      this.log(`could not start the upstream: ${logText((e as Error)?.message ?? String(e), 300)}`);
+      this.log(`could not start the upstream: ${logSafe((e as Error)?.message ?? String(e), 300)}`);
       this.end(CloseCode.UPSTREAM_FAILED, 'could not start the app-server');
       return;
     }
@@ -171,7 +172,8 @@ export class PrincipalHub {
     if (isBinary) return void tab.close(CloseCode.BAD_REQUEST, 'binary frames are not JSON-RPC');
     const admission = this.policy.admitClientFrame(data.toString('utf8'), this.principal);
     switch (admission.kind) {
-      case 'refused':
+      case 'refuse':
+      case 'close':
         return this.refuse(tab, admission);
       case 'notification':
         // `initialized` was sent upstream once by the hub; any other notification passes checked.
@@ -184,11 +186,16 @@ export class PrincipalHub {
     }
   }
 
-  private refuse(tab: Tab, admission: Extract<ClientAdmission, { kind: 'refused' }>): void {
+  private refuse(tab: Tab, admission: Extract<ClientAdmission, { kind: 'refuse' | 'close' }>): void {
     this.counters.denied++;
-    this.log(`connection ${tab.id}: ${logText(admission.log, 200)}`);
+    if (admission.kind === 'close') {
+      // The policy's reasons are log-safe already.
+      this.log(`connection ${tab.id}: closed for ${admission.reason}`);
+      void tab.close(admission.code, admission.reason.slice(0, 100));
+      return;
+    }
+    this.log(`connection ${tab.id}: refused: ${admission.error.message}`);
     if (admission.id !== undefined) tab.send(JSON.stringify({ id: admission.id, error: admission.error }));
-    if (admission.close !== undefined) void tab.close(admission.close, admission.log.slice(0, 100));
   }
 
   private request(tab: Tab, r: Extract<ClientAdmission, { kind: 'request' }>): void {
@@ -233,17 +240,17 @@ export class PrincipalHub {
     if (!entry || !tab.initialized) {
       // An answer to nothing pending (forged, or another tab answered first): never forwarded.
       this.counters.denied++;
-      this.log(`connection ${tab.id}: refused an answer to request ${logText(key, 40)}, which is not pending`);
+      this.log(`connection ${tab.id}: refused an answer to request ${logSafe(key, 40)}, which is not pending`);
       return;
     }
     const checked = this.policy.admitAnswer(a, entry.request);
-    if (!checked.ok) {
+    if ('refuse' in checked) {
       this.counters.denied++;
-      this.log(`connection ${tab.id}: refused an answer to ${entry.request.method} (${logText(checked.reason)})`);
+      this.log(`connection ${tab.id}: refused an answer to ${entry.request.method} (${logSafe(checked.refuse)})`);
       return;
     }
     this.pending.delete(key);
-    this.forward(JSON.stringify(checked.answer));
+    this.forward(JSON.stringify({ id: entry.request.id, ...checked }));
   }
 
   private forward(text: string): void {
@@ -263,7 +270,10 @@ export class PrincipalHub {
     try {
       frame = this.policy.classifyServerFrame(data);
     } catch {
-      this.log('the app-server sent a frame that is not JSON; dropped');
+      frame = { kind: 'unknown' } as const;
+    }
+    if (frame.kind === 'unknown') {
+      this.log('the app-server sent a frame that is not a JSON-RPC message; dropped');
       return;
     }
     if (frame.kind === 'notification') {
@@ -321,11 +331,11 @@ export class PrincipalHub {
   }
 
   private serverRequest(request: ServerRequest, raw: string | Buffer): void {
-    const escalation = this.policy.escalationOf(request);
-    if (escalation !== undefined && !this.options.allowEscalation) {
+    const why = this.policy.answeredByGateway(request);
+    if (why !== undefined) {
       this.counters.declined++;
-      this.log(`declined ${logText(request.method)} by itself (${logText(escalation)})`);
-      this.forward(JSON.stringify({ id: request.id, result: this.policy.safeAnswerFor(request) }));
+      this.log(`answered ${logSafe(request.method)} itself (${logSafe(why)})`);
+      this.forward(JSON.stringify({ id: request.id, ...this.policy.safeAnswerFor(request) }));
       return;
     }
     const key = JSON.stringify(request.id);
@@ -357,7 +367,7 @@ export class PrincipalHub {
   }
 
   private log(line: string): void {
-    this.options.log(`principal ${logText(this.principal.id, 60)}: ${line}`);
+    this.options.log(`principal ${logSafe(this.principal.id, 60)}: ${line}`);
   }
 }
 

@@ -150,7 +150,7 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
     expect((await a.request('model/list')).error).toMatchObject({ message: 'Not initialized' });
     expect((await a.initialize()).result).toEqual({ echo: 'initialize' });
     expect((await b.initialize()).result).toEqual({ echo: 'initialize' });
-    expect((await a.request('initialize', {})).error).toMatchObject({ message: 'Already initialized' });
+    expect((await a.request('initialize', { clientInfo: { name: 'again', title: 'again', version: '0' } })).error).toMatchObject({ message: 'Already initialized' });
     await b.request('model/list');
     expect(upstream.connections[0].frames.map((f) => JSON.parse(f).method)).toEqual([...HUB_HANDSHAKE, 'model/list']);
   });
@@ -192,8 +192,9 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
       expect(answer.error).toMatchObject({ code: MethodNotAllowedError.CODE, data: { method } });
       expect(MethodNotAllowedError.is(rpcErrorFromWire(answer.error, method))).toBe(true);
     }
-    expect((await client.request('thread/start', { cwd: '/' })).error.code).toBe(MethodNotAllowedError.CODE);
-    expect((await client.request('turn/start', { threadId: 't', input: [{ type: 'localImage', path: '/etc/shadow' }] })).error.code).toBe(MethodNotAllowedError.CODE);
+    // Operator-owned fields: -32602 naming the field.
+    expect((await client.request('thread/start', { cwd: '/' })).error).toMatchObject({ code: -32602, message: expect.stringContaining('cwd') });
+    expect((await client.request('turn/start', { threadId: 't', input: [{ type: 'localImage', path: '/etc/shadow' }] })).error.code).toBe(-32602);
     // An unknown notification gets no answer and is dropped.
     client.notify('fs/writeFile', { path: '/tmp/x' });
     await client.request('model/list');
@@ -225,7 +226,7 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
   });
 
   it('sends server requests to every tab whatever their key order, forwards the first answer once, refuses forged and repeated ones', async () => {
-    const url = await start();
+    const url = await start({ allowEscalation: true }); // command approvals are escalations
     const a = await ready(url);
     const b = await ready(url);
     const up = upstream.connections[0];
@@ -247,7 +248,7 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
   });
 
   it('sends pending server requests to a tab that initializes later (a reload), which may answer them', async () => {
-    const url = await start();
+    const url = await start({ allowEscalation: true }); // command approvals are escalations
     const a = await ready(url);
     upstream.connections[0].socket.send('{"id":3,"method":"item/commandExecution/requestApproval","params":{"threadId":"t"}}');
     upstream.connections[0].socket.send('{"id":4,"method":"item/commandExecution/requestApproval","params":{"threadId":"t"}}');
@@ -269,7 +270,7 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
   });
 
   it('forgets a pending server request the app-server resolved itself (serverRequest/resolved)', async () => {
-    const url = await start();
+    const url = await start({ allowEscalation: true }); // command approvals are escalations
     const a = await ready(url);
     upstream.connections[0].socket.send('{"id":8,"method":"item/commandExecution/requestApproval","params":{"threadId":"t"}}');
     upstream.connections[0].socket.send('{"method":"serverRequest/resolved","params":{"threadId":"t","requestId":8}}');
@@ -459,7 +460,7 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
     const client = await ready(url);
     await client.request('evil\ncodex-rx/gateway: forged line', {});
     await client.request('m'.repeat(100_000), {});
-    const refusals = logs.filter((l) => l.includes('refused evil') || l.includes('refused mmm'));
+    const refusals = logs.filter((l) => l.includes('refused: evil') || l.includes('refused: method names are at most'));
     expect(refusals).toHaveLength(2);
     for (const line of logs) {
       expect(line).not.toMatch(/[\n\r]/);

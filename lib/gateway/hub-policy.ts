@@ -34,7 +34,8 @@ export interface ServerRequest {
 export type ServerFrame =
   | { readonly kind: 'notification' }
   | { readonly kind: 'unknown' }
-  | { readonly kind: 'response'; readonly message: { readonly id: JsonRpcId; readonly result?: unknown; readonly error?: unknown } }
+  /** A response: its id at once, its body parsed only when asked. */
+  | { readonly kind: 'response'; readonly id: JsonRpcId; parse(): { readonly result?: unknown; readonly error?: unknown } }
   | { readonly kind: 'request'; readonly request: ServerRequest };
 
 /** An answer to a server request, without its id. */
@@ -62,9 +63,10 @@ export function createHubPolicy(options: GatewayPolicyOptions): HubPolicy {
     classifyServerFrame(data) {
       const kind = classifyServerFrame(data);
       if (kind.kind === 'notification' || kind.kind === 'unknown') return kind;
-      const m = JSON.parse(typeof data === 'string' ? data : data.toString('utf8')) as { id: JsonRpcId; method: string; params?: unknown; result?: unknown; error?: unknown };
-      if (kind.kind === 'request') return { kind: 'request', request: { id: kind.id, method: m.method, params: m.params } };
-      return { kind: 'response', message: { id: kind.id, result: m.result, error: m.error } };
+      const parse = () => JSON.parse(typeof data === 'string' ? data : data.toString('utf8')) as { method: string; params?: unknown; result?: unknown; error?: unknown };
+      if (kind.kind === 'response') return { kind: 'response', id: kind.id, parse };
+      const m = parse();
+      return { kind: 'request', request: { id: kind.id, method: m.method, params: m.params } };
     },
     answeredByGateway(request) {
       if (!Object.prototype.hasOwnProperty.call(PAGE_ANSWERED_RESULTS, request.method)) return 'a page may not answer it';

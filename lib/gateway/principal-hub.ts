@@ -282,16 +282,20 @@ export class PrincipalHub {
       return this.broadcast(data);
     }
     if (frame.kind === 'request') return this.serverRequest(frame.request, data);
-    const message = frame.message;
-    if (message.id === 0 && this.initResult === undefined && this.initError === undefined) return this.upstreamInitialized(message);
-    if (typeof message.id !== 'number') return;
-    const f = this.forwarded.get(message.id);
+    if (frame.id === 0 && this.initResult === undefined && this.initError === undefined) return this.upstreamInitialized(frame.parse());
+    if (typeof frame.id !== 'number') return;
+    const f = this.forwarded.get(frame.id);
     if (!f) return;
-    this.forwarded.delete(message.id);
+    this.forwarded.delete(frame.id);
     if (f.counted) this.loading--;
     this.counters.delivered++;
-    const out = message.error !== undefined ? { id: f.id, error: message.error } : { id: f.id, result: message.result };
-    f.tab.send(JSON.stringify(out));
+    if (!f.loads) {
+      // The answer under the tab's own id: spliced when the app-server wrote our id first (its usual form), else rebuilt.
+      const spliced = withId(data, frame.id, f.id);
+      if (spliced !== undefined) return f.tab.send(spliced);
+    }
+    const message = frame.parse();
+    f.tab.send(JSON.stringify(message.error !== undefined ? { id: f.id, error: message.error } : { id: f.id, result: message.result }));
     if (f.loads && message.error === undefined) this.threadLoaded(f, message.result);
   }
 
@@ -369,6 +373,19 @@ export class PrincipalHub {
   private log(line: string): void {
     this.options.log(`principal ${logSafe(this.principal.id, 60)}: ${line}`);
   }
+}
+
+/**
+ * `data` with its leading `{"id":<hubId>,` replaced by the client's id, or undefined when the frame
+ * does not start exactly so. The classifier found `hubId` as the top-level id, so a frame that
+ * starts with that key holds no other top-level id; the rest is the app-server's bytes.
+ */
+function withId(data: string | Buffer, hubId: number, clientId: JsonRpcId): string | Buffer | undefined {
+  const head = `{"id":${hubId},`;
+  const clientHead = `{"id":${JSON.stringify(clientId)},`;
+  if (typeof data === 'string') return data.startsWith(head) ? clientHead + data.slice(head.length) : undefined;
+  if (data.length <= head.length || data.toString('latin1', 0, head.length) !== head) return undefined;
+  return Buffer.concat([Buffer.from(clientHead), data.subarray(head.length)]);
 }
 
 function parse(data: string | Buffer): unknown {

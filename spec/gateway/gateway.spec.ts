@@ -37,16 +37,19 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
   let logs: string[];
   let authCalls: string[];
   let answers: Record<string, (params: any) => unknown>;
+  let rawAnswers: Record<string, (id: number) => string>;
 
   beforeEach(async () => {
     // Answers every request with its own id, so a client sees what reached the "app-server".
     upstream = await startFakeUpstream((frame, socket) => {
       const m = JSON.parse(frame);
       if (m.id === undefined || !m.method) return;
+      if (rawAnswers[m.method]) return socket.send(rawAnswers[m.method](m.id));
       const answer = answers[m.method]?.(m.params) ?? { echo: m.method };
       socket.send(JSON.stringify({ id: m.id, result: answer }));
     });
     answers = {};
+    rawAnswers = {};
     logs = [];
     authCalls = [];
   });
@@ -168,6 +171,21 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
     const ids = clientFrames(upstream.connections[0]).map((m) => m.id);
     expect(new Set(ids).size).toBe(ids.length); // (a's initialize and b's are answered by the hub)
     expect(b.received.filter((m) => m.id === 'x')).toEqual([]);
+  });
+
+  it('maps an answer back to the client id whatever the key order or spacing the app-server used', async () => {
+    rawAnswers['model/list'] = (id) => `{"result":{"data":[1,2],"id":"inner"},"id":${id}}`;
+    rawAnswers['account/read'] = (id) => `{ "id" : ${id}, "result" : {"account":null} }`;
+    rawAnswers['thread/loaded/list'] = (id) => `{"id":${id},"result":{"data":["t"],"note":"\\u00e9 {\\"id\\":1,}"}}`;
+    const url = await start();
+    const a = await ready(url);
+    a.send({ id: 'm', method: 'model/list', params: {} });
+    a.send({ id: 'r', method: 'account/read', params: {} });
+    a.send({ id: 77, method: 'thread/loaded/list', params: {} });
+    expect(await a.waitFor((m) => m.id === 'm')).toEqual({ id: 'm', result: { data: [1, 2], id: 'inner' } });
+    expect(await a.waitFor((m) => m.id === 'r')).toEqual({ id: 'r', result: { account: null } });
+    expect(await a.waitFor((m) => m.id === 77)).toEqual({ id: 77, result: { data: ['t'], note: 'é {"id":1,}' } });
+    expect(a.raw.at(-1)!.startsWith('{"id":77,')).toBe(true);
   });
 
   it('sends only the upstream token upstream: never the Origin, cookies, headers or the browser token', async () => {

@@ -322,13 +322,13 @@ export class PrincipalHub {
   }
 
   private noteNotification(data: string | Buffer): void {
-    // Rare methods the hub acts on; parsed only when the text names one (order-independent).
-    const text = typeof data === 'string' ? data : undefined;
-    const has = (s: string) => (text !== undefined ? text.includes(s) : (data as Buffer).includes(s));
-    if (has('"serverRequest/resolved"')) {
+    // Rare methods the hub acts on; a frame is parsed only when it may be one of them.
+    const method = leadingMethod(data);
+    const maybe = (name: string) => (method !== undefined ? method === name : data.includes(`"${name}"`));
+    if (maybe('serverRequest/resolved')) {
       const m = parse(data) as { method?: unknown; params?: { requestId?: unknown } };
       if (m?.method === 'serverRequest/resolved' && m.params && (typeof m.params.requestId === 'number' || typeof m.params.requestId === 'string')) this.pending.delete(JSON.stringify(m.params.requestId));
-    } else if (has('"thread/closed"')) {
+    } else if (maybe('thread/closed')) {
       const m = parse(data) as { method?: unknown; params?: { threadId?: unknown } };
       if (m?.method === 'thread/closed' && typeof m.params?.threadId === 'string') this.loadedThreads.delete(m.params.threadId);
     }
@@ -386,6 +386,31 @@ function withId(data: string | Buffer, hubId: number, clientId: JsonRpcId): stri
   if (typeof data === 'string') return data.startsWith(head) ? clientHead + data.slice(head.length) : undefined;
   if (data.length <= head.length || data.toString('latin1', 0, head.length) !== head) return undefined;
   return Buffer.concat([Buffer.from(clientHead), data.subarray(head.length)]);
+}
+
+const METHOD_FIRST = '{"method":"';
+const METHOD_FIRST_BYTES = Buffer.from(METHOD_FIRST);
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * The method of a notification written with `method` as its first key (the app-server's own
+ * form), read in place; undefined for any other form (the caller then scans the frame).
+ */
+function leadingMethod(data: string | Buffer): string | undefined {
+  if (typeof data === 'string') {
+    if (!data.startsWith(METHOD_FIRST)) return undefined;
+    const end = data.indexOf('"', METHOD_FIRST.length);
+    const method = end < 0 ? undefined : data.slice(METHOD_FIRST.length, end);
+    return method === undefined || method.includes('\\') ? undefined : method;
+  }
+  if (data.length <= METHOD_FIRST.length) return undefined;
+  for (let i = 0; i < METHOD_FIRST.length; i++) if (data[i] !== METHOD_FIRST_BYTES[i]) return undefined;
+  for (let i = METHOD_FIRST.length; i < data.length && i < 200; i++) {
+    if (data[i] === BACKSLASH) return undefined;
+    if (data[i] === QUOTE) return data.toString('latin1', METHOD_FIRST.length, i);
+  }
+  return undefined;
 }
 
 function parse(data: string | Buffer): unknown {

@@ -291,12 +291,16 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
     const url = await start({ allowEscalation: true }); // command approvals are escalations
     const a = await ready(url);
     upstream.connections[0].socket.send('{"id":8,"method":"item/commandExecution/requestApproval","params":{"threadId":"t"}}');
+    upstream.connections[0].socket.send('{"id":9,"method":"item/commandExecution/requestApproval","params":{"threadId":"t"}}');
     upstream.connections[0].socket.send('{"method":"serverRequest/resolved","params":{"threadId":"t","requestId":8}}');
-    await a.waitFor((m) => m.method === 'serverRequest/resolved');
+    // Any key order: params first.
+    upstream.connections[0].socket.send('{"params":{"threadId":"t","requestId":9},"method":"serverRequest/resolved"}');
+    await a.waitFor((m) => m.method === 'serverRequest/resolved' && m.params.requestId === 9);
     const b = await ready(url);
     a.send({ id: 8, result: { decision: 'accept' } });
+    a.send({ id: 9, result: { decision: 'accept' } });
     await b.request('model/list');
-    expect(b.received.filter((m) => m.id === 8)).toEqual([]);
+    expect(b.received.filter((m) => m.id === 8 || m.id === 9)).toEqual([]);
     expect(clientFrames(upstream.connections[0]).filter((m) => m.method === undefined)).toEqual([]);
   });
 

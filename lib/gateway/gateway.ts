@@ -5,9 +5,10 @@ import { WebSocketServer } from 'ws';
 import { ValidationError, type ValidationIssue } from '../errors.js';
 import { CloseCode } from '../transport/close-codes.js';
 import { isLoopbackHost } from '../transport/websocket-url.js';
-import { interimHubPolicy, type HubPolicy } from './hub-policy.js';
+import { createHubPolicy } from './hub-policy.js';
+import { logSafe } from './log-safe.js';
 import type { MethodPolicy } from './policy.js';
-import { logText, principalOf, type AuthenticateResult, type Principal } from './principal.js';
+import { principalOf, type AuthenticateResult, type Principal } from './principal.js';
 import { openDataRoot, principalHome, principalUpstream, type DataRoot } from './principal-home.js';
 import { PrincipalHub } from './principal-hub.js';
 import { openStdioUpstream } from './stdio-upstream.js';
@@ -149,7 +150,8 @@ export function createCodexGateway(options: CodexGatewayOptions): CodexGateway {
   checkOptions(options);
   const limits = { ...DEFAULTS, ...definedOf(options) };
   const originAllowed = originCheck(options.allowedOrigins);
-  const policy = createHubPolicy(options);
+  const { allowedMethods, models, allowedDecisions, allowEscalation, maxStringBytes } = options;
+  const policy = createHubPolicy({ allowedMethods, models, allowedDecisions, allowEscalation, maxStringBytes });
   const secrets = new Set<string>();
   const redact = (text: string) => {
     let out = text;
@@ -204,7 +206,7 @@ export function createCodexGateway(options: CodexGatewayOptions): CodexGateway {
     if (hubs.size < limits.maxAppServers) return true;
     for (const hub of hubs.values()) {
       if (hub.tabCount > 0) continue;
-      log(`principal ${logText(hub.principal.id, 60)}: its app-server ends early to make room (maxAppServers ${limits.maxAppServers})`);
+      log(`principal ${logSafe(hub.principal.id, 60)}: its app-server ends early to make room (maxAppServers ${limits.maxAppServers})`);
       hubs.delete(hub.principal.id);
       void hub.close(CloseCode.NORMAL);
       return true;
@@ -214,7 +216,6 @@ export function createCodexGateway(options: CodexGatewayOptions): CodexGateway {
 
   const startHub = (principal: Principal, upstream: UpstreamConfig): PrincipalHub => {
     const hub: PrincipalHub = new PrincipalHub(principal, policy, limits, counters, {
-      allowEscalation: options.allowEscalation === true,
       log,
       onEnd: (ended) => {
         if (hubs.get(ended.principal.id) === ended) hubs.delete(ended.principal.id);
@@ -227,7 +228,7 @@ export function createCodexGateway(options: CodexGatewayOptions): CodexGateway {
       const config = principalUpstream(upstream, principalHome(dataRoot.dir, principal.id));
       const tail: string[] = [];
       const failed = (reason: string) => {
-        if (tail.length) log(`principal ${logText(principal.id, 60)}: app-server stderr (tail): ${tail.join('').slice(-2000)}`);
+        if (tail.length) log(`principal ${logSafe(principal.id, 60)}: app-server stderr (tail): ${tail.join('').slice(-2000)}`);
         events.failed(reason);
       };
       return openStdioUpstream(
@@ -248,7 +249,7 @@ export function createCodexGateway(options: CodexGatewayOptions): CodexGateway {
     socket.on('error', () => undefined);
     if (closing) return refuse(request, socket, head, 503, CloseCode.GOING_AWAY, 'the gateway is closing');
     const origin = request.headers.origin;
-    if (origin !== undefined && !originAllowed(origin)) return refuse(request, socket, head, 403, CloseCode.FORBIDDEN, `origin ${logText(origin, 100)} is not allowed`);
+    if (origin !== undefined && !originAllowed(origin)) return refuse(request, socket, head, 403, CloseCode.FORBIDDEN, `origin ${logSafe(origin, 100)} is not allowed`);
     const token = tokenOf(request);
     if (token === undefined) return refuse(request, socket, head, 401, CloseCode.UNAUTHORIZED, 'no token');
     let principal: Principal;
@@ -273,7 +274,7 @@ export function createCodexGateway(options: CodexGatewayOptions): CodexGateway {
     } catch (e) {
       // The app's error text may quote the token it refused: mask it.
       const text = String((e as Error)?.message ?? e).split(token).join('[REDACTED]');
-      log(`authenticate or upstream failed: ${logText(text, 300)}`);
+      log(`authenticate or upstream failed: ${logSafe(text, 300)}`);
       return refuse(request, socket, head, 500, CloseCode.INTERNAL_ERROR, 'authenticate or upstream threw');
     }
     if (closing) return refuse(request, socket, head, 503, CloseCode.GOING_AWAY, 'the gateway is closing');
@@ -312,7 +313,7 @@ export function createCodexGateway(options: CodexGatewayOptions): CodexGateway {
   const gateway: CodexGateway = {
     handleUpgrade(request, socket, head) {
       upgrade(request, socket, head).catch((e) => {
-        log(`upgrade failed: ${logText((e as Error)?.message ?? String(e), 300)}`);
+        log(`upgrade failed: ${logSafe((e as Error)?.message ?? String(e), 300)}`);
         socket.destroy();
       });
     },
@@ -356,11 +357,6 @@ export function createCodexGateway(options: CodexGatewayOptions): CodexGateway {
     },
   };
   return gateway;
-}
-
-/** The frame policy of a gateway: the one line to change when the schema-derived policy lands. */
-function createHubPolicy(options: CodexGatewayOptions): HubPolicy {
-  return interimHubPolicy(options.allowedMethods);
 }
 
 function definedOf(options: CodexGatewayOptions): Partial<typeof DEFAULTS> {

@@ -95,8 +95,9 @@ export function principalUpstream(base: StdioUpstreamConfig, home: PrincipalHome
  * profile {@link PRINCIPAL_PROFILE}: read the platform's minimal paths and the codex binary's
  * directory (the sandbox re-executes it), write the workspace and tmp, nothing else. Not
  * `CODEX_HOME`: a command that could write its config.toml would choose the next app-server's MCP
- * servers. An operator's `sandbox_mode` turns profiles off (Codex then uses the legacy sandbox,
- * which confines writes only).
+ * servers. An operator's `default_permissions` (e.g. the built-in `:workspace`) replaces the
+ * profile, and with it the confinement of reads. (On 0.171.0 a `sandbox_mode` given by
+ * `--config` next to it does not turn the profile off.)
  */
 export function principalDefaults(home: PrincipalHome, workspace: string, codexBin?: string): Record<string, unknown> {
   const filesystem: Record<string, string> = { ':minimal': 'read' };

@@ -1,6 +1,7 @@
 import { CloseCode } from '../transport/close-codes.js';
 import type { ClientAdmission, HubPolicy, JsonRpcId, RpcErrorObject, ServerRequest } from './hub-policy.js';
-import { logText, type Principal } from './principal.js';
+import { logSafe } from './log-safe.js';
+import type { Principal } from './principal.js';
 import { ReplayRing } from './replay-ring.js';
 import type { Tab } from './tab.js';
 import type { Upstream, UpstreamEvents } from './upstream.js';
@@ -80,7 +81,7 @@ export class PrincipalHub {
     private readonly policy: HubPolicy,
     private readonly limits: HubLimits,
     private readonly counters: HubCounters,
-    private readonly options: { readonly allowEscalation: boolean; readonly log: (line: string) => void; readonly onEnd: (hub: PrincipalHub) => void },
+    private readonly options: { readonly log: (line: string) => void; readonly onEnd: (hub: PrincipalHub) => void },
   ) {
     this.ring = new ReplayRing(limits.replayBytes);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
@@ -108,7 +109,7 @@ export class PrincipalHub {
     try {
       this.upstream = open(events);
     } catch (e) {
-      this.log(`could not start the upstream: ${logText((e as Error)?.message ?? String(e), 300)}`);
+      this.log(`could not start the upstream: ${logSafe((e as Error)?.message ?? String(e), 300)}`);
       this.end(CloseCode.UPSTREAM_FAILED, 'could not start the app-server');
       return;
     }
@@ -171,7 +172,8 @@ export class PrincipalHub {
     if (isBinary) return void tab.close(CloseCode.BAD_REQUEST, 'binary frames are not JSON-RPC');
     const admission = this.policy.admitClientFrame(data.toString('utf8'), this.principal);
     switch (admission.kind) {
-      case 'refused':
+      case 'refuse':
+      case 'close':
         return this.refuse(tab, admission);
       case 'notification':
         // `initialized` was sent upstream once by the hub; any other notification passes checked.
@@ -184,11 +186,16 @@ export class PrincipalHub {
     }
   }
 
-  private refuse(tab: Tab, admission: Extract<ClientAdmission, { kind: 'refused' }>): void {
+  private refuse(tab: Tab, admission: Extract<ClientAdmission, { kind: 'refuse' | 'close' }>): void {
     this.counters.denied++;
-    this.log(`connection ${tab.id}: ${logText(admission.log, 200)}`);
+    if (admission.kind === 'close') {
+      // The policy's reasons are log-safe already.
+      this.log(`connection ${tab.id}: closed for ${admission.reason}`);
+      void tab.close(admission.code, admission.reason.slice(0, 100));
+      return;
+    }
+    this.log(`connection ${tab.id}: refused: ${admission.error.message}`);
     if (admission.id !== undefined) tab.send(JSON.stringify({ id: admission.id, error: admission.error }));
-    if (admission.close !== undefined) void tab.close(admission.close, admission.log.slice(0, 100));
   }
 
   private request(tab: Tab, r: Extract<ClientAdmission, { kind: 'request' }>): void {
@@ -233,17 +240,17 @@ export class PrincipalHub {
     if (!entry || !tab.initialized) {
       // An answer to nothing pending (forged, or another tab answered first): never forwarded.
       this.counters.denied++;
-      this.log(`connection ${tab.id}: refused an answer to request ${logText(key, 40)}, which is not pending`);
+      this.log(`connection ${tab.id}: refused an answer to request ${logSafe(key, 40)}, which is not pending`);
       return;
     }
     const checked = this.policy.admitAnswer(a, entry.request);
-    if (!checked.ok) {
+    if ('refuse' in checked) {
       this.counters.denied++;
-      this.log(`connection ${tab.id}: refused an answer to ${entry.request.method} (${logText(checked.reason)})`);
+      this.log(`connection ${tab.id}: refused an answer to ${entry.request.method} (${logSafe(checked.refuse)})`);
       return;
     }
     this.pending.delete(key);
-    this.forward(JSON.stringify(checked.answer));
+    this.forward(JSON.stringify({ id: entry.request.id, ...checked }));
   }
 
   private forward(text: string): void {
@@ -263,7 +270,10 @@ export class PrincipalHub {
     try {
       frame = this.policy.classifyServerFrame(data);
     } catch {
-      this.log('the app-server sent a frame that is not JSON; dropped');
+      frame = { kind: 'unknown' } as const;
+    }
+    if (frame.kind === 'unknown') {
+      this.log('the app-server sent a frame that is not a JSON-RPC message; dropped');
       return;
     }
     if (frame.kind === 'notification') {
@@ -272,16 +282,20 @@ export class PrincipalHub {
       return this.broadcast(data);
     }
     if (frame.kind === 'request') return this.serverRequest(frame.request, data);
-    const message = frame.message;
-    if (message.id === 0 && this.initResult === undefined && this.initError === undefined) return this.upstreamInitialized(message);
-    if (typeof message.id !== 'number') return;
-    const f = this.forwarded.get(message.id);
+    if (frame.id === 0 && this.initResult === undefined && this.initError === undefined) return this.upstreamInitialized(frame.parse());
+    if (typeof frame.id !== 'number') return;
+    const f = this.forwarded.get(frame.id);
     if (!f) return;
-    this.forwarded.delete(message.id);
+    this.forwarded.delete(frame.id);
     if (f.counted) this.loading--;
     this.counters.delivered++;
-    const out = message.error !== undefined ? { id: f.id, error: message.error } : { id: f.id, result: message.result };
-    f.tab.send(JSON.stringify(out));
+    if (!f.loads) {
+      // The answer under the tab's own id: spliced when the app-server wrote our id first (its usual form), else rebuilt.
+      const spliced = withId(data, frame.id, f.id);
+      if (spliced !== undefined) return f.tab.send(spliced);
+    }
+    const message = frame.parse();
+    f.tab.send(JSON.stringify(message.error !== undefined ? { id: f.id, error: message.error } : { id: f.id, result: message.result }));
     if (f.loads && message.error === undefined) this.threadLoaded(f, message.result);
   }
 
@@ -308,24 +322,24 @@ export class PrincipalHub {
   }
 
   private noteNotification(data: string | Buffer): void {
-    // Rare methods the hub acts on; parsed only when the text names one (order-independent).
-    const text = typeof data === 'string' ? data : undefined;
-    const has = (s: string) => (text !== undefined ? text.includes(s) : (data as Buffer).includes(s));
-    if (has('"serverRequest/resolved"')) {
+    // Rare methods the hub acts on; a frame is parsed only when it may be one of them.
+    const method = leadingMethod(data);
+    const maybe = (name: string) => (method !== undefined ? method === name : data.includes(`"${name}"`));
+    if (maybe('serverRequest/resolved')) {
       const m = parse(data) as { method?: unknown; params?: { requestId?: unknown } };
       if (m?.method === 'serverRequest/resolved' && m.params && (typeof m.params.requestId === 'number' || typeof m.params.requestId === 'string')) this.pending.delete(JSON.stringify(m.params.requestId));
-    } else if (has('"thread/closed"')) {
+    } else if (maybe('thread/closed')) {
       const m = parse(data) as { method?: unknown; params?: { threadId?: unknown } };
       if (m?.method === 'thread/closed' && typeof m.params?.threadId === 'string') this.loadedThreads.delete(m.params.threadId);
     }
   }
 
   private serverRequest(request: ServerRequest, raw: string | Buffer): void {
-    const escalation = this.policy.escalationOf(request);
-    if (escalation !== undefined && !this.options.allowEscalation) {
+    const why = this.policy.answeredByGateway(request);
+    if (why !== undefined) {
       this.counters.declined++;
-      this.log(`declined ${logText(request.method)} by itself (${logText(escalation)})`);
-      this.forward(JSON.stringify({ id: request.id, result: this.policy.safeAnswerFor(request) }));
+      this.log(`answered ${logSafe(request.method)} itself (${logSafe(why)})`);
+      this.forward(JSON.stringify({ id: request.id, ...this.policy.safeAnswerFor(request) }));
       return;
     }
     const key = JSON.stringify(request.id);
@@ -357,8 +371,46 @@ export class PrincipalHub {
   }
 
   private log(line: string): void {
-    this.options.log(`principal ${logText(this.principal.id, 60)}: ${line}`);
+    this.options.log(`principal ${logSafe(this.principal.id, 60)}: ${line}`);
   }
+}
+
+/**
+ * `data` with its leading `{"id":<hubId>,` replaced by the client's id, or undefined when the frame
+ * does not start exactly so. The classifier found `hubId` as the top-level id, so a frame that
+ * starts with that key holds no other top-level id; the rest is the app-server's bytes.
+ */
+function withId(data: string | Buffer, hubId: number, clientId: JsonRpcId): string | Buffer | undefined {
+  const head = `{"id":${hubId},`;
+  const clientHead = `{"id":${JSON.stringify(clientId)},`;
+  if (typeof data === 'string') return data.startsWith(head) ? clientHead + data.slice(head.length) : undefined;
+  if (data.length <= head.length || data.toString('latin1', 0, head.length) !== head) return undefined;
+  return Buffer.concat([Buffer.from(clientHead), data.subarray(head.length)]);
+}
+
+const METHOD_FIRST = '{"method":"';
+const METHOD_FIRST_BYTES = Buffer.from(METHOD_FIRST);
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * The method of a notification written with `method` as its first key (the app-server's own
+ * form), read in place; undefined for any other form (the caller then scans the frame).
+ */
+function leadingMethod(data: string | Buffer): string | undefined {
+  if (typeof data === 'string') {
+    if (!data.startsWith(METHOD_FIRST)) return undefined;
+    const end = data.indexOf('"', METHOD_FIRST.length);
+    const method = end < 0 ? undefined : data.slice(METHOD_FIRST.length, end);
+    return method === undefined || method.includes('\\') ? undefined : method;
+  }
+  if (data.length <= METHOD_FIRST.length) return undefined;
+  for (let i = 0; i < METHOD_FIRST.length; i++) if (data[i] !== METHOD_FIRST_BYTES[i]) return undefined;
+  for (let i = METHOD_FIRST.length; i < data.length && i < 200; i++) {
+    if (data[i] === BACKSLASH) return undefined;
+    if (data[i] === QUOTE) return data.toString('latin1', METHOD_FIRST.length, i);
+  }
+  return undefined;
 }
 
 function parse(data: string | Buffer): unknown {

@@ -19,10 +19,3 @@ export function principalOf(result: unknown): Principal | 'refused' | 'invalid' 
   const id = (result as { id?: unknown }).id;
   return typeof id === 'string' && id.length > 0 ? (result as Principal) : 'invalid';
 }
-
-/** `text` safe for one log line: control characters escaped, at most `max` characters. */
-export function logText(text: string, max = 120): string {
-  const cut = text.length > max ? `${text.slice(0, max)}…(${text.length} chars)` : text;
-  // JSON escapes control characters (and quotes); drop the outer quotes.
-  return JSON.stringify(cut).slice(1, -1).replace(/[\u2028\u2029\u0085]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}

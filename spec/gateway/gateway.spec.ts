@@ -37,16 +37,19 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
   let logs: string[];
   let authCalls: string[];
   let answers: Record<string, (params: any) => unknown>;
+  let rawAnswers: Record<string, (id: number) => string>;
 
   beforeEach(async () => {
     // Answers every request with its own id, so a client sees what reached the "app-server".
     upstream = await startFakeUpstream((frame, socket) => {
       const m = JSON.parse(frame);
       if (m.id === undefined || !m.method) return;
+      if (rawAnswers[m.method]) return socket.send(rawAnswers[m.method](m.id));
       const answer = answers[m.method]?.(m.params) ?? { echo: m.method };
       socket.send(JSON.stringify({ id: m.id, result: answer }));
     });
     answers = {};
+    rawAnswers = {};
     logs = [];
     authCalls = [];
   });
@@ -150,7 +153,7 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
     expect((await a.request('model/list')).error).toMatchObject({ message: 'Not initialized' });
     expect((await a.initialize()).result).toEqual({ echo: 'initialize' });
     expect((await b.initialize()).result).toEqual({ echo: 'initialize' });
-    expect((await a.request('initialize', {})).error).toMatchObject({ message: 'Already initialized' });
+    expect((await a.request('initialize', { clientInfo: { name: 'again', title: 'again', version: '0' } })).error).toMatchObject({ message: 'Already initialized' });
     await b.request('model/list');
     expect(upstream.connections[0].frames.map((f) => JSON.parse(f).method)).toEqual([...HUB_HANDSHAKE, 'model/list']);
   });
@@ -168,6 +171,21 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
     const ids = clientFrames(upstream.connections[0]).map((m) => m.id);
     expect(new Set(ids).size).toBe(ids.length); // (a's initialize and b's are answered by the hub)
     expect(b.received.filter((m) => m.id === 'x')).toEqual([]);
+  });
+
+  it('maps an answer back to the client id whatever the key order or spacing the app-server used', async () => {
+    rawAnswers['model/list'] = (id) => `{"result":{"data":[1,2],"id":"inner"},"id":${id}}`;
+    rawAnswers['account/read'] = (id) => `{ "id" : ${id}, "result" : {"account":null} }`;
+    rawAnswers['thread/loaded/list'] = (id) => `{"id":${id},"result":{"data":["t"],"note":"\\u00e9 {\\"id\\":1,}"}}`;
+    const url = await start();
+    const a = await ready(url);
+    a.send({ id: 'm', method: 'model/list', params: {} });
+    a.send({ id: 'r', method: 'account/read', params: {} });
+    a.send({ id: 77, method: 'thread/loaded/list', params: {} });
+    expect(await a.waitFor((m) => m.id === 'm')).toEqual({ id: 'm', result: { data: [1, 2], id: 'inner' } });
+    expect(await a.waitFor((m) => m.id === 'r')).toEqual({ id: 'r', result: { account: null } });
+    expect(await a.waitFor((m) => m.id === 77)).toEqual({ id: 77, result: { data: ['t'], note: 'é {"id":1,}' } });
+    expect(a.raw.at(-1)!.startsWith('{"id":77,')).toBe(true);
   });
 
   it('sends only the upstream token upstream: never the Origin, cookies, headers or the browser token', async () => {
@@ -192,8 +210,9 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
       expect(answer.error).toMatchObject({ code: MethodNotAllowedError.CODE, data: { method } });
       expect(MethodNotAllowedError.is(rpcErrorFromWire(answer.error, method))).toBe(true);
     }
-    expect((await client.request('thread/start', { cwd: '/' })).error.code).toBe(MethodNotAllowedError.CODE);
-    expect((await client.request('turn/start', { threadId: 't', input: [{ type: 'localImage', path: '/etc/shadow' }] })).error.code).toBe(MethodNotAllowedError.CODE);
+    // Operator-owned fields: -32602 naming the field.
+    expect((await client.request('thread/start', { cwd: '/' })).error).toMatchObject({ code: -32602, message: expect.stringContaining('cwd') });
+    expect((await client.request('turn/start', { threadId: 't', input: [{ type: 'localImage', path: '/etc/shadow' }] })).error.code).toBe(-32602);
     // An unknown notification gets no answer and is dropped.
     client.notify('fs/writeFile', { path: '/tmp/x' });
     await client.request('model/list');
@@ -225,7 +244,7 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
   });
 
   it('sends server requests to every tab whatever their key order, forwards the first answer once, refuses forged and repeated ones', async () => {
-    const url = await start();
+    const url = await start({ allowEscalation: true }); // command approvals are escalations
     const a = await ready(url);
     const b = await ready(url);
     const up = upstream.connections[0];
@@ -247,7 +266,7 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
   });
 
   it('sends pending server requests to a tab that initializes later (a reload), which may answer them', async () => {
-    const url = await start();
+    const url = await start({ allowEscalation: true }); // command approvals are escalations
     const a = await ready(url);
     upstream.connections[0].socket.send('{"id":3,"method":"item/commandExecution/requestApproval","params":{"threadId":"t"}}');
     upstream.connections[0].socket.send('{"id":4,"method":"item/commandExecution/requestApproval","params":{"threadId":"t"}}');
@@ -269,15 +288,19 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
   });
 
   it('forgets a pending server request the app-server resolved itself (serverRequest/resolved)', async () => {
-    const url = await start();
+    const url = await start({ allowEscalation: true }); // command approvals are escalations
     const a = await ready(url);
     upstream.connections[0].socket.send('{"id":8,"method":"item/commandExecution/requestApproval","params":{"threadId":"t"}}');
+    upstream.connections[0].socket.send('{"id":9,"method":"item/commandExecution/requestApproval","params":{"threadId":"t"}}');
     upstream.connections[0].socket.send('{"method":"serverRequest/resolved","params":{"threadId":"t","requestId":8}}');
-    await a.waitFor((m) => m.method === 'serverRequest/resolved');
+    // Any key order: params first.
+    upstream.connections[0].socket.send('{"params":{"threadId":"t","requestId":9},"method":"serverRequest/resolved"}');
+    await a.waitFor((m) => m.method === 'serverRequest/resolved' && m.params.requestId === 9);
     const b = await ready(url);
     a.send({ id: 8, result: { decision: 'accept' } });
+    a.send({ id: 9, result: { decision: 'accept' } });
     await b.request('model/list');
-    expect(b.received.filter((m) => m.id === 8)).toEqual([]);
+    expect(b.received.filter((m) => m.id === 8 || m.id === 9)).toEqual([]);
     expect(clientFrames(upstream.connections[0]).filter((m) => m.method === undefined)).toEqual([]);
   });
 
@@ -459,7 +482,7 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
     const client = await ready(url);
     await client.request('evil\ncodex-rx/gateway: forged line', {});
     await client.request('m'.repeat(100_000), {});
-    const refusals = logs.filter((l) => l.includes('refused evil') || l.includes('refused mmm'));
+    const refusals = logs.filter((l) => l.includes('refused: evil') || l.includes('refused: method names are at most'));
     expect(refusals).toHaveLength(2);
     for (const line of logs) {
       expect(line).not.toMatch(/[\n\r]/);

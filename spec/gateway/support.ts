@@ -192,3 +192,24 @@ export async function startListeningAppServer(env: Record<string, string>, cwd: 
     },
   };
 }
+
+/**
+ * `configOverrides` that point every principal's app-server at the scripted model of `home`
+ * (its provider table and model catalog), as an operator's `upstream.configOverrides` would.
+ */
+export function modelOverrides(home: { dir: string; configToml: string }, approvalPolicy?: 'never' | 'on-request'): Record<string, unknown> {
+  const url = /base_url = "([^"]+)"/.exec(home.configToml)![1];
+  const catalog = /model_catalog_json = "([^"]+)"/.exec(home.configToml)?.[1];
+  return {
+    model: 'mock-model',
+    model_provider: 'mock',
+    ...(catalog ? { model_catalog_json: catalog } : {}),
+    ...(approvalPolicy ? { approval_policy: approvalPolicy } : {}),
+    'model_providers.mock': { name: 'mock', base_url: url, wire_api: 'responses', request_max_retries: 0, stream_max_retries: 0 },
+  };
+}
+
+/** The text of every `item/agentMessage/delta` a client received, joined. */
+export function deltaText(client: TestClient): string {
+  return client.received.filter((m) => m.method === 'item/agentMessage/delta').map((m) => m.params.delta).join('');
+}

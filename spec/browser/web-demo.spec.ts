@@ -147,6 +147,12 @@ test('the sidebar: a new thread, rename, archive', async () => {
   await send(page, 'Hello there');
   await waitForTurn(page, 1);
   const entry = page.locator(`[data-testid="thread"][data-id="${threadId}"]`);
+  // Away to a new thread and back: the transcript is there again.
+  await newThread(page);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="turn"]').length === 0);
+  await entry.getByTestId('thread-name').click();
+  await waitForTurn(page, 1);
+  await expect(describeTurn(page, 0)).resolves.toEqual({ prompt: 'Hello there', items: ['reasoning:completed'], answers: [expect.stringMatching(INTRO)] });
   await entry.getByTestId('rename').click();
   await entry.getByTestId('rename-input').fill('Greeting thread');
   await entry.getByTestId('rename-input').press('Enter');

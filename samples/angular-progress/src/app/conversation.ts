@@ -1,7 +1,7 @@
 import { DestroyRef, Injectable, computed, effect, inject, signal, untracked, type Signal } from '@angular/core';
 import { injectCodex, turnSignal, type TurnSignal } from 'codex-rx/angular';
 import { turnIdOf, type protocol, type Thread, type TurnEvent, type TurnProgress } from 'codex-rx';
-import { filter, finalize, tap, type Observable, type Subscription } from 'rxjs';
+import { catchError, filter, finalize, map, of, tap, type Observable, type Subscription } from 'rxjs';
 import { Session } from './session';
 import { recordedTurn } from './recorded-turn';
 import { Selection } from './selection';
@@ -91,13 +91,20 @@ export class Conversation {
     this.error.set(null);
     if (!id) return;
     const known = this.threads.get(id);
-    if (known) return this.opened(known, []);
+    // A thread this page has open already: read its record again (it moved on while hidden).
+    // Otherwise resume it: its record, and its live events from now on.
+    const opening$ = known
+      ? known.read({ includeTurns: true }).pipe(
+          map((r) => ({ thread: known, record: r.thread.turns })),
+          catchError(() => of({ thread: known, record: [] })), // started here, no turn yet: nothing recorded
+        )
+      : this.codex.threadResume(id).pipe(map((thread) => ({ thread, record: thread.info.turns })));
     this.loading.set(true);
-    this.opening = this.codex.threadResume(id).subscribe({
-      next: (thread) => {
+    this.opening = opening$.subscribe({
+      next: ({ thread, record }) => {
         this.threads.set(id, thread);
         this.loading.set(false);
-        this.opened(thread, thread.info.turns);
+        this.opened(thread, record);
       },
       error: (e: unknown) => {
         this.loading.set(false);
@@ -109,8 +116,10 @@ export class Conversation {
   private opened(thread: Thread, record: readonly protocol.v2.Turn[]): void {
     const turns = record.map((turn): TranscriptTurn => ({ key: turn.id, progress: signal(recordedTurn(thread.id, turn)), live: null }));
     this.open.set({ thread, turns });
-    // A turn still running (started before a reload, or in another tab): follow it to its end.
-    const running = thread.runningTurnId;
+    // A turn still running (started before a reload, in another tab, or here before a switch):
+    // follow it to its end.
+    const last = record.at(-1);
+    const running = thread.runningTurnId ?? (last?.status === 'inProgress' ? last.id : undefined);
     if (running) this.follow(thread, thread.attach(running), false, running);
     // Turns that another tab of this user starts on this thread.
     this.watching = this.codex.notifications$.pipe(filter((n) => n.method === 'turn/started' && n.params.threadId === thread.id)).subscribe((n) => {

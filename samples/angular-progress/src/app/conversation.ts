@@ -82,8 +82,11 @@ export class Conversation {
   /** Interrupts the running turn (whoever started it): it ends as `interrupted` in every tab. */
   stop(): void {
     const thread = this.thread();
-    const turnId = this.running()?.progress().turnId;
+    const running = this.running();
+    const turnId = running?.progress().turnId;
     if (thread && turnId) thread.interrupt(turnId).subscribe({ error: (e: unknown) => this.error.set(this.session.failed(e)) });
+    // Not named yet (just sent): leaving our own turn interrupts it as soon as it starts.
+    else if (running?.live?.own) running.live.stop();
   }
 
   private show(id: string | null): void {

@@ -166,8 +166,7 @@ test('the sidebar: a new thread, rename, archive', async () => {
   await entry.waitFor({ state: 'detached' });
   await page.getByTestId('no-thread').waitFor(); // it was the selected one
   const after = await openApp();
-  await after.page.waitForTimeout(300); // the list is loaded (threads of the first test show)
-  await after.page.locator('[data-testid="thread"]').first().waitFor();
+  await after.page.locator('[data-testid="thread"]').first().waitFor(); // the list is loaded (one thread/list answer)
   await expect(after.page.locator(`[data-testid="thread"][data-id="${threadId}"]`).count()).resolves.toBe(0);
   await after.page.close();
   expect(errors).toEqual([]);
@@ -228,6 +227,7 @@ test('a pending approval survives a reload, and a second tab of the same user se
   await waitForTurn(page, 2);
   await expect(lastTurn(page).getByTestId('answer').innerText()).resolves.toMatch(INTRO);
   expect([...errors, ...second.errors]).toEqual([]);
+  expect(demo.appServers()).toHaveLength(1); // one app-server for this user, across the reload and both tabs
   await second.page.close();
   await page.close();
 }, 90_000);

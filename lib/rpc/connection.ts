@@ -247,7 +247,10 @@ export class Connection {
    */
   watchTurn(turnId: string, sink: RouteSink<RoutedMessage>): () => void {
     if (this.closedError) throw this.closedError;
-    return this.demux.watch(turnId, sink);
+    const unwatch = this.demux.watch(turnId, sink);
+    // Requests that arrived before anyone watched: their `serverRequest/resolved` must find the turn.
+    for (const request of this.answers.pendingOf(turnId)) this.demux.noteRequest(String(request.id), turnId);
+    return unwatch;
   }
 
   /** Server requests of `turnId` still awaiting an answer from this client's handlers (oldest first). */

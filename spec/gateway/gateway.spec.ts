@@ -516,6 +516,21 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
     for (const c of upstream.connections) expect(c.socket.readyState).toBeGreaterThanOrEqual(2);
   });
 
+  it('calls the upstream function once for tabs of a new principal that arrive together', async () => {
+    let calls = 0;
+    const url = await start({
+      upstream: async () => {
+        calls++;
+        await new Promise((r) => setTimeout(r, 100));
+        return { url: upstream.url };
+      },
+    });
+    const tabs = await Promise.all([ready(url), ready(url), ready(url)]);
+    for (const t of tabs) expect((await t.request('model/list')).result).toEqual({ echo: 'model/list' });
+    expect(calls).toBe(1);
+    expect(upstream.connections).toHaveLength(1);
+  });
+
   it('calls the upstream function once per principal, with the request and the principal', async () => {
     const seen: unknown[] = [];
     const url = await start({

@@ -12,23 +12,12 @@ import * as STRICT from '../../lib/gateway/params-validators.generated.js';
 import { compileGatewayPolicy } from '../../lib/gateway/policy.js';
 import { validateParams } from '../../lib/validation/params-validator.js';
 import { parseStrictJson } from '../../lib/gateway/strict-json.js';
+import { prng } from '../support/prng.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed21);
 const FRAMES = Number(process.env.FUZZ_FRAMES ?? 20_000);
 const MODELS = ['gpt-5.1'];
 const policy = compileGatewayPolicy({ models: MODELS, maxStringBytes: 4096, maxInputBytes: 16_384 });
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const text = (t: string) => ({ type: 'text', text: t, text_elements: [] });
 const CORPUS: Array<Record<string, unknown>> = [

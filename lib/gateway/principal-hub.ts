@@ -290,9 +290,8 @@ export class PrincipalHub {
     if (f.counted) this.loading--;
     this.counters.delivered++;
     if (!f.loads) {
-      // The answer under the tab's own id: spliced when the app-server wrote our id first (its usual form), else rebuilt.
-      const spliced = withId(data, frame.id, f.id);
-      if (spliced !== undefined) return f.tab.send(spliced);
+      // The answer under the tab's own id, spliced in where the classifier found ours: the rest is the app-server's bytes.
+      return f.tab.send(withId(data, frame.idAt, f.id));
     }
     const message = frame.parse();
     f.tab.send(JSON.stringify(message.error !== undefined ? { id: f.id, error: message.error } : { id: f.id, result: message.result }));
@@ -375,17 +374,11 @@ export class PrincipalHub {
   }
 }
 
-/**
- * `data` with its leading `{"id":<hubId>,` replaced by the client's id, or undefined when the frame
- * does not start exactly so. The classifier found `hubId` as the top-level id, so a frame that
- * starts with that key holds no other top-level id; the rest is the app-server's bytes.
- */
-function withId(data: string | Buffer, hubId: number, clientId: JsonRpcId): string | Buffer | undefined {
-  const head = `{"id":${hubId},`;
-  const clientHead = `{"id":${JSON.stringify(clientId)},`;
-  if (typeof data === 'string') return data.startsWith(head) ? clientHead + data.slice(head.length) : undefined;
-  if (data.length <= head.length || data.toString('latin1', 0, head.length) !== head) return undefined;
-  return Buffer.concat([Buffer.from(clientHead), data.subarray(head.length)]);
+/** `data` with the id text at `[start, end)` (string or byte offsets) replaced by `clientId`. */
+function withId(data: string | Buffer, [start, end]: readonly [number, number], clientId: JsonRpcId): string | Buffer {
+  const id = JSON.stringify(clientId);
+  if (typeof data === 'string') return data.slice(0, start) + id + data.slice(end);
+  return Buffer.concat([data.subarray(0, start), Buffer.from(id), data.subarray(end)]);
 }
 
 const METHOD_FIRST = '{"method":"';

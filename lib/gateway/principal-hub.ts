@@ -32,6 +32,9 @@ export const HubErrorCode = {
   TOO_MANY_THREADS: -32002,
 } as const;
 
+/** Answered server requests remembered until resolved, at most (the oldest forgotten first). */
+const MAX_ANSWERED = 1000;
+
 /** Methods whose answer names a thread the app-server now holds loaded for this principal. */
 const LOADS_THREAD = new Set(['thread/start', 'thread/resume', 'thread/fork']);
 
@@ -65,6 +68,11 @@ export class PrincipalHub {
   private readonly forwarded = new Map<number, Forwarded>();
   /** Server requests not answered yet, by the JSON of their id. */
   private readonly pending = new Map<string, { request: ServerRequest; raw: string | Buffer }>();
+  /**
+   * Server requests answered (by a tab or the gateway) and not yet resolved: the app-server may
+   * send one again on a `thread/resume` before it reads the answer; that copy is dropped.
+   */
+  private readonly answered = new Set<string>();
   private readonly loadedThreads = new Set<string>();
   private loading = 0;
   private readonly ring: ReplayRing;
@@ -250,6 +258,7 @@ export class PrincipalHub {
       return;
     }
     this.pending.delete(key);
+    this.markAnswered(key);
     this.forward(JSON.stringify({ id: entry.request.id, ...checked }));
   }
 
@@ -326,7 +335,11 @@ export class PrincipalHub {
     const maybe = (name: string) => (method !== undefined ? method === name : data.includes(`"${name}"`));
     if (maybe('serverRequest/resolved')) {
       const m = parse(data) as { method?: unknown; params?: { requestId?: unknown } };
-      if (m?.method === 'serverRequest/resolved' && m.params && (typeof m.params.requestId === 'number' || typeof m.params.requestId === 'string')) this.pending.delete(JSON.stringify(m.params.requestId));
+      if (m?.method === 'serverRequest/resolved' && m.params && (typeof m.params.requestId === 'number' || typeof m.params.requestId === 'string')) {
+        const key = JSON.stringify(m.params.requestId);
+        this.pending.delete(key);
+        this.answered.delete(key);
+      }
     } else if (maybe('thread/closed')) {
       const m = parse(data) as { method?: unknown; params?: { threadId?: unknown } };
       if (m?.method === 'thread/closed' && typeof m.params?.threadId === 'string') this.loadedThreads.delete(m.params.threadId);
@@ -334,18 +347,25 @@ export class PrincipalHub {
   }
 
   private serverRequest(request: ServerRequest, raw: string | Buffer): void {
+    const key = JSON.stringify(request.id);
+    // Sent again on thread/resume (same id): every tab has it already, or it was answered.
+    if (this.pending.has(key) || this.answered.has(key)) return;
     const why = this.policy.answeredByGateway(request);
     if (why !== undefined) {
       this.counters.declined++;
       this.log(`answered ${logSafe(request.method)} itself (${logSafe(why)})`);
+      this.markAnswered(key);
       this.forward(JSON.stringify({ id: request.id, ...this.policy.safeAnswerFor(request) }));
       return;
     }
-    const key = JSON.stringify(request.id);
-    // The app-server sends a pending request again on thread/resume (same id): every tab has it already.
-    if (this.pending.has(key)) return;
     this.pending.set(key, { request, raw });
     this.broadcast(raw);
+  }
+
+  private markAnswered(key: string): void {
+    this.answered.add(key);
+    // Bounded: an app-server that never resolves cannot grow it without end.
+    if (this.answered.size > MAX_ANSWERED) this.answered.delete(this.answered.values().next().value as string);
   }
 
   private broadcast(data: string | Buffer): void {

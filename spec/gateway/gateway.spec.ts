@@ -280,6 +280,10 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
     expect(b.received.filter((m) => m.method === 'item/commandExecution/requestApproval').map((m) => m.id)).toEqual([4]);
     b.send({ id: 4, result: { decision: 'accept' } });
     await b.request('model/list');
+    // A copy the app-server sent before it read that answer (a resume) is not sent again.
+    upstream.connections[0].socket.send('{"id":4,"method":"item/commandExecution/requestApproval","params":{"threadId":"t"}}');
+    await b.request('model/list');
+    expect(b.received.filter((m) => m.method === 'item/commandExecution/requestApproval').map((m) => m.id)).toEqual([4]);
     expect(clientFrames(upstream.connections[0]).filter((m) => m.method === undefined)).toEqual([
       { id: 3, result: { decision: 'decline' } },
       { id: 4, result: { decision: 'accept' } },

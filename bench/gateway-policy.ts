@@ -35,14 +35,16 @@ const APPROVAL_PARAMS = {
   availableDecisions: ['accept', { acceptWithExecpolicyAmendment: { execpolicy_amendment: ['touch', 'x.txt'] } }, 'cancel'],
 };
 const text = (t: string) => ({ type: 'text', text: t, text_elements: [] });
+/** A frame as a transport hands it over: a flat string decoded from bytes (JSON.stringify makes rope strings, slower to scan). */
+const wire = (message: unknown) => Buffer.from(JSON.stringify(message)).toString('utf8');
 
 /** Client frames as a page sends them. */
 export const CLIENT_FRAMES: Readonly<Record<string, string>> = {
-  'turn/start (short text)': JSON.stringify({ id: 41, method: 'turn/start', params: { threadId: THREAD, input: [text('Summarise the README in two sentences.')] } }),
-  'turn/start (4 KiB text + image url)': JSON.stringify({ id: 42, method: 'turn/start', params: { threadId: THREAD, input: [text('lorem ipsum '.repeat(342)), { type: 'image', url: 'https://example.test/a.png' }], effort: 'low' } }),
-  'thread/start': JSON.stringify({ id: 43, method: 'thread/start', params: { ephemeral: true, model: 'gpt-5.1' } }),
-  'thread/loaded/list (row 7 round trip)': JSON.stringify({ id: 44, method: 'thread/loaded/list', params: {} }),
-  'approval answer (+ admitAnswer)': JSON.stringify({ id: 3, result: { decision: 'decline' } }),
+  'turn/start (short text)': wire({ id: 41, method: 'turn/start', params: { threadId: THREAD, input: [text('Summarise the README in two sentences.')] } }),
+  'turn/start (4 KiB text + image url)': wire({ id: 42, method: 'turn/start', params: { threadId: THREAD, input: [text('lorem ipsum '.repeat(342)), { type: 'image', url: 'https://example.test/a.png' }], effort: 'low' } }),
+  'thread/start': wire({ id: 43, method: 'thread/start', params: { ephemeral: true, model: 'gpt-5.1' } }),
+  'thread/loaded/list (row 7 round trip)': wire({ id: 44, method: 'thread/loaded/list', params: {} }),
+  'approval answer (+ admitAnswer)': wire({ id: 3, result: { decision: 'decline' } }),
 };
 
 const DELTA = { method: 'item/agentMessage/delta', params: { threadId: THREAD, turnId: TURN, itemId: 'msg_0a1b2c3d4e5f', delta: 'w17 ' } };
@@ -52,12 +54,12 @@ const reordered = (o: Record<string, unknown>) => Object.fromEntries(Object.entr
 
 /** Server frames, in the order the app-server writes keys and reversed. */
 export const SERVER_FRAMES: Readonly<Record<string, string>> = {
-  'delta notification': JSON.stringify(DELTA),
-  'delta notification, params first': JSON.stringify(reordered(DELTA)),
-  'approval request': JSON.stringify(REQUEST),
-  'approval request, id last': JSON.stringify(reordered(REQUEST)),
-  response: JSON.stringify(RESPONSE),
-  'response, id last': JSON.stringify(reordered(RESPONSE)),
+  'delta notification': wire(DELTA),
+  'delta notification, params first': wire(reordered(DELTA)),
+  'approval request': wire(REQUEST),
+  'approval request, id last': wire(reordered(REQUEST)),
+  response: wire(RESPONSE),
+  'response, id last': wire(reordered(RESPONSE)),
 };
 
 /** CPU ns per call of `fn` over `n` calls. */

@@ -1,3 +1,5 @@
+import { stringEnd } from './json-text.js';
+
 /** What an app-server frame is, as far as the gateway needs to know to route it. */
 export type ServerFrameKind =
   | { readonly kind: 'notification' }
@@ -103,20 +105,6 @@ function code(s: string, i: number): number {
 function skipSpace(s: string, i: number): number {
   for (let c = code(s, i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = code(s, ++i));
   return i;
-}
-
-/**
- * Index of the quote that ends the string starting at `start`, or -1. A loop over the chars:
- * strings in app-server frames are short, and a call to indexOf per string cost more here.
- */
-function stringEnd(s: string, start: number): number {
-  const n = s.length;
-  for (let i = start + 1; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c === QUOTE) return i;
-    if (c === BACKSLASH) i++; // the escaped char is never the end
-  }
-  return -1;
 }
 
 /** The class of the key between the quotes at `start` and `end`, compared in place. */

@@ -92,8 +92,9 @@ class Closer {
     if (n.items !== undefined) n.items = Array.isArray(n.items) ? n.items.map((i) => this.node(i, ctx)) : this.node(n.items, ctx);
     if (n.properties) return this.object(n, ctx);
     if ((typeHas(n, 'object') && !n.oneOf && !n.anyOf) || n.additionalProperties !== undefined || (!n.type && !n.enum && !n.oneOf && !n.anyOf && !n.allOf && n.const === undefined && !n.$ref)) {
-      const cls = this.rule(ctx);
-      if (cls.open !== true) this.fail(ctx, 'a free-form value (no listed properties)');
+      this.used.add(ctx);
+      const cls = this.classify(ctx);
+      if (cls?.open !== true) this.fail(ctx, 'a free-form value (no listed properties); classify it `{ open: true }` only if any JSON there is harmless');
       if (isObj(n.additionalProperties)) n.additionalProperties = this.node(n.additionalProperties, `${ctx}[*]`);
       return n;
     }

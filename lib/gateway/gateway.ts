@@ -201,6 +201,19 @@ export function createCodexGateway(options: CodexGatewayOptions): CodexGateway {
     return u;
   };
 
+  /** Tabs of one principal that arrive together share one call of the `upstream` function. */
+  const resolving = new Map<string, Promise<UpstreamConfig>>();
+  const upstreamOnce = (request: IncomingMessage, principal: Principal): Promise<UpstreamConfig> => {
+    let pending = resolving.get(principal.id);
+    if (!pending) {
+      pending = resolveUpstream(request, principal);
+      resolving.set(principal.id, pending);
+      const forget = () => resolving.get(principal.id) === pending && resolving.delete(principal.id);
+      pending.then(forget, forget);
+    }
+    return pending;
+  };
+
   /** Makes room for one more app-server: ends the oldest hub without tabs; false when every hub has tabs. */
   const roomForHub = (): boolean => {
     if (hubs.size < limits.maxAppServers) return true;
@@ -260,7 +273,7 @@ export function createCodexGateway(options: CodexGatewayOptions): CodexGateway {
           const p = principalOf(await options.authenticate(request, token));
           if (typeof p === 'string') return p;
           // The upstream is resolved once per principal, when its app-server starts.
-          return { principal: p, upstream: hubs.get(p.id)?.running ? undefined : await resolveUpstream(request, p) };
+          return { principal: p, upstream: hubs.get(p.id)?.running ? undefined : await upstreamOnce(request, p) };
         })(),
         limits.authenticateTimeoutMs,
       );

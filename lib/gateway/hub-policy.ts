@@ -34,8 +34,8 @@ export interface ServerRequest {
 export type ServerFrame =
   | { readonly kind: 'notification' }
   | { readonly kind: 'unknown' }
-  /** A response: its id at once, its body parsed only when asked. */
-  | { readonly kind: 'response'; readonly id: JsonRpcId; parse(): { readonly result?: unknown; readonly error?: unknown } }
+  /** A response: its id and where the id's text sits (`[start, end)`, string or byte offsets), its body parsed only when asked. */
+  | { readonly kind: 'response'; readonly id: JsonRpcId; readonly idAt: readonly [number, number]; parse(): { readonly result?: unknown; readonly error?: unknown } }
   | { readonly kind: 'request'; readonly request: ServerRequest };
 
 /** An answer to a server request, without its id. */
@@ -64,7 +64,7 @@ export function createHubPolicy(options: GatewayPolicyOptions): HubPolicy {
       const kind = classifyServerFrame(data);
       if (kind.kind === 'notification' || kind.kind === 'unknown') return kind;
       const parse = () => JSON.parse(typeof data === 'string' ? data : data.toString('utf8')) as { method: string; params?: unknown; result?: unknown; error?: unknown };
-      if (kind.kind === 'response') return { kind: 'response', id: kind.id, parse };
+      if (kind.kind === 'response') return { kind: 'response', id: kind.id, idAt: kind.idAt, parse };
       const m = parse();
       return { kind: 'request', request: { id: kind.id, method: m.method, params: m.params } };
     },

@@ -32,6 +32,9 @@ export const HubErrorCode = {
   TOO_MANY_THREADS: -32002,
 } as const;
 
+/** Answered server requests remembered until resolved, at most (the oldest forgotten first). */
+const MAX_ANSWERED = 1000;
+
 /** Methods whose answer names a thread the app-server now holds loaded for this principal. */
 const LOADS_THREAD = new Set(['thread/start', 'thread/resume', 'thread/fork']);
 
@@ -65,6 +68,11 @@ export class PrincipalHub {
   private readonly forwarded = new Map<number, Forwarded>();
   /** Server requests not answered yet, by the JSON of their id. */
   private readonly pending = new Map<string, { request: ServerRequest; raw: string | Buffer }>();
+  /**
+   * Server requests answered (by a tab or the gateway) and not yet resolved: the app-server may
+   * send one again on a `thread/resume` before it reads the answer; that copy is dropped.
+   */
+  private readonly answered = new Set<string>();
   private readonly loadedThreads = new Set<string>();
   private loading = 0;
   private readonly ring: ReplayRing;
@@ -250,6 +258,7 @@ export class PrincipalHub {
       return;
     }
     this.pending.delete(key);
+    this.markAnswered(key);
     this.forward(JSON.stringify({ id: entry.request.id, ...checked }));
   }
 
@@ -290,9 +299,8 @@ export class PrincipalHub {
     if (f.counted) this.loading--;
     this.counters.delivered++;
     if (!f.loads) {
-      // The answer under the tab's own id: spliced when the app-server wrote our id first (its usual form), else rebuilt.
-      const spliced = withId(data, frame.id, f.id);
-      if (spliced !== undefined) return f.tab.send(spliced);
+      // The answer under the tab's own id, spliced in where the classifier found ours: the rest is the app-server's bytes.
+      return f.tab.send(withId(data, frame.idAt, f.id));
     }
     const message = frame.parse();
     f.tab.send(JSON.stringify(message.error !== undefined ? { id: f.id, error: message.error } : { id: f.id, result: message.result }));
@@ -327,7 +335,11 @@ export class PrincipalHub {
     const maybe = (name: string) => (method !== undefined ? method === name : data.includes(`"${name}"`));
     if (maybe('serverRequest/resolved')) {
       const m = parse(data) as { method?: unknown; params?: { requestId?: unknown } };
-      if (m?.method === 'serverRequest/resolved' && m.params && (typeof m.params.requestId === 'number' || typeof m.params.requestId === 'string')) this.pending.delete(JSON.stringify(m.params.requestId));
+      if (m?.method === 'serverRequest/resolved' && m.params && (typeof m.params.requestId === 'number' || typeof m.params.requestId === 'string')) {
+        const key = JSON.stringify(m.params.requestId);
+        this.pending.delete(key);
+        this.answered.delete(key);
+      }
     } else if (maybe('thread/closed')) {
       const m = parse(data) as { method?: unknown; params?: { threadId?: unknown } };
       if (m?.method === 'thread/closed' && typeof m.params?.threadId === 'string') this.loadedThreads.delete(m.params.threadId);
@@ -335,18 +347,25 @@ export class PrincipalHub {
   }
 
   private serverRequest(request: ServerRequest, raw: string | Buffer): void {
+    const key = JSON.stringify(request.id);
+    // Sent again on thread/resume (same id): every tab has it already, or it was answered.
+    if (this.pending.has(key) || this.answered.has(key)) return;
     const why = this.policy.answeredByGateway(request);
     if (why !== undefined) {
       this.counters.declined++;
       this.log(`answered ${logSafe(request.method)} itself (${logSafe(why)})`);
+      this.markAnswered(key);
       this.forward(JSON.stringify({ id: request.id, ...this.policy.safeAnswerFor(request) }));
       return;
     }
-    const key = JSON.stringify(request.id);
-    // The app-server sends a pending request again on thread/resume (same id): every tab has it already.
-    if (this.pending.has(key)) return;
     this.pending.set(key, { request, raw });
     this.broadcast(raw);
+  }
+
+  private markAnswered(key: string): void {
+    this.answered.add(key);
+    // Bounded: an app-server that never resolves cannot grow it without end.
+    if (this.answered.size > MAX_ANSWERED) this.answered.delete(this.answered.values().next().value as string);
   }
 
   private broadcast(data: string | Buffer): void {
@@ -375,17 +394,11 @@ export class PrincipalHub {
   }
 }
 
-/**
- * `data` with its leading `{"id":<hubId>,` replaced by the client's id, or undefined when the frame
- * does not start exactly so. The classifier found `hubId` as the top-level id, so a frame that
- * starts with that key holds no other top-level id; the rest is the app-server's bytes.
- */
-function withId(data: string | Buffer, hubId: number, clientId: JsonRpcId): string | Buffer | undefined {
-  const head = `{"id":${hubId},`;
-  const clientHead = `{"id":${JSON.stringify(clientId)},`;
-  if (typeof data === 'string') return data.startsWith(head) ? clientHead + data.slice(head.length) : undefined;
-  if (data.length <= head.length || data.toString('latin1', 0, head.length) !== head) return undefined;
-  return Buffer.concat([Buffer.from(clientHead), data.subarray(head.length)]);
+/** `data` with the id text at `[start, end)` (string or byte offsets) replaced by `clientId`. */
+function withId(data: string | Buffer, [start, end]: readonly [number, number], clientId: JsonRpcId): string | Buffer {
+  const id = JSON.stringify(clientId);
+  if (typeof data === 'string') return data.slice(0, start) + id + data.slice(end);
+  return Buffer.concat([data.subarray(0, start), Buffer.from(id), data.subarray(end)]);
 }
 
 const METHOD_FIRST = '{"method":"';

@@ -1,3 +1,4 @@
+import { stringEnd } from './json-text.js';
 import { logSafe } from './log-safe.js';
 
 /** How deep objects and arrays may nest in a client frame. */
@@ -23,7 +24,6 @@ export function parseStrictJson(text: string, maxDepth = MAX_JSON_DEPTH): Strict
 }
 
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
@@ -76,18 +76,6 @@ function scanKeys(text: string, maxDepth: number): string | undefined {
     }
   }
   return undefined;
-}
-
-/** Index of the quote that ends the string starting at `start`, or -1. */
-function stringEnd(text: string, start: number): number {
-  let end = text.indexOf('"', start + 1);
-  while (end > 0) {
-    let slashes = 0;
-    for (let j = end - 1; text.charCodeAt(j) === BACKSLASH; j--) slashes++;
-    if (slashes % 2 === 0) return end;
-    end = text.indexOf('"', end + 1);
-  }
-  return -1;
 }
 
 function decode(quoted: string): string | undefined {

@@ -280,6 +280,10 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
     expect(b.received.filter((m) => m.method === 'item/commandExecution/requestApproval').map((m) => m.id)).toEqual([4]);
     b.send({ id: 4, result: { decision: 'accept' } });
     await b.request('model/list');
+    // A copy the app-server sent before it read that answer (a resume) is not sent again.
+    upstream.connections[0].socket.send('{"id":4,"method":"item/commandExecution/requestApproval","params":{"threadId":"t"}}');
+    await b.request('model/list');
+    expect(b.received.filter((m) => m.method === 'item/commandExecution/requestApproval').map((m) => m.id)).toEqual([4]);
     expect(clientFrames(upstream.connections[0]).filter((m) => m.method === undefined)).toEqual([
       { id: 3, result: { decision: 'decline' } },
       { id: 4, result: { decision: 'accept' } },
@@ -514,6 +518,21 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
     for (const c of clients) expect((await c.closed).code).toBe(CloseCode.GOING_AWAY);
     expect(gateway!.stats).toMatchObject({ connections: 0, upstreams: 0 });
     for (const c of upstream.connections) expect(c.socket.readyState).toBeGreaterThanOrEqual(2);
+  });
+
+  it('calls the upstream function once for tabs of a new principal that arrive together', async () => {
+    let calls = 0;
+    const url = await start({
+      upstream: async () => {
+        calls++;
+        await new Promise((r) => setTimeout(r, 100));
+        return { url: upstream.url };
+      },
+    });
+    const tabs = await Promise.all([ready(url), ready(url), ready(url)]);
+    for (const t of tabs) expect((await t.request('model/list')).result).toEqual({ echo: 'model/list' });
+    expect(calls).toBe(1);
+    expect(upstream.connections).toHaveLength(1);
   });
 
   it('calls the upstream function once per principal, with the request and the principal', async () => {

@@ -38,14 +38,19 @@ describe('codex-rx/gateway: one app-server per principal (real binary)', () => {
   let dataRoot: string;
   let logs: string[];
 
-  async function start(steps: ScriptedStep[], options: Partial<CodexGatewayOptions> = {}, approvalPolicy?: 'never' | 'on-request', extraOverrides: Record<string, unknown> = {}): Promise<string> {
+  async function start(
+    steps: ScriptedStep[],
+    options: Partial<CodexGatewayOptions> = {},
+    approvalPolicy?: 'never' | 'on-request',
+    extra: { overrides?: Record<string, unknown>; env?: Record<string, string> } = {},
+  ): Promise<string> {
     env = await startModelHome({ steps });
     dataRoot = mkdtempSync(path.join(tmpdir(), 'codex-rx-gw-data-'));
     logs = [];
     gateway = createCodexGateway({
       allowedOrigins: [ORIGIN],
       authenticate: (_req, token) => (USERS[token] ? { id: USERS[token] } : undefined),
-      upstream: { configOverrides: { ...modelOverrides(env.home, approvalPolicy), ...extraOverrides } },
+      upstream: { configOverrides: { ...modelOverrides(env.home, approvalPolicy), ...extra.overrides }, env: extra.env },
       dataRoot,
       log: (line) => logs.push(line),
       ...options,
@@ -152,12 +157,14 @@ describe('codex-rx/gateway: one app-server per principal (real binary)', () => {
   it("a command of one principal cannot read another principal's files nor the gateway's environment (permission profile + clean env)", async () => {
     process.env.CODEX_RX_GATEWAY_SECRET_E2E = 'gateway-env-secret-31337';
     try {
-      const url = await start([]);
+      // An operator-added variable reaches the app-server, not its commands (shell_environment_policy.inherit = "core"; a
+      // name without KEY/SECRET/TOKEN, which Codex's default excludes would drop anyway).
+      const url = await start([], {}, undefined, { env: { OPERATOR_PLAIN_E2E: 'operator-value-4242' } });
       const alice = await tab(url);
       await alice.request('thread/start', {});
       const secretFile = path.join(workspaceOf('alice'), 'alice-secret.txt');
       writeFileSync(secretFile, 'ALICE-SECRET-7788');
-      env.model.enqueue(shellCommand(`cat ${secretFile}; echo "env=$CODEX_RX_GATEWAY_SECRET_E2E"; echo "home=$HOME"; echo ok > own.txt`), message('read it'));
+      env.model.enqueue(shellCommand(`cat ${secretFile}; echo "env=$CODEX_RX_GATEWAY_SECRET_E2E"; echo "key=$OPERATOR_PLAIN_E2E"; echo "home=$HOME"; echo ok > own.txt`), message('read it'));
       const bob = await tab(url, BOB);
       const threadId = (await bob.request('thread/start', {})).result.thread.id as string;
       await bob.request('turn/start', { threadId, input: INPUT('look around') });
@@ -166,6 +173,7 @@ describe('codex-rx/gateway: one app-server per principal (real binary)', () => {
       const output: string = item.params.item.aggregatedOutput;
       expect(output).not.toContain('ALICE-SECRET-7788');
       expect(output).toContain('env=\n');
+      expect(output).toContain('key=\n');
       expect(output).toContain(`home=${path.join(dataRoot, principalDirName('bob'))}`);
       // The command ran, inside its own workspace (so the checks above are not vacuous).
       expect(readFileSync(path.join(workspaceOf('bob'), 'own.txt'), 'utf8')).toBe('ok\n');
@@ -175,7 +183,7 @@ describe('codex-rx/gateway: one app-server per principal (real binary)', () => {
   });
 
   it("control: with the operator choosing Codex's built-in :workspace profile instead, the same command does read the other principal's file", async () => {
-    const url = await start([], {}, undefined, { default_permissions: ':workspace' });
+    const url = await start([], {}, undefined, { overrides: { default_permissions: ':workspace' } });
     const alice = await tab(url);
     await alice.request('thread/start', {});
     const secretFile = path.join(workspaceOf('alice'), 'alice-secret.txt');

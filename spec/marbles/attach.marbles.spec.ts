@@ -132,6 +132,15 @@ describe('thread.attach() (marbles)', () => {
     expectIdle(b.codex);
   });
 
+  it('runningTurnId: the turn the resume answer listed, until it completes (attached or not)', () => {
+    const rec = record('inProgress', [USER]);
+    b.scheduler.run(({ hot, expectObservable }) => {
+      const r = resumed(threadInfo(THREAD_ID, { turns: [turnPayload('turn-0', 'completed'), rec] }));
+      serve(hot, '-R--i--c', { R: r.answer });
+      expectObservable(hot('--x--x--x').pipe(map(() => r.thread().runningTurnId))).toBe('--a--a--u', { a: TURN_ID, u: undefined });
+    });
+  });
+
   it('a turn already completed: its record and completion at once, then complete', () => {
     const rec = record('completed', [USER, ANSWER]);
     const thread = started();

@@ -433,7 +433,9 @@ export class Connection {
     if (turnId === undefined) {
       if (n.method !== 'serverRequest/resolved') return;
       const requestId = (n.params as { requestId?: RequestId } | undefined)?.requestId;
-      if (requestId === undefined || (turnId = this.demux.takeRequestTurn(String(requestId))) === undefined) return;
+      if (requestId === undefined) return;
+      this.answers.resolved(requestId);
+      if ((turnId = this.demux.takeRequestTurn(String(requestId))) === undefined) return;
     }
     if (this.demux.watching) this.demux.notifyWatchers(n, turnId);
     if (isDeltaMethod(n.method) && this.demux.deliverDelta(n, turnId)) return;

@@ -212,14 +212,14 @@ describe('thread.attach() (marbles)', () => {
     const rec = record('inProgress', [USER]);
     const thread = started();
     b.scheduler.run(({ hot, expectObservable }) => {
-      const script = '  a-r-----z-c';
+      // y: the page answers from its dialog; z: the server says the request is resolved.
+      const script = '  a-r-----y-z-c';
       const sub = '     -^';
-      const expected = '--(SUa)-z-(c|)';
-      serve(hot, script, { a, z: requestResolved(41), r: readAnswer(rec) });
+      const expected = '--(SUa)---z-(c|)';
+      serve(hot, script, { a, z: requestResolved(41), r: readAnswer(rec), y: () => waiting[0]!.respond({ decision: 'accept' }) });
       expectObservable(thread.attach(TURN_ID), sub).toBe(expected, { ...n, a, z: requestResolved(41), S: recordStarted(rec), U: recordItem(USER) });
     });
     expect(waiting).toHaveLength(1);
-    waiting[0]!.respond({ decision: 'accept' });
     expect(b.transport.sent.filter((m) => m.id === 41)).toEqual([{ id: 41, result: { decision: 'accept' } }]);
   });
 

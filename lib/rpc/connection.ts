@@ -1,4 +1,4 @@
-import { BehaviorSubject, Observable, Subject, switchMap, timer, type MonoTypeOperatorFunction, type Subscriber, type Subscription } from 'rxjs';
+import { BehaviorSubject, Observable, Subject, timer, type MonoTypeOperatorFunction, type Subscriber, type Subscription } from 'rxjs';
 import { AuthenticationError, CodexError, TransportClosedError, type ValidationIssue } from '../errors.js';
 import { isDeltaMethod } from '../protocol/delta.js';
 import { notificationThreadId, notificationTurnId, serverRequestIds } from '../protocol/ids.js';
@@ -20,6 +20,7 @@ import { ReconnectSchedule } from './reconnect-schedule.js';
 import { ServerRequestAnswers } from './server-request-answers.js';
 import { errorFromWire } from './wire-error.js';
 import { codexState, type CodexState } from './link-state.js';
+import { liveAcrossReconnects, type LiveHost } from './live-link.js';
 
 export type { ConnectionOptions, ConnectionState, ParamsCheckContext, ParamsVerdict, ProtocolWarning, ReconnectOptions, RequestOptions, RoutedMessage, ServerRequestHandler } from './connection-types.js';
 export { DEFAULT_MAX_PENDING_SERVER_REQUESTS } from './server-request-answers.js';
@@ -432,7 +433,9 @@ export class Connection {
     if (turnId === undefined) {
       if (n.method !== 'serverRequest/resolved') return;
       const requestId = (n.params as { requestId?: RequestId } | undefined)?.requestId;
-      if (requestId === undefined || (turnId = this.demux.takeRequestTurn(String(requestId))) === undefined) return;
+      if (requestId === undefined) return;
+      this.answers.resolved(requestId);
+      if ((turnId = this.demux.takeRequestTurn(String(requestId))) === undefined) return;
     }
     if (this.demux.watching) this.demux.notifyWatchers(n, turnId);
     if (isDeltaMethod(n.method) && this.demux.deliverDelta(n, turnId)) return;
@@ -549,31 +552,15 @@ export class Connection {
    */
   live<T>(source: () => Observable<T>): Observable<T> {
     if (!this.options.reconnect) return new Observable<T>((subscriber) => source().subscribe(subscriber));
-    return new Observable<T>((subscriber) => {
-      this.liveSubscribers++;
-      this.publishState();
-      let inner: Subscription | undefined;
-      let retry: Subscription | undefined;
-      const run = (again: boolean) => {
-        const from = again ? this.connect().pipe(switchMap(() => source())) : source();
-        inner = from.subscribe({
-          next: (value) => subscriber.next(value),
-          complete: () => subscriber.complete(),
-          error: (error) => {
-            if (!this.mayReconnectAfter(error)) return subscriber.error(error);
-            // Later, not inside the failing connection's teardown; the connection's backoff spaces attempts.
-            retry = timer(0).subscribe(() => run(true));
-          },
-        });
-      };
-      run(false);
-      return () => {
-        retry?.unsubscribe();
-        inner?.unsubscribe();
-        this.liveSubscribers--;
-        this.publishState();
-      };
-    });
+    return liveAcrossReconnects(this.liveHost, source);
   }
 
+  private readonly liveHost: LiveHost = {
+    connect: () => this.connect(),
+    mayReconnectAfter: (error) => this.mayReconnectAfter(error),
+    counted: (delta) => {
+      this.liveSubscribers += delta;
+      this.publishState();
+    },
+  };
 }

@@ -25,8 +25,8 @@ export interface AnswerHost {
  * error when it has none or ends without one — because the server waits on each.
  */
 export class ServerRequestAnswers {
-  /** The requests whose handler has not answered yet, with the turn each belongs to. */
-  private readonly answering = new Map<Subscription, { readonly request: WireRequest; readonly turnId?: string }>();
+  /** Handlers still running, by request id (as text), with the request and the turn it belongs to. */
+  private readonly answering = new Map<string, { readonly sub: Subscription; readonly request: WireRequest; readonly turnId?: string }>();
 
   constructor(
     private readonly host: AnswerHost,
@@ -81,10 +81,12 @@ export class ServerRequestAnswers {
     });
     // Answered synchronously: nothing stays in flight.
     if (!sub.closed) {
-      this.answering.set(sub, { request, turnId: ids.turnId });
+      const key = String(request.id);
+      this.answering.get(key)?.sub.unsubscribe(); // a reused id: the older handler's answer would go to the newer request
+      this.answering.set(key, { sub, request, turnId: ids.turnId });
       const release = this.host.hold();
       sub.add(() => {
-        this.answering.delete(sub);
+        if (this.answering.get(key)?.sub === sub) this.answering.delete(key);
         release();
       });
     }
@@ -97,8 +99,16 @@ export class ServerRequestAnswers {
     return out;
   }
 
+  /**
+   * The server says request `id` needs no answer any more (`serverRequest/resolved`: the turn was
+   * interrupted, another client answered): stops its handler, whose answer would go to nothing.
+   */
+  resolved(id: RequestId): void {
+    this.answering.get(String(id))?.sub.unsubscribe();
+  }
+
   /** The connection is gone: stops every handler still running (their answers could not be written). */
   cancelAll(): void {
-    for (const sub of [...this.answering.keys()]) sub.unsubscribe();
+    for (const entry of [...this.answering.values()]) entry.sub.unsubscribe();
   }
 }

@@ -37,6 +37,7 @@ export class TurnRecorders {
     try {
       recorder = new TurnRecorder(this.connection, threadId, turnId, (r) => {
         if (this.byTurn.get(turnId) === r) this.byTurn.delete(turnId);
+        if (r.turnCompleted) this.completed(turnId);
       });
     } catch {
       return undefined; // closed: the caller's request fails with the connection's error

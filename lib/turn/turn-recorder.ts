@@ -29,6 +29,7 @@ export class TurnRecorder implements RouteSink<RoutedMessage> {
   private readonly dedupe = new TurnDedupe();
   private readonly followers = new Set<Subscriber<TurnEvent>>();
   private ended?: { readonly error?: unknown };
+  private seenCompletion = false;
   private readonly unwatch: () => void;
 
   /** Throws (a CodexError) when the connection is closed. */
@@ -42,6 +43,11 @@ export class TurnRecorder implements RouteSink<RoutedMessage> {
     for (const request of connection.pendingServerRequests(turnId)) this.next(request);
   }
 
+  /** True once the turn is known to have completed (its record said so, or `turn/completed` was heard). */
+  get turnCompleted(): boolean {
+    return this.ended !== undefined && !('error' in this.ended) && this.seenCompletion;
+  }
+
   /** True once the server's record of the turn is known. */
   get seeded(): boolean {
     return this.base !== undefined;
@@ -51,7 +57,10 @@ export class TurnRecorder implements RouteSink<RoutedMessage> {
   seed(turn: Turn): void {
     if (this.ended || this.base) return;
     this.base = turn;
-    if (turn.status !== 'inProgress') this.finish();
+    if (turn.status !== 'inProgress') {
+      this.seenCompletion = true;
+      this.finish();
+    }
   }
 
   /** The turn so far (record, then what was heard since), then each live event; completes after `turn/completed`. */
@@ -80,7 +89,10 @@ export class TurnRecorder implements RouteSink<RoutedMessage> {
     if (event === undefined) return;
     this.keep(event as RoutedMessage);
     for (const f of [...this.followers]) f.next(event);
-    if (event.method === 'turn/completed' && !isServerRequest(event)) this.finish();
+    if (event.method === 'turn/completed' && !isServerRequest(event)) {
+      this.seenCompletion = true;
+      this.finish();
+    }
   }
 
   error(error: unknown): void {

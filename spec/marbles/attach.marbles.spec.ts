@@ -132,6 +132,15 @@ describe('thread.attach() (marbles)', () => {
     expectIdle(b.codex);
   });
 
+  it('runningTurnId: the turn the resume answer listed, until it completes (attached or not)', () => {
+    const rec = record('inProgress', [USER]);
+    b.scheduler.run(({ hot, expectObservable }) => {
+      const r = resumed(threadInfo(THREAD_ID, { turns: [turnPayload('turn-0', 'completed'), rec] }));
+      serve(hot, '-R--i--c', { R: r.answer });
+      expectObservable(hot('--x--x--x').pipe(map(() => r.thread().runningTurnId))).toBe('--a--a--u', { a: TURN_ID, u: undefined });
+    });
+  });
+
   it('a turn already completed: its record and completion at once, then complete', () => {
     const rec = record('completed', [USER, ANSWER]);
     const thread = started();
@@ -203,14 +212,14 @@ describe('thread.attach() (marbles)', () => {
     const rec = record('inProgress', [USER]);
     const thread = started();
     b.scheduler.run(({ hot, expectObservable }) => {
-      const script = '  a-r-----z-c';
+      // y: the page answers from its dialog; z: the server says the request is resolved.
+      const script = '  a-r-----y-z-c';
       const sub = '     -^';
-      const expected = '--(SUa)-z-(c|)';
-      serve(hot, script, { a, z: requestResolved(41), r: readAnswer(rec) });
+      const expected = '--(SUa)---z-(c|)';
+      serve(hot, script, { a, z: requestResolved(41), r: readAnswer(rec), y: () => waiting[0]!.respond({ decision: 'accept' }) });
       expectObservable(thread.attach(TURN_ID), sub).toBe(expected, { ...n, a, z: requestResolved(41), S: recordStarted(rec), U: recordItem(USER) });
     });
     expect(waiting).toHaveLength(1);
-    waiting[0]!.respond({ decision: 'accept' });
     expect(b.transport.sent.filter((m) => m.id === 41)).toEqual([{ id: 41, result: { decision: 'accept' } }]);
   });
 

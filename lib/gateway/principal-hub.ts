@@ -74,6 +74,8 @@ export class PrincipalHub {
    */
   private readonly answered = new Set<string>();
   private readonly loadedThreads = new Set<string>();
+  /** Turns started and not completed (from `turn/started` / `turn/completed`). */
+  private readonly runningTurns = new Set<string>();
   private loading = 0;
   private readonly ring: ReplayRing;
   private readonly slowTabs = new Set<Tab>();
@@ -98,6 +100,11 @@ export class PrincipalHub {
   /** Tabs connected now. */
   get tabCount(): number {
     return this.tabs.size;
+  }
+
+  /** True while a turn runs or a server request waits for an answer: ending the hub now would lose work. */
+  get busy(): boolean {
+    return this.runningTurns.size > 0 || this.pending.size > 0;
   }
 
   /** True while the hub runs (it ends after its grace period, an upstream failure or `close()`). */
@@ -340,6 +347,12 @@ export class PrincipalHub {
         this.pending.delete(key);
         this.answered.delete(key);
       }
+    } else if (maybe('turn/started') || maybe('turn/completed')) {
+      const m = parse(data) as { method?: unknown; params?: { turn?: { id?: unknown } } };
+      const id = m?.params?.turn?.id;
+      if (typeof id !== 'string') return;
+      if (m.method === 'turn/started') this.runningTurns.add(id);
+      else if (m.method === 'turn/completed') this.runningTurns.delete(id);
     } else if (maybe('thread/closed')) {
       const m = parse(data) as { method?: unknown; params?: { threadId?: unknown } };
       if (m?.method === 'thread/closed' && typeof m.params?.threadId === 'string') this.loadedThreads.delete(m.params.threadId);

@@ -30,7 +30,15 @@ export const HubErrorCode = {
   NOT_INITIALIZED: -32600,
   /** The principal already has `maxLoadedThreadsPerPrincipal` threads loaded. */
   TOO_MANY_THREADS: -32002,
+  /** The principal has MAX_IN_FLIGHT requests the app-server has not answered (the app-server's own "overloaded" code). */
+  TOO_MANY_IN_FLIGHT: -32001,
 } as const;
+
+/**
+ * Requests of one principal the app-server has not answered yet, at most. A request the
+ * app-server drops without an answer would otherwise be remembered forever.
+ */
+export const MAX_IN_FLIGHT = 1000;
 
 /** Answered server requests remembered until resolved, at most (the oldest forgotten first). */
 const MAX_ANSWERED = 1000;
@@ -220,6 +228,10 @@ export class PrincipalHub {
       // The shared connection stays subscribed: other tabs and the replay ring still follow the thread.
       const threadId = r.params?.threadId;
       return tab.send(JSON.stringify({ id: r.id, result: { status: typeof threadId === 'string' && this.loadedThreads.has(threadId) ? 'unsubscribed' : 'notLoaded' } }));
+    }
+    if (this.forwarded.size >= MAX_IN_FLIGHT) {
+      this.counters.limited++;
+      return this.error(tab, r.id, { code: HubErrorCode.TOO_MANY_IN_FLIGHT, message: `this user has ${MAX_IN_FLIGHT} requests waiting for the app-server; retry later` });
     }
     const loads = LOADS_THREAD.has(r.method);
     const counted = loads && !(r.method === 'thread/resume' && this.loadedThreads.has(r.params?.threadId as string));

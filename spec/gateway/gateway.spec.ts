@@ -5,6 +5,7 @@
  * The real binary behind the gateway is in gateway-e2e.spec.ts.
  */
 import { CLIENT_PARAMS_DEFINITIONS } from '../../lib/protocol/tables.generated.js';
+import { MAX_IN_FLIGHT } from '../../lib/gateway/principal-hub.js';
 import { createCodexGateway, CloseCode, DEFAULT_ALLOWED_METHODS, HubErrorCode, MethodNotAllowedError, type CodexGateway, type CodexGatewayOptions } from '../../lib/gateway/index.js';
 import { rpcErrorFromWire, ValidationError } from '../../lib/errors.js';
 import { startFakeUpstream, TestClient, type FakeUpstream } from './support.js';
@@ -44,7 +45,10 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
     upstream = await startFakeUpstream((frame, socket) => {
       const m = JSON.parse(frame);
       if (m.id === undefined || !m.method) return;
-      if (rawAnswers[m.method]) return socket.send(rawAnswers[m.method](m.id));
+      if (rawAnswers[m.method]) {
+        const raw = rawAnswers[m.method](m.id);
+        return raw === '' ? undefined : socket.send(raw); // '' = never answered
+      }
       const answer = answers[m.method]?.(m.params) ?? { echo: m.method };
       socket.send(JSON.stringify({ id: m.id, result: answer }));
     });
@@ -186,6 +190,17 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
     expect(await a.waitFor((m) => m.id === 'r')).toEqual({ id: 'r', result: { account: null } });
     expect(await a.waitFor((m) => m.id === 77)).toEqual({ id: 77, result: { data: ['t'], note: 'é {"id":1,}' } });
     expect(a.raw.at(-1)!.startsWith('{"id":77,')).toBe(true);
+  });
+
+  it('bounds the requests a principal has waiting for the app-server (one it never answers cannot grow memory); other principals are not affected', async () => {
+    rawAnswers['thread/loaded/list'] = () => '';
+    const url = await start({ maxMessagesPerSecond: 100_000 });
+    const a = await ready(url);
+    for (let i = 0; i < MAX_IN_FLIGHT; i++) a.send({ id: 1000 + i, method: 'thread/loaded/list', params: {} });
+    const refused = await a.request('model/list');
+    expect(refused.error).toMatchObject({ code: HubErrorCode.TOO_MANY_IN_FLIGHT });
+    const b = await ready(url, TOKEN_2);
+    expect((await b.request('model/list')).result).toEqual({ echo: 'model/list' });
   });
 
   it('sends only the upstream token upstream: never the Origin, cookies, headers or the browser token', async () => {

@@ -178,7 +178,7 @@ export function gatewayPolicyModules({ header, clientRequest, clientNotification
     if (!entry) throw new Error(`gateway policy: scripts/gateway-fields.mjs classifies ${method}, which the protocol no longer has`);
     if (entry.definition === null) {
       if (closer.listed(cls).length > 0) throw new Error(`gateway policy: ${method} takes no params, yet fields are classified`);
-      table[method] = { definition: null, optional: true, fields: {} };
+      table[method] = { kind: entry.notification ? 'notification' : 'request', definition: null, optional: true, fields: {} };
       continue;
     }
     if (owner.has(entry.definition)) throw new Error(`gateway policy: ${method} and ${owner.get(entry.definition)} share ${entry.definition}`);
@@ -186,6 +186,7 @@ export function gatewayPolicyModules({ header, clientRequest, clientNotification
     const d = definitions[entry.definition];
     closer.out[entry.definition] = closer.object(d, entry.definition, cls);
     table[method] = {
+      kind: entry.notification ? 'notification' : 'request',
       definition: entry.definition,
       optional: entry.optional,
       fields: Object.fromEntries(Object.keys(d.properties).sort().map((k) => [k, closer.classOf(cls, k)])),
@@ -210,8 +211,9 @@ export function gatewayPolicyModules({ header, clientRequest, clientNotification
     '/** How the gateway treats one params field: `page` passes (checked), `model` passes when it is one of the operator\'s models, `operator` is refused (unless null). */',
     "export type GatewayFieldClass = 'page' | 'model' | 'operator';",
     '',
-    '/** One method the gateway can check: its params definition (in GATEWAY_PARAMS_SCHEMA_TEXT), whether params may be omitted, its fields. */',
+    '/** One method the gateway can check: a request (sent with an id) or a notification, its params definition (in GATEWAY_PARAMS_SCHEMA_TEXT), whether params may be omitted, its fields. */',
     'export interface GatewayMethodFields {',
+    "  readonly kind: 'request' | 'notification';",
     '  readonly definition: string | null;',
     '  readonly optional: boolean;',
     '  readonly fields: Readonly<Record<string, GatewayFieldClass>>;',

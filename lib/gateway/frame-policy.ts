@@ -2,6 +2,7 @@ import { MethodNotAllowedError } from '../errors.js';
 import { CloseCode } from '../transport/close-codes.js';
 import { checkParams } from './field-policy.js';
 import { logSafe } from './log-safe.js';
+import { GATEWAY_METHOD_FIELDS } from './params-fields.generated.js';
 import type { GatewayPolicy } from './policy.js';
 import { parseStrictJson } from './strict-json.js';
 
@@ -21,6 +22,8 @@ export type ClientFrameVerdict =
   | { readonly kind: 'refuse'; readonly id?: ClientId; readonly error: { readonly code: number; readonly message: string; readonly data?: unknown } }
   | { readonly kind: 'close'; readonly code: number; readonly reason: string };
 
+/** JSON-RPC "invalid request". */
+export const INVALID_REQUEST = -32600;
 /** JSON-RPC "invalid params". */
 export const INVALID_PARAMS = -32602;
 /** Longest id string a client may use (ids are echoed back, and logged). */
@@ -63,6 +66,11 @@ export function admitClientFrame(text: string, policy: GatewayPolicy, principal:
   if (method.length > MAX_METHOD_CHARS) return refuse(id, MethodNotAllowedError.CODE, `method names are at most ${MAX_METHOD_CHARS} characters`, { method: logSafe(method, 100) });
   if (!policy.allowsMethod(method, m.params, principal)) {
     return refuse(id, MethodNotAllowedError.CODE, `${logSafe(method, 100)} is not allowed by the gateway`, { method, reason: 'not in the allowed methods' });
+  }
+  const expected = GATEWAY_METHOD_FIELDS[method]!.kind;
+  if (expected !== (hasId ? 'request' : 'notification')) {
+    // A request sent as a notification would run with no answer to route; the other way round, the reverse.
+    return refuse(id, INVALID_REQUEST, `${method} is a ${expected}: send it ${expected === 'request' ? 'with' : 'without'} an id`, { method });
   }
   const checked = checkParams(method, m.params, policy);
   if (!checked.ok) {

@@ -3,8 +3,9 @@
 /** How the gateway treats one params field: `page` passes (checked), `model` passes when it is one of the operator's models, `operator` is refused (unless null). */
 export type GatewayFieldClass = 'page' | 'model' | 'operator';
 
-/** One method the gateway can check: its params definition (in GATEWAY_PARAMS_SCHEMA_TEXT), whether params may be omitted, its fields. */
+/** One method the gateway can check: a request (sent with an id) or a notification, its params definition (in GATEWAY_PARAMS_SCHEMA_TEXT), whether params may be omitted, its fields. */
 export interface GatewayMethodFields {
+  readonly kind: 'request' | 'notification';
   readonly definition: string | null;
   readonly optional: boolean;
   readonly fields: Readonly<Record<string, GatewayFieldClass>>;
@@ -13,6 +14,7 @@ export interface GatewayMethodFields {
 /** Every method the gateway can check (scripts/gateway-fields.mjs classifies them); any other method is refused. */
 export const GATEWAY_METHOD_FIELDS: Readonly<Record<string, GatewayMethodFields>> = {
   "initialize": {
+    "kind": "request",
     "definition": "InitializeParams",
     "optional": false,
     "fields": {
@@ -21,11 +23,13 @@ export const GATEWAY_METHOD_FIELDS: Readonly<Record<string, GatewayMethodFields>
     }
   },
   "initialized": {
+    "kind": "notification",
     "definition": null,
     "optional": true,
     "fields": {}
   },
   "thread/start": {
+    "kind": "request",
     "definition": "ThreadStartParams",
     "optional": false,
     "fields": {
@@ -59,6 +63,7 @@ export const GATEWAY_METHOD_FIELDS: Readonly<Record<string, GatewayMethodFields>
     }
   },
   "thread/resume": {
+    "kind": "request",
     "definition": "ThreadResumeParams",
     "optional": false,
     "fields": {
@@ -83,6 +88,7 @@ export const GATEWAY_METHOD_FIELDS: Readonly<Record<string, GatewayMethodFields>
     }
   },
   "thread/fork": {
+    "kind": "request",
     "definition": "ThreadForkParams",
     "optional": false,
     "fields": {
@@ -112,6 +118,7 @@ export const GATEWAY_METHOD_FIELDS: Readonly<Record<string, GatewayMethodFields>
     }
   },
   "thread/read": {
+    "kind": "request",
     "definition": "ThreadReadParams",
     "optional": false,
     "fields": {
@@ -120,6 +127,7 @@ export const GATEWAY_METHOD_FIELDS: Readonly<Record<string, GatewayMethodFields>
     }
   },
   "thread/list": {
+    "kind": "request",
     "definition": "ThreadListParams",
     "optional": false,
     "fields": {
@@ -146,6 +154,7 @@ export const GATEWAY_METHOD_FIELDS: Readonly<Record<string, GatewayMethodFields>
     }
   },
   "thread/loaded/list": {
+    "kind": "request",
     "definition": "ThreadLoadedListParams",
     "optional": false,
     "fields": {
@@ -154,6 +163,7 @@ export const GATEWAY_METHOD_FIELDS: Readonly<Record<string, GatewayMethodFields>
     }
   },
   "thread/turns/list": {
+    "kind": "request",
     "definition": "ThreadTurnsListParams",
     "optional": false,
     "fields": {
@@ -165,6 +175,7 @@ export const GATEWAY_METHOD_FIELDS: Readonly<Record<string, GatewayMethodFields>
     }
   },
   "thread/items/list": {
+    "kind": "request",
     "definition": "ThreadItemsListParams",
     "optional": false,
     "fields": {
@@ -177,6 +188,7 @@ export const GATEWAY_METHOD_FIELDS: Readonly<Record<string, GatewayMethodFields>
     }
   },
   "thread/items/read": {
+    "kind": "request",
     "definition": "ThreadItemsReadParams",
     "optional": false,
     "fields": {
@@ -186,6 +198,7 @@ export const GATEWAY_METHOD_FIELDS: Readonly<Record<string, GatewayMethodFields>
     }
   },
   "thread/name/set": {
+    "kind": "request",
     "definition": "ThreadSetNameParams",
     "optional": false,
     "fields": {
@@ -194,6 +207,7 @@ export const GATEWAY_METHOD_FIELDS: Readonly<Record<string, GatewayMethodFields>
     }
   },
   "thread/archive": {
+    "kind": "request",
     "definition": "ThreadArchiveParams",
     "optional": false,
     "fields": {
@@ -201,6 +215,7 @@ export const GATEWAY_METHOD_FIELDS: Readonly<Record<string, GatewayMethodFields>
     }
   },
   "thread/unarchive": {
+    "kind": "request",
     "definition": "ThreadUnarchiveParams",
     "optional": false,
     "fields": {
@@ -208,6 +223,7 @@ export const GATEWAY_METHOD_FIELDS: Readonly<Record<string, GatewayMethodFields>
     }
   },
   "thread/unsubscribe": {
+    "kind": "request",
     "definition": "ThreadUnsubscribeParams",
     "optional": false,
     "fields": {
@@ -215,6 +231,7 @@ export const GATEWAY_METHOD_FIELDS: Readonly<Record<string, GatewayMethodFields>
     }
   },
   "thread/compact/start": {
+    "kind": "request",
     "definition": "ThreadCompactStartParams",
     "optional": false,
     "fields": {
@@ -222,6 +239,7 @@ export const GATEWAY_METHOD_FIELDS: Readonly<Record<string, GatewayMethodFields>
     }
   },
   "turn/start": {
+    "kind": "request",
     "definition": "TurnStartParams",
     "optional": false,
     "fields": {
@@ -256,6 +274,7 @@ export const GATEWAY_METHOD_FIELDS: Readonly<Record<string, GatewayMethodFields>
     }
   },
   "turn/steer": {
+    "kind": "request",
     "definition": "TurnSteerParams",
     "optional": false,
     "fields": {
@@ -269,6 +288,7 @@ export const GATEWAY_METHOD_FIELDS: Readonly<Record<string, GatewayMethodFields>
     }
   },
   "turn/interrupt": {
+    "kind": "request",
     "definition": "TurnInterruptParams",
     "optional": false,
     "fields": {
@@ -277,6 +297,7 @@ export const GATEWAY_METHOD_FIELDS: Readonly<Record<string, GatewayMethodFields>
     }
   },
   "model/list": {
+    "kind": "request",
     "definition": "ModelListParams",
     "optional": false,
     "fields": {
@@ -287,6 +308,7 @@ export const GATEWAY_METHOD_FIELDS: Readonly<Record<string, GatewayMethodFields>
     }
   },
   "account/read": {
+    "kind": "request",
     "definition": "GetAccountParams",
     "optional": false,
     "fields": {
@@ -294,6 +316,7 @@ export const GATEWAY_METHOD_FIELDS: Readonly<Record<string, GatewayMethodFields>
     }
   },
   "account/rateLimits/read": {
+    "kind": "request",
     "definition": "GetAccountRateLimitsParams",
     "optional": true,
     "fields": {

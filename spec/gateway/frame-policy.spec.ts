@@ -110,6 +110,11 @@ describe('admitClientFrame: methods', () => {
     expect(admit({ method: 'fs/writeFile', params: {} })).not.toHaveProperty('id');
   });
 
+  it('a request method must come with an id, a notification without one', () => {
+    expect(admit({ method: 'thread/start', params: {} })).toEqual({ kind: 'refuse', error: { code: -32600, message: 'thread/start is a request: send it with an id', data: { method: 'thread/start' } } });
+    expect(admit({ id: 4, method: 'initialized' })).toEqual({ kind: 'refuse', id: 4, error: { code: -32600, message: 'initialized is a notification: send it without an id', data: { method: 'initialized' } } });
+  });
+
   it('a refused method name is log-safe in the message: control characters escaped, cut short', () => {
     const verdict = request('x\n[gateway] connection 2: accepted' + 'y'.repeat(200));
     expect(verdict.kind).toBe('refuse');

@@ -214,11 +214,14 @@ export function createCodexGateway(options: CodexGatewayOptions): CodexGateway {
     return pending;
   };
 
-  /** Makes room for one more app-server: ends the oldest hub without tabs; false when every hub has tabs. */
+  /**
+   * Makes room for one more app-server: ends the oldest hub without tabs and with no running turn
+   * or waiting server request (a reload must not lose a turn); false when there is none.
+   */
   const roomForHub = (): boolean => {
     if (hubs.size < limits.maxAppServers) return true;
     for (const hub of hubs.values()) {
-      if (hub.tabCount > 0) continue;
+      if (hub.tabCount > 0 || hub.busy) continue;
       log(`principal ${logSafe(hub.principal.id, 60)}: its app-server ends early to make room (maxAppServers ${limits.maxAppServers})`);
       hubs.delete(hub.principal.id);
       void hub.close(CloseCode.NORMAL);

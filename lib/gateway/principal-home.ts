@@ -95,7 +95,8 @@ export function principalUpstream(base: StdioUpstreamConfig, home: PrincipalHome
  * profile {@link PRINCIPAL_PROFILE}: read the platform's minimal paths and the codex binary's
  * directory (the sandbox re-executes it), write the workspace and tmp, nothing else. Not
  * `CODEX_HOME`: a command that could write its config.toml would choose the next app-server's MCP
- * servers. An operator's `default_permissions` (e.g. the built-in `:workspace`) replaces the
+ * servers. `features.multi_agent = false`: a sub-agent's `local_image` input is read outside the
+ * sandbox, so any host image could reach the model. An operator's `default_permissions` (e.g. the built-in `:workspace`) replaces the
  * profile, and with it the confinement of reads. (On 0.171.0 a `sandbox_mode` given by
  * `--config` next to it does not turn the profile off.)
  */
@@ -109,6 +110,8 @@ export function principalDefaults(home: PrincipalHome, workspace: string, codexB
     default_permissions: PRINCIPAL_PROFILE,
     [`permissions.${PRINCIPAL_PROFILE}.filesystem`]: filesystem,
     'shell_environment_policy.inherit': 'core',
+    // Sub-agents take `local_image` items that Codex reads outside the sandbox (red-team, 0.171.0).
+    'features.multi_agent': false,
   };
 }
 

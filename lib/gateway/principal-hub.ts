@@ -30,7 +30,15 @@ export const HubErrorCode = {
   NOT_INITIALIZED: -32600,
   /** The principal already has `maxLoadedThreadsPerPrincipal` threads loaded. */
   TOO_MANY_THREADS: -32002,
+  /** The principal has MAX_IN_FLIGHT requests the app-server has not answered (the app-server's own "overloaded" code). */
+  TOO_MANY_IN_FLIGHT: -32001,
 } as const;
+
+/**
+ * Requests of one principal the app-server has not answered yet, at most. A request the
+ * app-server drops without an answer would otherwise be remembered forever.
+ */
+export const MAX_IN_FLIGHT = 1000;
 
 /** Answered server requests remembered until resolved, at most (the oldest forgotten first). */
 const MAX_ANSWERED = 1000;
@@ -74,6 +82,8 @@ export class PrincipalHub {
    */
   private readonly answered = new Set<string>();
   private readonly loadedThreads = new Set<string>();
+  /** Turns started and not completed (from `turn/started` / `turn/completed`). */
+  private readonly runningTurns = new Set<string>();
   private loading = 0;
   private readonly ring: ReplayRing;
   private readonly slowTabs = new Set<Tab>();
@@ -98,6 +108,11 @@ export class PrincipalHub {
   /** Tabs connected now. */
   get tabCount(): number {
     return this.tabs.size;
+  }
+
+  /** True while a turn runs or a server request waits for an answer: ending the hub now would lose work. */
+  get busy(): boolean {
+    return this.runningTurns.size > 0 || this.pending.size > 0;
   }
 
   /** True while the hub runs (it ends after its grace period, an upstream failure or `close()`). */
@@ -213,6 +228,10 @@ export class PrincipalHub {
       // The shared connection stays subscribed: other tabs and the replay ring still follow the thread.
       const threadId = r.params?.threadId;
       return tab.send(JSON.stringify({ id: r.id, result: { status: typeof threadId === 'string' && this.loadedThreads.has(threadId) ? 'unsubscribed' : 'notLoaded' } }));
+    }
+    if (this.forwarded.size >= MAX_IN_FLIGHT) {
+      this.counters.limited++;
+      return this.error(tab, r.id, { code: HubErrorCode.TOO_MANY_IN_FLIGHT, message: `this user has ${MAX_IN_FLIGHT} requests waiting for the app-server; retry later` });
     }
     const loads = LOADS_THREAD.has(r.method);
     const counted = loads && !(r.method === 'thread/resume' && this.loadedThreads.has(r.params?.threadId as string));
@@ -340,6 +359,12 @@ export class PrincipalHub {
         this.pending.delete(key);
         this.answered.delete(key);
       }
+    } else if (maybe('turn/started') || maybe('turn/completed')) {
+      const m = parse(data) as { method?: unknown; params?: { turn?: { id?: unknown } } };
+      const id = m?.params?.turn?.id;
+      if (typeof id !== 'string') return;
+      if (m.method === 'turn/started') this.runningTurns.add(id);
+      else if (m.method === 'turn/completed') this.runningTurns.delete(id);
     } else if (maybe('thread/closed')) {
       const m = parse(data) as { method?: unknown; params?: { threadId?: unknown } };
       if (m?.method === 'thread/closed' && typeof m.params?.threadId === 'string') this.loadedThreads.delete(m.params.threadId);

@@ -5,6 +5,7 @@
  * The real binary behind the gateway is in gateway-e2e.spec.ts.
  */
 import { CLIENT_PARAMS_DEFINITIONS } from '../../lib/protocol/tables.generated.js';
+import { MAX_IN_FLIGHT } from '../../lib/gateway/principal-hub.js';
 import { createCodexGateway, CloseCode, DEFAULT_ALLOWED_METHODS, HubErrorCode, MethodNotAllowedError, type CodexGateway, type CodexGatewayOptions } from '../../lib/gateway/index.js';
 import { rpcErrorFromWire, ValidationError } from '../../lib/errors.js';
 import { startFakeUpstream, TestClient, type FakeUpstream } from './support.js';
@@ -44,7 +45,10 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
     upstream = await startFakeUpstream((frame, socket) => {
       const m = JSON.parse(frame);
       if (m.id === undefined || !m.method) return;
-      if (rawAnswers[m.method]) return socket.send(rawAnswers[m.method](m.id));
+      if (rawAnswers[m.method]) {
+        const raw = rawAnswers[m.method](m.id);
+        return raw === '' ? undefined : socket.send(raw); // '' = never answered
+      }
       const answer = answers[m.method]?.(m.params) ?? { echo: m.method };
       socket.send(JSON.stringify({ id: m.id, result: answer }));
     });
@@ -186,6 +190,17 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
     expect(await a.waitFor((m) => m.id === 'r')).toEqual({ id: 'r', result: { account: null } });
     expect(await a.waitFor((m) => m.id === 77)).toEqual({ id: 77, result: { data: ['t'], note: 'é {"id":1,}' } });
     expect(a.raw.at(-1)!.startsWith('{"id":77,')).toBe(true);
+  });
+
+  it('bounds the requests a principal has waiting for the app-server (one it never answers cannot grow memory); other principals are not affected', async () => {
+    rawAnswers['thread/loaded/list'] = () => '';
+    const url = await start({ maxMessagesPerSecond: 100_000 });
+    const a = await ready(url);
+    for (let i = 0; i < MAX_IN_FLIGHT; i++) a.send({ id: 1000 + i, method: 'thread/loaded/list', params: {} });
+    const refused = await a.request('model/list');
+    expect(refused.error).toMatchObject({ code: HubErrorCode.TOO_MANY_IN_FLIGHT });
+    const b = await ready(url, TOKEN_2);
+    expect((await b.request('model/list')).result).toEqual({ echo: 'model/list' });
   });
 
   it('sends only the upstream token upstream: never the Origin, cookies, headers or the browser token', async () => {
@@ -453,16 +468,30 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
     expect((await other.request('model/list')).result).toEqual({ echo: 'model/list' });
   });
 
-  it('runs at most maxAppServers upstreams: a new principal takes the place of one whose tabs left, else gets 4503', async () => {
+  it('runs at most maxAppServers upstreams: a new principal takes the place of one whose tabs left and whose turn ended, else gets 4503', async () => {
     const tokens: Record<string, string> = { t1: 'p1', t2: 'p2', t3: 'p3' };
     const url = await start({ maxAppServers: 2, authenticate: (_req, token) => (tokens[token] ? { id: tokens[token] } : undefined) });
     const p1 = await ready(url, 't1');
     await ready(url, 't2');
     const refused = await TestClient.connect(url, { origin: ORIGIN, token: 't3' });
     expect(await refused.closed).toEqual({ code: CloseCode.TOO_MANY_CONNECTIONS, reason: 'the gateway runs 2 app-servers already' });
+    // p1's turn runs: p1 reloading must not lose it, so p3 waits.
+    upstream.connections[0].socket.send('{"method":"turn/started","params":{"threadId":"t","turn":{"id":"turn-9","status":"inProgress"}}}');
+    await p1.waitFor((m) => m.method === 'turn/started');
     await p1.close();
-    const p3 = await ready(url, 't3');
-    expect((await p3.request('model/list')).result).toEqual({ echo: 'model/list' });
+    const waiting = await TestClient.connect(url, { origin: ORIGIN, token: 't3' });
+    expect(await waiting.closed).toEqual({ code: CloseCode.TOO_MANY_CONNECTIONS, reason: 'the gateway runs 2 app-servers already' });
+    // Any key order.
+    upstream.connections[0].socket.send('{"params":{"threadId":"t","turn":{"id":"turn-9","status":"completed"}},"method":"turn/completed"}');
+    // Once the hub has read it, p3 gets p1's place (retried until then: the frame is read asynchronously).
+    let p3: TestClient | undefined;
+    await eventuallyEqual(async () => {
+      const c = await TestClient.connect(url, { origin: ORIGIN, token: 't3' });
+      const closed = await Promise.race([c.closed, c.initialize().then(() => undefined)]);
+      if (closed === undefined) p3 = c;
+      return closed === undefined;
+    }, true);
+    expect((await p3!.request('model/list')).result).toEqual({ echo: 'model/list' });
     await eventuallyEqual(() => upstream.connections[0].socket.readyState, 3);
     expect(gateway!.stats.upstreams).toBe(2);
   });
@@ -602,10 +631,12 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
   });
 });
 
-async function eventuallyEqual<T>(read: () => T, expected: T, timeoutMs = 5000): Promise<void> {
+async function eventuallyEqual<T>(read: () => T | Promise<T>, expected: T, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (read() !== expected) {
-    if (Date.now() > deadline) throw new Error(`still ${String(read())}, expected ${String(expected)}`);
+  let value = await read();
+  while (value !== expected) {
+    if (Date.now() > deadline) throw new Error(`still ${String(value)}, expected ${String(expected)}`);
     await new Promise((r) => setTimeout(r, 10));
+    value = await read();
   }
 }

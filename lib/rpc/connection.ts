@@ -82,6 +82,8 @@ export class Connection {
   private inbound?: Subscription;
   private closedError?: CodexError;
   private closing?: Promise<void>;
+  /** close() was called (set before it tears down, so nothing on the way reads a drop). */
+  private closedByClient = false;
   private _state: ConnectionState = 'idle';
   private readonly activity = new Activity(
     () => this._state,
@@ -268,6 +270,7 @@ export class Connection {
   /** Closes: every in-flight Observable errors with TransportClosedError; the transport is ended. */
   close(): Promise<void> {
     if (!this.closing) {
+      this.closedByClient = true;
       this.terminate(new TransportClosedError('the connection was closed'), true);
       this.startDelay?.unsubscribe();
       if (!this.warnings.isStopped) this.warnings.complete(); // also after a drop that kept it open for a reconnect
@@ -532,7 +535,7 @@ export class Connection {
     const next = codexState({
       state: this._state,
       generation: this._generation,
-      closedByClient: this.closing !== undefined,
+      closedByClient: this.closedByClient,
       retryable: this.closedError !== undefined && this.mayReconnectAfter(this.closedError),
       live: this.liveSubscribers,
     });
@@ -541,7 +544,7 @@ export class Connection {
 
   /** True when a live stream that failed with `error` should reopen the connection on its own. */
   private mayReconnectAfter(error: unknown): boolean {
-    return this.options.reconnect !== undefined && !this.closing && !this.reopenFailed && TransportClosedError.is(error) && !AuthenticationError.is(error);
+    return this.options.reconnect !== undefined && !this.closedByClient && !this.reopenFailed && TransportClosedError.is(error) && !AuthenticationError.is(error);
   }
 
   /**

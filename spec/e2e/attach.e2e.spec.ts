@@ -1,10 +1,12 @@
 // thread.attach() against the REAL `codex app-server` listening on ws://127.0.0.1 (startAppServer),
 // with the scripted model: client A starts a long turn and leaves; client B resumes the thread and
 // attaches. Also pins what the 0.171.0 binary itself does for a second connection (issue 22).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { filter, firstValueFrom, lastValueFrom, toArray } from 'rxjs';
-import { Codex, toTurnResult, turnProgress, type Thread, type TurnEvent } from '../../lib/index';
+import { ApprovalMode, Codex, isServerRequest, toTurnResult, turnProgress, type PendingServerRequest, type Thread, type TurnEvent } from '../../lib/index';
 import { startAppServer, type RunningAppServer } from '../../lib/node/index';
-import type { ScriptedStep } from '../../lib/testing/node/index';
+import { message, shellCommand, type ScriptedStep } from '../../lib/testing/node/index';
 import { ObservableStream } from '../support/observable-stream';
 import { eventually, startModelHome, type ModelHome } from '../support/e2e';
 
@@ -37,7 +39,7 @@ describe('attach to a turn started by another client (real app-server over ws)',
   };
 
   beforeAll(async () => {
-    env = await startModelHome();
+    env = await startModelHome({ home: { approvalPolicy: 'on-request' } });
     server = await startAppServer({ env: env.home.env, cwd: env.home.workspace });
   });
   afterAll(async () => {
@@ -135,6 +137,45 @@ describe('attach to a turn started by another client (real app-server over ws)',
     const done = await completed;
     expect(done.method === 'turn/completed' && done.params.turn.status).toBe('interrupted');
     await seenByA.takeComplete(30_000).catch(() => undefined);
+  });
+
+  it('a pending approval of the turn reaches the attached stream and the resuming client, whose answer runs the command', async () => {
+    const file = path.join(env.home.workspace, 'attached-approval.txt');
+    env.model.enqueue(shellCommand(`touch ${file}`, { escalate: 'create the file' }), message('Done.'));
+    // A asks its user, who never answers before A leaves.
+    const asked: string[] = [];
+    const a = new Codex({ url: server.url, token: server.token, approvalHandler: (request) => (asked.push(request.method), new Promise(() => undefined)) });
+    clients.push(a);
+    const threadA = await firstValueFrom(a.threadStart({ approvalMode: ApprovalMode.ask }));
+    threadA.turn('touch it').subscribe({ error: () => undefined });
+    await eventually(() => expect(asked).toEqual(['item/commandExecution/requestApproval']), 30_000);
+    const turnId = threadA.activeTurn!;
+    await a.close();
+
+    // B: a page that answers from a dialog (pendingRequests$), resumes and attaches.
+    const b = client();
+    const dialog: PendingServerRequest[] = [];
+    b.pendingRequests$.subscribe((p) => dialog.push(p));
+    const threadB = await firstValueFrom(b.threadResume(threadA.id));
+    expect(threadB.runningTurnId).toBe(turnId);
+    const events = new ObservableStream(threadB.attach(turnId));
+    // 0.171.0 re-sends the unanswered approval to the connection that resumed the thread.
+    let request: TurnEvent | undefined;
+    while (!request) {
+      const e = await events.takeNext(30_000);
+      if (isServerRequest(e)) request = e;
+    }
+    expect(request.method).toBe('item/commandExecution/requestApproval');
+    expect(dialog.map((p) => p.method)).toEqual(['item/commandExecution/requestApproval']);
+    dialog[0]!.respond({ decision: 'accept' });
+    let last: TurnEvent | undefined;
+    for (;;) {
+      last = await events.takeNext(30_000);
+      if (last.method === 'turn/completed') break;
+    }
+    expect(last).toMatchObject({ params: { turn: { id: turnId, status: 'completed' } } });
+    await events.takeComplete();
+    expect(existsSync(file)).toBe(true);
   });
 
   it('0.171.0: a second app-server on the same CODEX_HOME cannot take a thread another one holds', async () => {

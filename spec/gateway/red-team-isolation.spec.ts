@@ -1,0 +1,123 @@
+/**
+ * Red team, issue 21: one user against another. Bob lists, reads, resumes, forks, renames,
+ * continues and archives alice's thread, and runs a sandboxed command that reads alice's files and
+ * the gateway's own environment. On one bare app-server (control) all of it works; through the
+ * gateway's default deployment (a home, workspace and clean env per principal) none of alice's
+ * secrets may reach bob's tab or what the model received for bob, and alice's thread stays as it was.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { shellCommand } from '../../lib/testing/node/index.js';
+import type { TestClient } from './support.js';
+import { Lab, openTab, runTurn, startThread, textInput, type Target } from './red-team-support.js';
+
+jest.setTimeout(180_000);
+
+let lab: Lab;
+beforeEach(async () => {
+  lab = await Lab.start();
+});
+afterEach(async () => {
+  await lab.dispose();
+});
+
+/** Alice's conversation: a thread whose prompt is a secret. */
+async function aliceThread(alice: TestClient, secret: string): Promise<string> {
+  const threadId = await startThread(alice);
+  if (!threadId) throw new Error("alice's thread/start was refused");
+  const end = await runTurn(alice, threadId, `my secret is ${secret}`);
+  if (end.error) throw new Error(`alice's turn was refused: ${JSON.stringify(end.error)}`);
+  return threadId;
+}
+
+describe("(g) bob reaches alice's threads", () => {
+  async function attack(target: Target): Promise<{ bobSaw: boolean; modelSawForBob: boolean; archived: boolean; renamed: boolean }> {
+    const secret = `alice-prompt-secret-${Math.random().toString(36).slice(2)}`;
+    const alice = await openTab(target, 'alice');
+    const bob = await openTab(target, 'bob');
+    const threadId = await aliceThread(alice, secret);
+    const tries: Array<[string, object]> = [
+      ['thread/list', {}],
+      ['thread/loaded/list', {}],
+      ['thread/read', { threadId, includeTurns: true }],
+      ['thread/turns/list', { threadId }],
+      ['thread/items/list', { threadId }],
+      ['thread/resume', { threadId }],
+      ['thread/fork', { threadId }],
+      ['thread/name/set', { threadId, name: 'renamed by bob' }],
+    ];
+    for (const [method, params] of tries) await bob.request(method, params);
+    // Continue alice's thread: a turn whose request to the model would carry her history.
+    await runTurn(bob, threadId, 'bob continues');
+    await bob.request('thread/archive', { threadId });
+    const modelSawForBob = lab.model.responseRequests.some((r) => r.rawBody.includes('bob continues') && r.rawBody.includes(secret));
+    const list = await alice.request('thread/list', {});
+    const read = await alice.request('thread/read', { threadId });
+    return {
+      bobSaw: bob.raw.some((frame) => frame.includes(secret)),
+      modelSawForBob,
+      archived: !(list.result?.data ?? []).some((t: { id: string }) => t.id === threadId),
+      renamed: read.result?.thread?.name === 'renamed by bob',
+    };
+  }
+
+  it('control: on one bare app-server bob reads, continues, renames and archives it', async () => {
+    expect(await attack(await lab.bare())).toEqual({ bobSaw: true, modelSawForBob: true, archived: true, renamed: true });
+  });
+
+  it('through the gateway: bob sees nothing of it and changes nothing', async () => {
+    expect(await attack(await lab.guarded())).toEqual({ bobSaw: false, modelSawForBob: false, archived: false, renamed: false });
+  });
+});
+
+describe("(g) bob's sandboxed command reads alice's files and the gateway's environment", () => {
+  /**
+   * Alice's workspace and home as her app-server reports them (thread/start `cwd`, initialize
+   * `codexHome`); a directory of the lab stands in where that is not inside the lab (the bare
+   * control, or a gateway that still runs in its own cwd).
+   */
+  async function aliceDirs(alice: TestClient, init: any): Promise<{ workspace: string; home: string }> {
+    const started = await alice.request('thread/start', {});
+    const inLab = (dir: unknown, fallback: string) => {
+      if (typeof dir === 'string' && dir.startsWith(lab.root + path.sep) && existsSync(dir)) return dir;
+      const stand = path.join(lab.root, fallback);
+      mkdirSync(stand, { recursive: true });
+      return stand;
+    };
+    return { workspace: inLab(started.result?.cwd, 'alice-workspace'), home: inLab(init.result?.codexHome, 'alice-home') };
+  }
+
+  async function attack(target: Target): Promise<Record<string, boolean>> {
+    const alice = await target.tab('alice');
+    const dirs = await aliceDirs(alice, await alice.initialize());
+    const secrets = {
+      workspace: `alice-workspace-secret-${Math.random().toString(36).slice(2)}`,
+      home: `alice-home-secret-${Math.random().toString(36).slice(2)}`,
+      gatewayEnv: lab.gatewaySecret,
+    };
+    writeFileSync(path.join(dirs.workspace, 'notes.txt'), secrets.workspace);
+    writeFileSync(path.join(dirs.home, 'notes.txt'), secrets.home);
+    const bob = await openTab(target, 'bob');
+    const cmd = [
+      `cat ${path.join(dirs.workspace, 'notes.txt')}`,
+      `cat ${path.join(dirs.home, 'notes.txt')}`,
+      'env',
+      `tr '\\0' '\\n' < /proc/${process.pid}/environ`,
+    ].join('; ');
+    lab.plan('read the host', shellCommand(cmd));
+    const threadId = await startThread(bob);
+    if (!threadId) throw new Error("bob's thread/start was refused");
+    await bob.request('turn/start', { threadId, input: textInput('read the host') });
+    await bob.waitFor((m) => m.method === 'turn/completed', 60_000);
+    const seen = lab.modelSaw() + bob.raw.join('\n');
+    return Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, seen.includes(v)]));
+  }
+
+  it('control: on a bare app-server (read-only sandbox) the command reads all three', async () => {
+    expect(await attack(await lab.bare())).toEqual({ workspace: true, home: true, gatewayEnv: true });
+  });
+
+  it('through the gateway: none of them reaches the model or bob', async () => {
+    expect(await attack(await lab.guarded())).toEqual({ workspace: false, home: false, gatewayEnv: false });
+  });
+});

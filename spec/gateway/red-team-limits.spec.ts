@@ -1,0 +1,177 @@
+/**
+ * Red team, issue 21: the smaller classes. Forged and huge log lines, one user's resource use
+ * (a 3 MiB thread name, many loaded threads, every connection slot) and server requests whose
+ * keys come in another order. Verdicts are effects: what the log holds, what the app-server
+ * stored or loaded, whether the other user still works, what the upstream received.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type WebSocket from 'ws';
+import { eventually } from '../support/e2e.js';
+import { startFakeUpstream, type TestClient } from './support.js';
+import { Lab, openTab, runTurn, startThread, type ContractOptions, type Target } from './red-team-support.js';
+
+jest.setTimeout(180_000);
+
+let lab: Lab;
+beforeEach(async () => {
+  lab = await Lab.start();
+});
+afterEach(async () => {
+  await lab.dispose();
+});
+
+const MIB = 1024 * 1024;
+
+describe('(i) log forging: method names with control characters, and 3 MiB of them', () => {
+  const FORGED = 'codex-rx/gateway: forged line: admin logged in';
+  const methods = [`evil\n${FORGED}`, `evil\r\n${FORGED}`, `evil\u001b[2J\u2028${FORGED}`, 'x'.repeat(3 * MIB)];
+
+  it('control: logged as received, each makes a forged line or a 3 MiB line', () => {
+    const naive = methods.map((m) => `codex-rx/gateway: connection 1: refused ${m} (not in the allowed methods)`);
+    const lines = naive.flatMap((l) => l.split(/\r?\n|\u2028/));
+    expect(lines.filter((l) => l.startsWith(FORGED))).toHaveLength(3);
+    expect(Math.max(...lines.map((l) => l.length))).toBeGreaterThan(3 * MIB);
+  });
+
+  it('through the gateway: every log line is one escaped, bounded line and the connection still serves', async () => {
+    const target = await lab.guarded();
+    const tab = await openTab(target);
+    for (const method of methods) await tab.request(method, {});
+    tab.send({ id: 'id\nwith\nnewlines', result: {} });
+    expect((await tab.request('model/list', {})).result).toBeDefined();
+    const lines = target.logs.flatMap((l) => l.split(/\r?\n|\r|\u2028|\u2029/));
+    expect(lines.filter((l) => l.startsWith(FORGED))).toEqual([]);
+    expect(target.logs.filter((l) => /[\u0000-\u001f\u007f\u2028\u2029]/.test(l))).toEqual([]);
+    expect(target.logs.filter((l) => l.length > 16 * 1024).map((l) => l.length)).toEqual([]);
+  });
+});
+
+describe('(j) one user exhausts a resource', () => {
+  /** The largest file under the lab (homes, session indexes, rollouts). */
+  function largestFile(dir: string): number {
+    let max = 0;
+    for (const name of readdirSync(dir)) {
+      const full = path.join(dir, name);
+      const s = statSync(full);
+      max = Math.max(max, s.isDirectory() ? largestFile(full) : s.size);
+    }
+    return max;
+  }
+
+  async function hugeName(target: Target): Promise<{ stored: number; largestFile: number }> {
+    const tab = await openTab(target);
+    const threadId = await startThread(tab);
+    if (!threadId) throw new Error('a plain thread/start was refused');
+    await runTurn(tab, threadId, 'make it persistent');
+    await tab.request('thread/name/set', { threadId, name: 'n'.repeat(3 * MIB) });
+    const read = await tab.request('thread/read', { threadId });
+    return { stored: (read.result?.thread?.name ?? '').length, largestFile: largestFile(lab.root) };
+  }
+
+  it('control: a bare app-server stores a 3 MiB thread name', async () => {
+    const { stored, largestFile } = await hugeName(await lab.bare());
+    expect(stored).toBe(3 * MIB);
+    expect(largestFile).toBeGreaterThanOrEqual(3 * MIB);
+  });
+
+  it('through the gateway (default limits): the name is refused and nothing of it is stored', async () => {
+    const { stored, largestFile } = await hugeName(await lab.guarded());
+    expect(stored).toBeLessThan(MIB);
+    expect(largestFile).toBeLessThan(MIB);
+  });
+
+  async function manyThreads(target: Target, count: number): Promise<{ loaded: number; otherUserRuns: boolean }> {
+    const alice = await openTab(target, 'alice');
+    for (let i = 0; i < count; i++) await alice.request('thread/start', {});
+    const loaded = ((await alice.request('thread/loaded/list', {})).result?.data ?? []).length;
+    const bob = await openTab(target, 'bob');
+    const threadId = await startThread(bob);
+    const end = threadId ? await runTurn(bob, threadId, 'bob still works') : { error: 'no thread' };
+    return { loaded, otherUserRuns: end.turn?.status === 'completed' };
+  }
+
+  it('control: a bare app-server loads every thread one user starts', async () => {
+    expect(await manyThreads(await lab.bare(), 8)).toEqual({ loaded: 8, otherUserRuns: true });
+  });
+
+  it('through the gateway (maxLoadedThreadsPerPrincipal 3): at most 3 stay loaded and the other user still runs', async () => {
+    const { loaded, otherUserRuns } = await manyThreads(await lab.guarded({ maxLoadedThreadsPerPrincipal: 3 }), 8);
+    expect(loaded).toBeLessThanOrEqual(3);
+    expect(otherUserRuns).toBe(true);
+  });
+
+  /** Opens a tab and initializes it; 'refused' when the upgrade fails or the socket closes first. */
+  async function tryOpen(target: Target, principal: string): Promise<TestClient | 'refused'> {
+    let tab: TestClient;
+    try {
+      tab = await target.tab(principal);
+    } catch {
+      return 'refused';
+    }
+    const outcome = await Promise.race([tab.initialize().then((a) => (a.result ? 'open' : 'refused')), tab.closed.then(() => 'refused' as const)]);
+    return outcome === 'open' ? tab : 'refused';
+  }
+
+  async function fillConnections(options: Partial<ContractOptions>): Promise<{ aliceOpen: number; bob: 'refused' | 'runs' }> {
+    const target = await lab.guarded(options);
+    let aliceOpen = 0;
+    for (let i = 0; i < 4; i++) if ((await tryOpen(target, 'alice')) !== 'refused') aliceOpen++;
+    const bob = await tryOpen(target, 'bob');
+    if (bob === 'refused') return { aliceOpen, bob };
+    const threadId = await startThread(bob);
+    return { aliceOpen, bob: threadId ? 'runs' : 'refused' };
+  }
+
+  it('control (per-principal cap off): alice fills the global cap and bob is refused', async () => {
+    expect(await fillConnections({ maxConnections: 4, maxConnectionsPerPrincipal: 4 })).toEqual({ aliceOpen: 4, bob: 'refused' });
+  });
+
+  it('through the gateway (maxConnectionsPerPrincipal 2 of 4): alice gets 2, bob still gets in', async () => {
+    expect(await fillConnections({ maxConnections: 4, maxConnectionsPerPrincipal: 2 })).toEqual({ aliceOpen: 2, bob: 'runs' });
+  });
+});
+
+describe('(k) a server request whose keys come in another order still reaches the tab as a request', () => {
+  const SERVER_ID = 7;
+  const params = { kind: 'command', threadId: 't-1', turnId: 'u-1', itemId: 'i-1', startedAtMs: 0, environmentId: null, command: 'ls' };
+  const orders: Record<string, (method: string) => string> = {
+    'id first (control)': (method) => JSON.stringify({ id: SERVER_ID, method, params }),
+    'jsonrpc first': (method) => JSON.stringify({ jsonrpc: '2.0', params, id: SERVER_ID, method }),
+    'params first': (method) => JSON.stringify({ params, method, id: SERVER_ID }),
+    'method last, spaced': (method) => `{ "id" : ${SERVER_ID} , "params" : ${JSON.stringify(params)} , "method" : ${JSON.stringify(method)} }`,
+  };
+
+  /** A stand-in app-server: answers the handshake and model/list, then asks for an approval in `frame`. */
+  async function fakeAppServer(frame: string) {
+    const reply = (socket: WebSocket, m: any) => {
+      if (m.method === 'initialize') socket.send(JSON.stringify({ id: m.id, result: { userAgent: 'fake/0.171.0', codexHome: '/nonexistent', platformFamily: 'unix', platformOs: 'linux' } }));
+      else if (m.method === 'model/list') {
+        socket.send(JSON.stringify({ id: m.id, result: { data: [], nextCursor: null } }));
+        if (!asked) socket.send(frame);
+        asked = true;
+      } else if (m.id !== undefined && m.method !== undefined) socket.send(JSON.stringify({ id: m.id, result: {} }));
+    };
+    let asked = false;
+    return startFakeUpstream((text, socket) => reply(socket, JSON.parse(text)));
+  }
+
+  for (const [order, frame] of Object.entries(orders)) {
+    it(`${order}: the tab sees a request and its answer reaches the app-server`, async () => {
+      const fake = await fakeAppServer(frame('item/commandExecution/requestApproval'));
+      try {
+        const target = await lab.guarded({ upstream: { url: fake.url } });
+        const tab = await openTab(target);
+        await tab.request('model/list', {});
+        const request = await tab.waitFor((m) => m.method === 'item/commandExecution/requestApproval');
+        expect(request.id).toBeDefined();
+        tab.send({ id: request.id, result: { decision: 'decline' } });
+        const answered = () => fake.connections.flatMap((c) => c.frames.map((f) => JSON.parse(f))).find((m) => m.id === SERVER_ID && m.method === undefined);
+        await eventually(() => expect(answered()).toBeDefined(), 10_000);
+        expect(answered().result).toEqual({ decision: 'decline' });
+      } finally {
+        await fake.close();
+      }
+    });
+  }
+});

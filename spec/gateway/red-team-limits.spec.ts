@@ -7,7 +7,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type WebSocket from 'ws';
-import { eventually } from '../support/e2e.js';
 import { startFakeUpstream, type TestClient } from './support.js';
 import { Lab, openTab, runTurn, startThread, type ContractOptions, type Target } from './red-team-support.js';
 
@@ -134,16 +133,27 @@ describe('(j) one user exhausts a resource', () => {
 
 describe('(k) a server request whose keys come in another order still reaches the tab as a request', () => {
   const SERVER_ID = 7;
-  const params = { kind: 'command', threadId: 't-1', turnId: 'u-1', itemId: 'i-1', startedAtMs: 0, environmentId: null, command: 'ls' };
-  const orders: Record<string, (method: string) => string> = {
-    'id first (control)': (method) => JSON.stringify({ id: SERVER_ID, method, params }),
-    'jsonrpc first': (method) => JSON.stringify({ jsonrpc: '2.0', params, id: SERVER_ID, method }),
-    'params first': (method) => JSON.stringify({ params, method, id: SERVER_ID }),
-    'method last, spaced': (method) => `{ "id" : ${SERVER_ID} , "params" : ${JSON.stringify(params)} , "method" : ${JSON.stringify(method)} }`,
+  /** Two server requests and a valid answer to each (an approval needs allowEscalation to reach a page). */
+  const asks: Record<string, { params: object; answer: object }> = {
+    'item/commandExecution/requestApproval': {
+      params: { kind: 'command', threadId: 't-1', turnId: 'u-1', itemId: 'i-1', startedAtMs: 0, environmentId: null, command: 'ls' },
+      answer: { decision: 'decline' },
+    },
+    'item/tool/requestUserInput': {
+      params: { threadId: 't-1', turnId: 'u-1', itemId: 'i-1', questions: [{ id: 'q1', header: 'Pick', question: 'Which?', isOther: false, isSecret: false, options: null }], isBlocking: true, autoResolutionMs: null },
+      answer: { answers: { q1: { answers: ['this one'] } } },
+    },
+  };
+  const orders: Record<string, (method: string, params: object) => string> = {
+    'id first (control)': (method, params) => JSON.stringify({ id: SERVER_ID, method, params }),
+    'jsonrpc first': (method, params) => JSON.stringify({ jsonrpc: '2.0', params, id: SERVER_ID, method }),
+    'params first': (method, params) => JSON.stringify({ params, method, id: SERVER_ID }),
+    'method last, spaced': (method, params) => `{ "id" : ${SERVER_ID} , "params" : ${JSON.stringify(params)} , "method" : ${JSON.stringify(method)} }`,
   };
 
-  /** A stand-in app-server: answers the handshake and model/list, then asks for an approval in `frame`. */
+  /** A stand-in app-server: answers the handshake and model/list, then asks once with `frame`. */
   async function fakeAppServer(frame: string) {
+    let asked = false;
     const reply = (socket: WebSocket, m: any) => {
       if (m.method === 'initialize') socket.send(JSON.stringify({ id: m.id, result: { userAgent: 'fake/0.171.0', codexHome: '/nonexistent', platformFamily: 'unix', platformOs: 'linux' } }));
       else if (m.method === 'model/list') {
@@ -152,26 +162,28 @@ describe('(k) a server request whose keys come in another order still reaches th
         asked = true;
       } else if (m.id !== undefined && m.method !== undefined) socket.send(JSON.stringify({ id: m.id, result: {} }));
     };
-    let asked = false;
     return startFakeUpstream((text, socket) => reply(socket, JSON.parse(text)));
   }
 
-  for (const [order, frame] of Object.entries(orders)) {
-    it(`${order}: the tab sees a request and its answer reaches the app-server`, async () => {
-      const fake = await fakeAppServer(frame('item/commandExecution/requestApproval'));
-      try {
-        const target = await lab.guarded({ upstream: { url: fake.url } });
-        const tab = await openTab(target);
-        await tab.request('model/list', {});
-        const request = await tab.waitFor((m) => m.method === 'item/commandExecution/requestApproval');
-        expect(request.id).toBeDefined();
-        tab.send({ id: request.id, result: { decision: 'decline' } });
-        const answered = () => fake.connections.flatMap((c) => c.frames.map((f) => JSON.parse(f))).find((m) => m.id === SERVER_ID && m.method === undefined);
-        await eventually(() => expect(answered()).toBeDefined(), 10_000);
-        expect(answered().result).toEqual({ decision: 'decline' });
-      } finally {
-        await fake.close();
-      }
-    });
+  for (const [method, { params, answer }] of Object.entries(asks)) {
+    for (const [order, frame] of Object.entries(orders)) {
+      it(`${method}, ${order}: the tab sees a request and its answer reaches the app-server`, async () => {
+        const fake = await fakeAppServer(frame(method, params));
+        try {
+          const target = await lab.guarded({ upstream: { url: fake.url }, allowEscalation: true });
+          const tab = await openTab(target);
+          await tab.request('model/list', {});
+          const request = await tab.waitFor((m) => m.method === method);
+          expect(request.id).toBeDefined();
+          tab.send({ id: request.id, result: answer });
+          const answered = () => fake.connections.flatMap((c) => c.frames.map((f) => JSON.parse(f))).find((m) => m.id === SERVER_ID && m.method === undefined);
+          // One tab's frames reach the upstream in order: once this is answered, the answer went first.
+          await tab.request('model/list', {});
+          expect(answered()?.result).toEqual(answer);
+        } finally {
+          await fake.close();
+        }
+      });
+    }
   }
 });

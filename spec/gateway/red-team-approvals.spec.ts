@@ -110,8 +110,9 @@ describe('(f) a duplicated "method" key smuggles an answer to a request another 
     if (asked.method === 'item/commandExecution/requestApproval') {
       const ids = [asked.id, ...Array.from({ length: 20 }, (_, i) => i)];
       smuggle(bob, ids);
-      // Bob's frames before this request are handled by then (one connection is read in order).
-      await bob.request('model/list', {});
+      // Bob's frames before this request are handled by then (one connection is read in order),
+      // unless the gateway closed bob's connection for them.
+      await Promise.race([bob.request('model/list', {}), bob.closed]);
       alice.send({ id: asked.id, result: { decision: 'decline' } });
       await alice.waitFor((m) => m.method === 'turn/completed' && m.params.turn.id === started.result.turn.id, 60_000);
     }

@@ -4,7 +4,7 @@
  * keys come in another order. Verdicts are effects: what the log holds, what the app-server
  * stored or loaded, whether the other user still works, what the upstream received.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type WebSocket from 'ws';
 import { startFakeUpstream, type TestClient } from './support.js';
@@ -47,13 +47,13 @@ describe('(i) log forging: method names with control characters, and 3 MiB of th
 });
 
 describe('(j) one user exhausts a resource', () => {
-  /** The largest file under the lab (homes, session indexes, rollouts). */
+  /** The largest regular file under the lab (homes, session indexes, rollouts); links are not followed. */
   function largestFile(dir: string): number {
     let max = 0;
     for (const name of readdirSync(dir)) {
       const full = path.join(dir, name);
-      const s = statSync(full);
-      max = Math.max(max, s.isDirectory() ? largestFile(full) : s.size);
+      const s = lstatSync(full);
+      max = Math.max(max, s.isDirectory() ? largestFile(full) : s.isFile() ? s.size : 0);
     }
     return max;
   }

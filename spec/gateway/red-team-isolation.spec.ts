@@ -70,6 +70,36 @@ describe("(g) bob reaches alice's threads", () => {
   });
 });
 
+describe("(g) bob interrupts alice's running turn", () => {
+  async function attack(target: Target): Promise<string | undefined> {
+    const alice = await openTab(target, 'alice');
+    const bob = await openTab(target, 'bob');
+    lab.plan('think for long', { output: [{ type: 'message', text: 'thinking' }], hang: true });
+    const threadId = await startThread(alice);
+    if (!threadId) throw new Error("alice's thread/start was refused");
+    const asked = lab.model.responseRequests.length;
+    const started = await alice.request('turn/start', { threadId, input: textInput('think for long') });
+    const turnId = started.result.turn.id as string;
+    // The turn is running: the model has its request (and never finishes the answer).
+    await lab.model.waitForResponseRequests(asked + 1);
+    await bob.request('turn/steer', { threadId, expectedTurnId: turnId, input: textInput('bob steers') });
+    // turn/interrupt is answered once the turn has stopped.
+    await bob.request('turn/interrupt', { threadId, turnId });
+    const read = await alice.request('thread/read', { threadId, includeTurns: true });
+    const status = (read.result?.thread?.turns ?? []).find((t: { id: string }) => t.id === turnId)?.status;
+    await alice.request('turn/interrupt', { threadId, turnId });
+    return status;
+  }
+
+  it('control: on one bare app-server bob stops it', async () => {
+    expect(await attack(await lab.bare())).toBe('interrupted');
+  });
+
+  it('through the gateway: it keeps running', async () => {
+    expect(await attack(await lab.guarded())).toBe('inProgress');
+  });
+});
+
 describe("(g) bob's sandboxed command reads alice's files and the gateway's environment", () => {
   /**
    * Alice's workspace and home as her app-server reports them (thread/start `cwd`, initialize

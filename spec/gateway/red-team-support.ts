@@ -15,8 +15,13 @@ import { TestClient } from './support.js';
 
 export const ORIGIN = 'https://app.example.test';
 
-/** Tokens of the two users of the lab, by principal id. */
-export const TOKENS: Readonly<Record<string, string>> = Object.freeze({ alice: 'red-team-token-alice-6d1e', bob: 'red-team-token-bob-93c4' });
+/** What the lab's `authenticate` accepts: this prefix, then the principal id (any string). */
+const TOKEN_PREFIX = 'red-team-token:';
+
+/** The token of principal `id` in the lab. */
+export function tokenOf(id: string): string {
+  return TOKEN_PREFIX + id;
+}
 
 /**
  * The gateway options of the contract (issue 21/22). Those the gateway of this checkout does not
@@ -114,15 +119,12 @@ export class Lab {
     return { server, home, workspace, tab: () => this.track(TestClient.connect(server.url, { token: server.token, via: 'header' })) };
   }
 
-  /** The guard on: codex-rx/gateway with the contract's options; tabs of principal `alice` or `bob`. */
+  /** The guard on: codex-rx/gateway with the contract's options; a tab's principal is whatever id it names. */
   async guarded(options: Partial<ContractOptions> = {}, extra: Record<string, unknown> = {}): Promise<Target & { gateway: CodexGateway; logs: string[] }> {
     const logs: string[] = [];
     const contract: ContractOptions = {
       allowedOrigins: [ORIGIN],
-      authenticate: (_req, token) => {
-        const id = Object.keys(TOKENS).find((k) => TOKENS[k] === token);
-        return id === undefined ? undefined : { id };
-      },
+      authenticate: (_req, token) => (token.startsWith(TOKEN_PREFIX) ? { id: token.slice(TOKEN_PREFIX.length) } : undefined),
       upstream: { configOverrides: this.overrides(extra) },
       dataRoot: this.dataRoot,
       models: ['mock-model'],
@@ -132,7 +134,7 @@ export class Lab {
     const gateway = createCodexGateway(contract);
     const { url } = await gateway.listen({ port: 0 });
     this.closers.push(() => gateway.close());
-    return { gateway, logs, tab: (principal = 'alice') => this.track(TestClient.connect(url, { origin: ORIGIN, token: TOKENS[principal] })) };
+    return { gateway, logs, tab: (principal = 'alice') => this.track(TestClient.connect(url, { origin: ORIGIN, token: tokenOf(principal) })) };
   }
 
   /** Every `POST /responses` body the model received, as text. */

@@ -7,9 +7,9 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { shellCommand } from '../../lib/testing/node/index.js';
+import { functionCall, shellCommand } from '../../lib/testing/node/index.js';
 import type { TestClient } from './support.js';
-import { Lab, openTab, runTurn, startThread, textInput, type Target } from './red-team-support.js';
+import { dataUrlBytes, Lab, openTab, pngWith, runTurn, startThread, textInput, type Target } from './red-team-support.js';
 
 jest.setTimeout(180_000);
 
@@ -149,5 +149,45 @@ describe("(g) bob's sandboxed command reads alice's files and the gateway's envi
 
   it('through the gateway: none of them reaches the model or bob', async () => {
     expect(await attack(await lab.guarded())).toEqual({ workspace: false, home: false, gatewayEnv: false });
+  });
+});
+
+describe("(g) bob's model reads host images through a sub-agent's local_image items (spawn_agent)", () => {
+  async function attack(target: Target): Promise<{ alice: boolean; operator: boolean }> {
+    const alice = await openTab(target, 'alice');
+    const aliceWorkspace = (await alice.request('thread/start', {})).result?.cwd;
+    const secrets = { alice: `alice-image-secret-${Math.random().toString(36).slice(2)}`, operator: `operator-image-secret-${Math.random().toString(36).slice(2)}` };
+    const files = {
+      alice: typeof aliceWorkspace === 'string' && aliceWorkspace.startsWith(lab.root) ? path.join(aliceWorkspace, 'photo.png') : path.join(lab.root, 'alice-photo.png'),
+      operator: path.join(lab.root, 'operator-photo.png'),
+    };
+    writeFileSync(files.alice, pngWith(secrets.alice));
+    writeFileSync(files.operator, pngWith(secrets.operator));
+    const bob = await openTab(target, 'bob');
+    // What a page's prompt can make any model do: hand a sub-agent the host's files as images.
+    lab.plan('spawn a helper', functionCall('spawn_agent', { items: [{ type: 'text', text: 'describe these' }, { type: 'local_image', path: files.alice }, { type: 'local_image', path: files.operator }] }));
+    const threadId = await startThread(bob);
+    if (!threadId) throw new Error("bob's thread/start was refused");
+    await runTurn(bob, threadId, 'spawn a helper');
+    const spawned = lab.model.responseRequests.some((r) => /function_call_output[^}]*agent_id/.test(r.rawBody));
+    // A spawned agent asks the model at once; a refused spawn never does.
+    if (spawned) await waitUntil(() => lab.model.responseRequests.some((r) => r.rawBody.includes('describe these')));
+    const seen = dataUrlBytes(lab.modelSaw()) + bob.raw.join('\n');
+    return { alice: seen.includes(secrets.alice), operator: seen.includes(secrets.operator) };
+  }
+
+  /** Resolves once `probe` holds, checked at each model request. */
+  function waitUntil(probe: () => boolean): Promise<void> {
+    return lab.model.waitForResponseRequests(lab.model.responseRequests.length + (probe() ? 0 : 1)).then(() => (probe() ? undefined : waitUntil(probe)));
+  }
+
+  it('control: on a bare app-server the sub-agent gets both images', async () => {
+    await lab.namespaceTools({ spawn_agent: 'multi_agent_v1' });
+    expect(await attack(await lab.bare())).toEqual({ alice: true, operator: true });
+  });
+
+  it("through the gateway: neither image's bytes reach the model", async () => {
+    await lab.namespaceTools({ spawn_agent: 'multi_agent_v1' });
+    expect(await attack(await lab.guarded())).toEqual({ alice: false, operator: false });
   });
 });

@@ -5,6 +5,8 @@
  * host (a marker file, a secret in what the model or a tab received, a request to a port).
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
@@ -52,6 +54,8 @@ export class Lab {
   private readonly closers: Array<() => Promise<unknown>> = [];
   private readonly savedEnv: Record<string, string | undefined> = {};
   private readonly plans = new Map<string, ScriptedStep>();
+  /** Where app-servers send model requests when not straight to the scripted model (see {@link Lab.namespaceTools}). */
+  private modelUrl: string | undefined;
 
   private constructor(
     readonly root: string,
@@ -102,7 +106,7 @@ export class Lab {
       model_provider: 'mock',
       approval_policy: 'never',
       model_catalog_json: this.catalog,
-      model_providers: { mock: { name: 'mock', base_url: this.model.url, wire_api: 'responses', request_max_retries: 0, stream_max_retries: 0 } },
+      model_providers: { mock: { name: 'mock', base_url: this.modelUrl ?? this.model.url, wire_api: 'responses', request_max_retries: 0, stream_max_retries: 0 } },
       ...extra,
     };
   }
@@ -135,6 +139,38 @@ export class Lab {
     const { url } = await gateway.listen({ port: 0 });
     this.closers.push(() => gateway.close());
     return { gateway, logs, tab: (principal = 'alice') => this.track(TestClient.connect(url, { origin: ORIGIN, token: tokenOf(principal) })) };
+  }
+
+  /**
+   * From now on app-servers reach the scripted model through a proxy that puts the function calls
+   * named in `namespaces` into their tool namespace (`"namespace":"multi_agent_v1"`), which the
+   * scripted model's steps cannot say. Answers are buffered whole: no `hang` steps through it.
+   */
+  async namespaceTools(namespaces: Record<string, string>): Promise<void> {
+    const target = this.model.port;
+    const proxy = http.createServer((req, res) => {
+      const body: Buffer[] = [];
+      req.on('data', (c: Buffer) => body.push(c));
+      req.on('end', () => {
+        const upstream = http.request({ host: '127.0.0.1', port: target, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on('data', (c: Buffer) => chunks.push(c));
+          answer.on('end', () => {
+            let text = Buffer.concat(chunks).toString('utf8');
+            for (const [name, ns] of Object.entries(namespaces)) text = text.split(`"name":${JSON.stringify(name)}`).join(`"name":${JSON.stringify(name)},"namespace":${JSON.stringify(ns)}`);
+            const headers = { ...answer.headers };
+            delete headers['content-length'];
+            delete headers['transfer-encoding'];
+            res.writeHead(answer.statusCode ?? 502, headers).end(text);
+          });
+        });
+        upstream.on('error', () => res.destroy());
+        upstream.end(Buffer.concat(body));
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve()));
+    this.closers.push(() => new Promise((resolve) => proxy.close(resolve)));
+    this.modelUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/v1`;
   }
 
   /** Every `POST /responses` body the model received, as text. */

@@ -95,9 +95,16 @@ describe('(e) acceptWithExecpolicyAmendment writes a persistent allow rule into 
 });
 
 describe('(f) a duplicated "method" key smuggles an answer to a request another user was asked (shared upstream)', () => {
-  /** What bob sends: for each id, a frame JSON.parse reads as a request and serde as a response. */
+  /**
+   * What bob sends: for each id, frames JSON.parse reads as a request and serde as a response (the
+   * duplicate key plain, and spelled with unicode escapes).
+   */
   function smuggle(bob: TestClient, ids: Array<number | string>): void {
-    for (const id of ids) bob.socket.send(`{"id":${JSON.stringify(id)},"method":"initialized","method":"initialized","result":{"decision":"accept"}}`);
+    for (const id of ids) {
+      for (const [a, b] of [['method', 'method'], ['method', 'm\\u0065thod'], ['\\u006dethod', 'method']]) {
+        if (bob.socket.readyState === bob.socket.OPEN) bob.socket.send(`{"id":${JSON.stringify(id)},"${a}":"initialized","${b}":"initialized","result":{"decision":"accept"}}`);
+      }
+    }
   }
 
   async function attack(alice: TestClient, bob: TestClient): Promise<boolean> {

@@ -8,7 +8,7 @@ import { lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type WebSocket from 'ws';
 import { startFakeUpstream, type TestClient } from './support.js';
-import { Lab, openTab, runTurn, startThread, type ContractOptions, type Target } from './red-team-support.js';
+import { Lab, openTab, runTurn, startThread, textInput, type ContractOptions, type Target } from './red-team-support.js';
 
 jest.setTimeout(180_000);
 
@@ -128,6 +128,42 @@ describe('(j) one user exhausts a resource', () => {
 
   it('through the gateway (maxConnectionsPerPrincipal 2 of 4): alice gets 2, bob still gets in', async () => {
     expect(await fillConnections({ maxConnections: 4, maxConnectionsPerPrincipal: 2 })).toEqual({ aliceOpen: 2, bob: 'runs' });
+  });
+
+  /**
+   * maxAppServers 1: alice reloads her page (her app-server waits out its grace period), bob
+   * connects, alice comes back. Did alice get her own app-server back (her thread still loaded)?
+   */
+  async function reloadWhileBobArrives(aliceWorking: boolean): Promise<{ bob: 'refused' | 'runs'; aliceKept: boolean; turn?: string }> {
+    const target = await lab.guarded({ maxAppServers: 1 });
+    const alice = await openTab(target, 'alice');
+    const threadId = await startThread(alice);
+    if (!threadId) throw new Error("alice's thread/start was refused");
+    let turnId: string | undefined;
+    if (aliceWorking) {
+      lab.plan('a long task', { output: [{ type: 'message', text: 'working on it' }], hang: true });
+      const asked = lab.model.responseRequests.length;
+      turnId = (await alice.request('turn/start', { threadId, input: textInput('a long task') })).result?.turn?.id;
+      await lab.model.waitForResponseRequests(asked + 1);
+    }
+    await alice.close();
+    const bobTab = await tryOpen(target, 'bob');
+    const bob = bobTab === 'refused' ? 'refused' : (await startThread(bobTab)) ? 'runs' : 'refused';
+    if (bobTab !== 'refused') await bobTab.close();
+    const back = await tryOpen(target, 'alice');
+    if (back === 'refused') return { bob, aliceKept: false };
+    const loaded: string[] = (await back.request('thread/loaded/list', {})).result?.data ?? [];
+    const resumed = await back.request('thread/resume', { threadId });
+    const turn = (resumed.result?.thread?.turns ?? []).find((t: { id: string }) => t.id === turnId)?.status;
+    return turnId === undefined ? { bob, aliceKept: loaded.includes(threadId) } : { bob, aliceKept: loaded.includes(threadId), turn };
+  }
+
+  it('control (maxAppServers 1, alice idle): bob takes the slot and alice comes back to a new app-server', async () => {
+    expect(await reloadWhileBobArrives(false)).toEqual({ bob: 'runs', aliceKept: false });
+  });
+
+  it("through the gateway (maxAppServers 1, alice's turn running): her app-server is not ended for bob", async () => {
+    expect(await reloadWhileBobArrives(true)).toEqual({ bob: 'refused', aliceKept: true, turn: 'inProgress' });
   });
 });
 

@@ -235,73 +235,18 @@ console.log(`codex ${version}: ${schemaClientMethods.size} client methods in the
 if (before) console.log(formatDiff(diffProtocols(before, protocolFromSchemaDir(schemaOut, version))));
 
 // ---- validators compiled ahead of time ------------------------------------------------------
-// ajv's standalone code for the params of every client method: plain functions, so that runtime
-// validation needs no `new Function` (a page under `script-src 'self'` can validate) and a
-// method's first call costs what later ones do. Refs stay functions shared across methods
-// (inlineRefs: false), which keeps the module about a third smaller than inlining.
-const ANNOTATIONS = new Set(['description', 'title', 'default', 'examples', '$comment']);
-const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions']);
-const SCHEMA_LISTS = new Set(['anyOf', 'oneOf', 'allOf']);
-const SUB_SCHEMAS = new Set(['items', 'additionalItems', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames']);
-/** A schema without annotations (they do not affect validity; they are most of its bytes). */
-function stripAnnotations(schema) {
-  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return schema;
-  const out = {};
-  for (const [key, value] of Object.entries(schema)) {
-    if (ANNOTATIONS.has(key)) continue;
-    if (SCHEMA_MAPS.has(key)) out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripAnnotations(v)]));
-    else if (SCHEMA_LISTS.has(key)) out[key] = value.map(stripAnnotations);
-    else if (SUB_SCHEMAS.has(key)) out[key] = Array.isArray(value) ? value.map(stripAnnotations) : stripAnnotations(value);
-    else out[key] = value;
-  }
-  return out;
-}
-
-const { default: Ajv, _ } = await import('ajv');
-const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
-const NUMBER_FORMAT_NAMES = ['uint', 'uint8', 'uint16', 'uint32', 'uint64', 'int8', 'int16', 'int32', 'int64', 'int', 'float', 'double'];
-
-/** Standalone validator code for `exports` (definition names) of a definitions table, as an ES module. */
-function standaloneModule(id, definitions, exports, what) {
-  const aot = new Ajv({
-    strict: true,
-    allowUnionTypes: true,
-    strictNumbers: true,
-    allErrors: false,
-    validateSchema: false,
-    inlineRefs: false,
-    messages: false, // the explainer words the problems
-    code: { source: true, esm: true, lines: false, optimize: 1, formats: _`formats` },
-  });
-  for (const name of NUMBER_FORMAT_NAMES) aot.addFormat(name, { type: 'number', validate: () => true }); // the real checks are imported by the module
-  aot.addSchema({ $id: id, definitions });
-  let code = standaloneCode(aot, Object.fromEntries(exports.map((d) => [d, `${id}#/definitions/${d}`])));
-  code = code.replace(/require\("ajv\/dist\/runtime\/ucs2length"\)\.default/g, 'ucs2length');
-  if (/require\(/.test(code)) throw new Error(`the standalone validators need a runtime module: ${/require\([^)]*\)/.exec(code)[0]}`);
-  const usedFormats = [...new Set([...code.matchAll(/formats\.(\w+)/g)].map((m) => m[1]))];
-  if (usedFormats.some((f) => !NUMBER_FORMAT_NAMES.includes(f))) throw new Error(`unexpected formats in the protocol schema: ${usedFormats}`);
-  return {
-    size: code.length,
-    text: [
-      header.trimEnd(),
-      `// ajv standalone code (draft-07) for ${what}. No eval at runtime.`,
-      '// @ts-nocheck',
-      "import { NUMBER_FORMATS } from '../validation/formats.js';",
-      'const formats = Object.fromEntries(Object.entries(NUMBER_FORMATS).map(([name, f]) => [name, { type: "number", validate: f.validate }]));',
-      '/** String length in code points, as JSON Schema counts it. */',
-      'function ucs2length(s) { let n = 0; for (const _c of s) n++; return n; }',
-      code.replace(/^"use strict";/, ''),
-      '',
-    ].join('\n'),
-  };
-}
+// ajv's standalone code for the params of every client method (scripts/standalone-validators.mjs):
+// plain functions, so that runtime validation needs no `new Function` (a page under
+// `script-src 'self'` can validate) and a method's first call costs what later ones do.
+const { stripAnnotations, standaloneModule } = await import('./standalone-validators.mjs');
 
 const definitions = stripAnnotations({ definitions: clientRequest.definitions }).definitions;
 const paramsDefinitions = [...new Set(methodsOf(clientRequest).map((m) => m.params).filter(Boolean))].sort();
-const paramsValidators = standaloneModule('client', definitions, paramsDefinitions, 'the params of every client method, one export per params\n// definition (CLIENT_PARAMS_DEFINITIONS names it)');
+const paramsValidators = standaloneModule(header, 'client', definitions, paramsDefinitions, 'the params of every client method, one export per params\n// definition (CLIENT_PARAMS_DEFINITIONS names it)');
 writeFileSync(path.join(protocolDir, 'validators.generated.ts'), paramsValidators.text);
 // What the client answers each server request, checked the same way before it is sent.
 const answerValidators = standaloneModule(
+  header,
   'results',
   stripAnnotations(serverRequestResultSchema).definitions,
   [...new Set(Object.values(serverRequestResults))].sort(),
@@ -321,3 +266,8 @@ writeFileSync(
   ].join('\n'),
 );
 console.log(`validators: ${paramsDefinitions.length} params definitions, ${Math.round(paramsValidators.size / 1024)} KiB of standalone code; answers: ${Object.keys(serverRequestResults).length} server requests, ${Math.round(answerValidators.size / 1024)} KiB`);
+
+// ---- the gateway's field policy (lib/gateway/*.generated.ts) ---------------------------------
+// Fails when a params field a page can reach is not classified in scripts/gateway-fields.mjs.
+const { writeGatewayPolicy } = await import('./generate-gateway-policy.mjs');
+console.log(`gateway policy: ${writeGatewayPolicy(root, header, { clientRequest, clientNotification: readSchema('ClientNotification'), resultSchema: serverRequestResultSchema, resultDefinitions: serverRequestResults })}`);

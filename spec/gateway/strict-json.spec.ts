@@ -1,0 +1,55 @@
+/** parseStrictJson and logSafe: the parse a boundary can trust, and text a log line can take. */
+import { logSafe } from '../../lib/gateway/log-safe.js';
+import { MAX_JSON_DEPTH, parseStrictJson } from '../../lib/gateway/strict-json.js';
+
+describe('parseStrictJson', () => {
+  it('parses what JSON.parse parses when no key repeats', () => {
+    for (const text of ['{}', '[]', '1', '"x"', 'null', '{"a":{"a":{"a":1}},"b":[{"a":1},{"a":2}]}', '{"a\\"b":1,"a\\\\":2,"":3}', ' { "k" : [ "}" , "{" , "\\"" ] } ']) {
+      expect(parseStrictJson(text)).toEqual({ ok: true, value: JSON.parse(text) });
+    }
+  });
+
+  it('refuses a key twice in one object, at any depth, after decoding escapes', () => {
+    expect(parseStrictJson('{"a":1,"a":2}')).toEqual({ ok: false, reason: 'duplicate key "a"' });
+    expect(parseStrictJson('{"x":[{"b":1,"c":{"d":1},"b":2}]}')).toEqual({ ok: false, reason: 'duplicate key "b"' });
+    expect(parseStrictJson('{"method":1,"\\u006d\\u0065thod":2}')).toEqual({ ok: false, reason: 'duplicate key "method"' });
+    expect(parseStrictJson('{"\\/":1,"/":2}')).toEqual({ ok: false, reason: 'duplicate key "/"' });
+    // Many keys (past the small-array threshold) still find the repeat.
+    const many = Array.from({ length: 40 }, (_, i) => `"k${i}":${i}`).join(',');
+    expect(parseStrictJson(`{${many},"k3":0}`)).toEqual({ ok: false, reason: 'duplicate key "k3"' });
+    expect(parseStrictJson(`{${many}}`).ok).toBe(true);
+  });
+
+  it('a key equal to a string value elsewhere is no duplicate', () => {
+    expect(parseStrictJson('{"a":"b","b":"a","c":["a","a"]}').ok).toBe(true);
+  });
+
+  it('refuses nesting deeper than the limit, counting objects and arrays', () => {
+    const nest = (n: number) => '{"a":'.repeat(n - 1) + '[]' + '}'.repeat(n - 1);
+    expect(parseStrictJson(nest(MAX_JSON_DEPTH)).ok).toBe(true);
+    expect(parseStrictJson(nest(MAX_JSON_DEPTH + 1))).toEqual({ ok: false, reason: `nested deeper than ${MAX_JSON_DEPTH} levels` });
+    expect(parseStrictJson('['.repeat(100_000)).ok).toBe(false);
+  });
+
+  it('malformed text is "not JSON"', () => {
+    for (const text of ['', '{', '{"a":1,}', '{"a" 1}', "{'a':1}", '{"a":"\\x"}', '{"a":1}}']) expect(parseStrictJson(text)).toEqual({ ok: false, reason: 'not JSON' });
+  });
+
+  it('the duplicate key in the reason is log-safe', () => {
+    expect(parseStrictJson('{"a\\nb":1,"a\\nb":2}')).toEqual({ ok: false, reason: 'duplicate key "a\\\\nb"' });
+  });
+});
+
+describe('logSafe', () => {
+  it('escapes control characters, separators and bidi overrides; keeps the rest', () => {
+    expect(logSafe('a\nb\r\tc\u0000\u001b[31m\u007f\u0085\u2028\u202e é 😀')).toBe('a\\nb\\r\\tc\\u0000\\u001b[31m\\u007f\\u0085\\u2028\\u202e é 😀');
+    expect(logSafe('\ud800x')).toBe('\\ud800x');
+    expect(logSafe(42)).toBe('42');
+  });
+
+  it('cuts to max characters and says how much is left out, never halving a surrogate pair', () => {
+    expect(logSafe('x'.repeat(3 * 1024 * 1024))).toBe(`${'x'.repeat(200)}…(${3 * 1024 * 1024 - 200} more chars)`);
+    expect(logSafe('ab😀', 3)).toBe('ab…(2 more chars)');
+    expect(logSafe('abc', 3)).toBe('abc');
+  });
+});

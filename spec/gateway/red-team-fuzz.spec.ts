@@ -6,6 +6,7 @@
  * JSON.stringify writes: no duplicate key, no client spelling) with no operator-owned field, no
  * path input, no model outside the operator's list and no string serde cannot read.
  */
+import { prng } from '../support/prng.js';
 import { startFakeUpstream, type FakeUpstream } from './support.js';
 import { Lab } from './red-team-support.js';
 
@@ -45,17 +46,6 @@ function violations(text: string): string[] {
   };
   walk(m.params, 'params');
   return out;
-}
-
-/** mulberry32: the same frames on every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const text = (t: string) => [{ type: 'text', text: t, text_elements: [] }];
@@ -149,7 +139,7 @@ describe('fuzz: mutated frames through the gateway never reach the app-server un
   });
 
   const corpus = () => {
-    const rnd = random(0x21);
+    const rnd = prng(0x21);
     return Array.from({ length: FRAMES }, (_, i) => mutate(rnd, i + 100));
   };
 

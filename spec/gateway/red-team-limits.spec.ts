@@ -4,11 +4,10 @@
  * keys come in another order. Verdicts are effects: what the log holds, what the app-server
  * stored or loaded, whether the other user still works, what the upstream received.
  */
-import { lstatSync, readdirSync } from 'node:fs';
-import path from 'node:path';
+import { lstatSync } from 'node:fs';
 import type WebSocket from 'ws';
 import { startFakeUpstream, type TestClient } from './support.js';
-import { Lab, openTab, runTurn, startThread, textInput, type ContractOptions, type Target } from './red-team-support.js';
+import { filesUnder, Lab, openTab, runTurn, startThread, textInput, type ContractOptions, type Target } from './red-team-support.js';
 
 jest.setTimeout(180_000);
 
@@ -47,15 +46,9 @@ describe('(i) log forging: method names with control characters, and 3 MiB of th
 });
 
 describe('(j) one user exhausts a resource', () => {
-  /** The largest regular file under the lab (homes, session indexes, rollouts); links are not followed. */
+  /** The largest regular file under `dir` (homes, session indexes, rollouts). */
   function largestFile(dir: string): number {
-    let max = 0;
-    for (const name of readdirSync(dir)) {
-      const full = path.join(dir, name);
-      const s = lstatSync(full);
-      max = Math.max(max, s.isDirectory() ? largestFile(full) : s.isFile() ? s.size : 0);
-    }
-    return max;
+    return Math.max(0, ...filesUnder(dir).map((f) => lstatSync(f).size));
   }
 
   async function hugeName(target: Target): Promise<{ stored: number; largestFile: number }> {

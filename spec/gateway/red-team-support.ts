@@ -4,7 +4,7 @@
  * not). Both run the real binary against the scripted model; every verdict is an effect on the
  * host (a marker file, a secret in what the model or a tab received, a request to a port).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -338,19 +338,20 @@ function lastUserText(input: Array<Record<string, any>>): string {
   return '';
 }
 
-function filesUnder(dir: string): string[] {
+/** Every regular file under `dir`, recursively (links are not followed: Codex links its binary into a home). */
+export function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
     const full = path.join(dir, name);
-    let isDir = false;
+    let s;
     try {
-      isDir = statSync(full).isDirectory();
+      s = lstatSync(full);
     } catch {
       continue;
     }
-    if (isDir) out.push(...filesUnder(full));
-    else out.push(full);
+    if (s.isDirectory()) out.push(...filesUnder(full));
+    else if (s.isFile()) out.push(full);
   }
   return out;
 }

@@ -170,8 +170,12 @@ describe("(g) bob's model reads host images through a sub-agent's local_image it
     if (!threadId) throw new Error("bob's thread/start was refused");
     await runTurn(bob, threadId, 'spawn a helper');
     const spawned = lab.model.responseRequests.some((r) => /function_call_output[^}]*agent_id/.test(r.rawBody));
-    // A spawned agent asks the model at once; a refused spawn never does.
-    if (spawned) await waitUntil(() => lab.model.responseRequests.some((r) => r.rawBody.includes('describe these')));
+    // A spawned agent asks the model at once (its own first request ends with its task); a refused spawn never does.
+    const agentAsked = () => lab.model.responseRequests.some((r) => {
+      const last = r.body?.input?.at(-1);
+      return last?.type === 'message' && JSON.stringify(last).includes('describe these');
+    });
+    if (spawned) await waitUntil(agentAsked);
     const seen = dataUrlBytes(lab.modelSaw()) + bob.raw.join('\n');
     return { alice: seen.includes(secrets.alice), operator: seen.includes(secrets.operator) };
   }

@@ -400,7 +400,9 @@ export class Connection {
     if (turnId === undefined) {
       if (n.method !== 'serverRequest/resolved') return;
       const requestId = (n.params as { requestId?: RequestId } | undefined)?.requestId;
-      if (requestId === undefined || (turnId = this.demux.takeRequestTurn(String(requestId))) === undefined) return;
+      if (requestId === undefined) return;
+      this.answers.resolved(requestId);
+      if ((turnId = this.demux.takeRequestTurn(String(requestId))) === undefined) return;
     }
     if (isDeltaMethod(n.method) && this.demux.deliverDelta(n, turnId)) return;
     // The thread id is only needed when the turn has no route yet.

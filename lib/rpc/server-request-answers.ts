@@ -25,7 +25,8 @@ export interface AnswerHost {
  * error when it has none or ends without one — because the server waits on each.
  */
 export class ServerRequestAnswers {
-  private readonly answering = new Set<Subscription>();
+  /** Handlers still running, by request id (as text). */
+  private readonly answering = new Map<string, Subscription>();
 
   constructor(
     private readonly host: AnswerHost,
@@ -80,17 +81,27 @@ export class ServerRequestAnswers {
     });
     // Answered synchronously: nothing stays in flight.
     if (!sub.closed) {
-      this.answering.add(sub);
+      const key = String(request.id);
+      this.answering.get(key)?.unsubscribe(); // a reused id: the older handler's answer would go to the newer request
+      this.answering.set(key, sub);
       const release = this.host.hold();
       sub.add(() => {
-        this.answering.delete(sub);
+        if (this.answering.get(key) === sub) this.answering.delete(key);
         release();
       });
     }
   }
 
+  /**
+   * The server says request `id` needs no answer any more (`serverRequest/resolved`: the turn was
+   * interrupted, another client answered): stops its handler, whose answer would go to nothing.
+   */
+  resolved(id: RequestId): void {
+    this.answering.get(String(id))?.unsubscribe();
+  }
+
   /** The connection is gone: stops every handler still running (their answers could not be written). */
   cancelAll(): void {
-    for (const sub of [...this.answering]) sub.unsubscribe();
+    for (const sub of [...this.answering.values()]) sub.unsubscribe();
   }
 }

@@ -27,6 +27,7 @@ import {
   turnStartResponse,
 } from './payloads/threads.js';
 import { itemCompleted, itemStarted } from './payloads/notifications.js';
+import { FakeOutbox, type DeliveredError, type DeliveredMessage } from './fake-outbox.js';
 import { TurnPlayer } from './turn-player.js';
 import { endingError, scriptTurn, type ClientAnswer, type TurnContext, type TurnEnding, type TurnScript } from './turn-script.js';
 
@@ -47,7 +48,7 @@ export interface FakeAppServerOptions {
   scheduler?: SchedulerLike;
   /** Played by a `turn/start` when no script is queued. Default: agent message "Done.", completed. */
   defaultTurn?: TurnScript;
-  /** Keep every sent message in `transport.sent` (default true; false for long runs). */
+  /** Keep every message of both directions in `transport.sent` and `delivered` (default true; false for long runs). */
   recordSent?: boolean;
 }
 
@@ -60,8 +61,10 @@ type AnyHandler = (params: any, request: FakeRequest<any>) => unknown;
 
 /**
  * Answers the handshake and the common methods with protocol-valid payloads; plays a
- * {@link TurnScript} for each `turn/start`; records what the client sent and how it answered
- * server requests. Override any method per call with `handle()` / `handleOnce()`.
+ * {@link TurnScript} for each `turn/start`, and ends an interrupted turn where it stands, as the
+ * real app-server does (see TurnPlayer); records both directions: what the client sent
+ * (`requests()`, `answers`) and what the fake sent (`delivered`). Override any method per call
+ * with `handle()` / `handleOnce()`.
  */
 export class FakeAppServer {
   /** The transport to give a Codex: `new Codex({ transport: server.transport })`; its `onRequest()` is `handle()`. */
@@ -70,6 +73,10 @@ export class FakeAppServer {
   readonly answers: ClientAnswer[] = [];
   /** Each answer as it arrives (hot; in marble tests it emits at the answer's frame). */
   readonly answers$: Observable<ClientAnswer>;
+  /** Every message the fake sent to the client (notifications, server requests, answers), in order. */
+  readonly delivered: readonly DeliveredMessage[];
+  /** Each message the fake sends to the client, as it goes out (hot; in marble tests it emits at its frame). */
+  readonly delivered$: Observable<DeliveredMessage>;
 
   readonly scheduler: SchedulerLike;
   private readonly threads = new Map<string, { info: ThreadInfo; archived: boolean }>();
@@ -81,9 +88,11 @@ export class FakeAppServer {
   private readonly holding = new Set<string>();
   private readonly waitingAnswers = new Map<RequestId, { request: ServerRequestMessage; onAnswer: (a: ClientAnswer) => void }>();
   private readonly answerSubject = new Subject<ClientAnswer>();
+  private readonly outbox: FakeOutbox;
+  /** What an answer being computed leaves to do once it went out (the ending of an interrupted turn). */
+  private afterAnswer: Array<() => void> = [];
   private readonly defaultTurn: TurnScript;
   private counters = { thread: 0, turn: 0, item: 0, request: 0 };
-  private down = false;
 
   constructor(options: FakeAppServerOptions = {}) {
     // Clients of the fake validate synchronously from the first call, in a browser test runner
@@ -102,6 +111,9 @@ export class FakeAppServer {
       }
     })({ initializeResponse: null, recordSent: options.recordSent });
     this.answers$ = this.answerSubject.asObservable();
+    this.outbox = new FakeOutbox((message) => this.transport.emit(message), options.recordSent ?? true);
+    this.delivered = this.outbox.delivered;
+    this.delivered$ = this.outbox.delivered$;
     this.transport.sent$.subscribe({ next: (m) => this.onSent(m), complete: () => this.shutDown() });
   }
 
@@ -139,12 +151,12 @@ export class FakeAppServer {
   /** Answers the oldest held request of `method` with `result` (default: the fake's own answer). */
   respondTo<M extends ClientMethod>(method: M, result?: ResultOf<M>): void {
     const request = this.takeHeld(method);
-    this.transport.respond(request.id!, result === undefined ? this.builtin(method, request) : result);
+    this.answer(request, () => (result === undefined ? this.builtin(method, request) : result));
   }
 
   /** Answers the oldest held request of `method` with a JSON-RPC error. */
   failTo(method: ClientMethod, code: number, message: string, data?: unknown): void {
-    this.transport.respondError(this.takeHeld(method).id!, code, message, data);
+    this.outbox.answer(method, this.takeHeld(method).id!, { error: wireError({ code, message, data }) });
   }
 
   /** The params of every request of `method` the client sent, oldest first. */
@@ -152,9 +164,9 @@ export class FakeAppServer {
     return this.transport.sent.filter((m) => m.method === method && m.id !== undefined).map((m) => m.params as ParamsOf<M>);
   }
 
-  /** Sends a notification (or a server request) to the client now. */
+  /** Sends a notification (or a server request) to the client now (right after the message being delivered, if any). */
   emit(message: Notification | ServerRequestMessage): void {
-    this.transport.emit(message);
+    this.outbox.send(message);
   }
 
   /** The app-server dies: every pending request and stream of the client errors. */
@@ -164,13 +176,12 @@ export class FakeAppServer {
   }
 
   /** Scheduled messages after the connection ended have nobody to go to: they are dropped. */
-  private deliver(message: Notification | ServerRequestMessage): void {
-    if (this.down) return;
-    this.transport.emit(message);
+  private deliver(message: Notification | ServerRequestMessage, due?: () => boolean): void {
+    this.outbox.send(message, due);
   }
 
   private shutDown(): void {
-    this.down = true;
+    this.outbox.close();
     for (const player of this.active.values()) player.stop();
     this.active.clear();
   }
@@ -199,13 +210,25 @@ export class FakeAppServer {
     }
     const request = this.requestOf(m);
     const handler = this.onceHandlers.get(m.method)?.shift() ?? this.handlers.get(m.method);
+    this.answer(m, () => (handler ? handler(m.params, request) : this.builtin(m.method!, m)));
+  }
+
+  /** Answers request `m` with what `compute` returns (or throws), then does what that left for after the answer. */
+  private answer(m: SentMessage, compute: () => unknown): void {
+    const outer = this.afterAnswer;
+    const after: Array<() => void> = (this.afterAnswer = []);
     try {
-      const result = handler ? handler(m.params, request) : this.builtin(m.method, m);
-      this.transport.respond(m.id, result);
-    } catch (e) {
-      const err = e as { code?: unknown; message?: string; data?: unknown };
-      this.transport.respondError(m.id, typeof err.code === 'number' ? err.code : -32603, err.message ?? String(e), err.data);
+      let outcome: { result: unknown } | { error: DeliveredError };
+      try {
+        outcome = { result: compute() };
+      } catch (e) {
+        outcome = { error: wireError(e) };
+      }
+      this.outbox.answer(m.method!, m.id!, outcome);
+    } finally {
+      this.afterAnswer = outer;
     }
+    for (const next of after) next();
   }
 
   private requestOf(m: SentMessage): FakeRequest<any> {
@@ -269,12 +292,18 @@ export class FakeAppServer {
       case 'turn/steer': {
         const turnId = this.activeTurnId(p.threadId);
         if (turnId === undefined) throw rpcError(-32600, 'no active turn to steer');
-        if (p.expectedTurnId !== undefined && p.expectedTurnId !== turnId) throw rpcError(-32600, `expected active turn id ${p.expectedTurnId} but found ${turnId}`);
+        if (p.expectedTurnId !== undefined && p.expectedTurnId !== turnId) throw rpcError(-32600, `expected active turn id \`${p.expectedTurnId}\` but found \`${turnId}\``);
         return { turnId };
       }
-      case 'turn/interrupt':
-        if (this.activeTurnId(p.threadId) === p.turnId) this.active.get(p.threadId)!.interrupt();
+      case 'turn/interrupt': {
+        // The real server's answers (0.171.0), to the word: a turn is interruptible once `turn/started` went out.
+        const player = this.active.get(p.threadId);
+        if (!player?.running) throw rpcError(-32600, 'no active turn to interrupt');
+        if (player.ctx.turnId !== p.turnId) throw rpcError(-32600, `expected active turn id ${p.turnId} but found ${player.ctx.turnId}`);
+        // Cut now; `turn/completed` (interrupted) follows the answer.
+        this.afterAnswer.push(player.interrupt());
         return {};
+      }
       default:
         throw rpcError(-32601, `FakeAppServer has no answer for ${method}: add one with server.handle(${JSON.stringify(method)}, …)`);
     }
@@ -294,7 +323,7 @@ export class FakeAppServer {
     const player = new TurnPlayer(
       {
         scheduler: this.scheduler,
-        emit: (message) => this.deliver(message),
+        emit: (message, due) => this.deliver(message, due),
         nextRequestId: () => this.counters.request++,
         awaitAnswer: (request, onAnswer) => this.waitingAnswers.set(request.id, { request, onAnswer }),
         ended: (c, ending) => this.turnEnded(c, ending),
@@ -332,6 +361,14 @@ export class FakeAppServer {
   private later(work: () => void): void {
     this.scheduler.schedule(work, 0);
   }
+}
+
+/** A thrown `{ code, message, data }` (or anything else: -32603) as a JSON-RPC error. */
+function wireError(e: unknown): DeliveredError {
+  const err = e as { code?: unknown; message?: unknown; data?: unknown } | undefined;
+  const code = typeof err?.code === 'number' ? err.code : -32603;
+  const message = typeof err?.message === 'string' ? err.message : String(e);
+  return err?.data === undefined ? { code, message } : { code, message, data: err.data };
 }
 
 function firstText(input: unknown): string | undefined {

@@ -7,6 +7,7 @@
 
 // A fake app-server and scripted turns
 export { FakeAppServer, rpcError, type FakeAppServerOptions, type FakeHandler, type FakeRequest } from './fake-app-server.js';
+export type { DeliveredError, DeliveredMessage } from './fake-outbox.js';
 export { scriptTurn, TurnScript, type ApprovalOptions, type Chunks, type ClientAnswer, type CommandOptions, type FileChangeOptions, type ItemOptions, type McpToolCallOptions, type TurnContext, type TurnEnding } from './turn-script.js';
 
 // Reading real streams in async tests

@@ -258,9 +258,13 @@ export class TurnScript {
     return this.with(interrupted);
   }
 
-  /** Sends the `error` notification, then ends the turn `failed` with that message. */
+  /**
+   * Ends the turn `failed` with this message, as the real server does: status `systemError`, the
+   * `error` notification, `turn/completed` — the turn is over from the first of them (an
+   * interrupt in reaction to the `error` is refused).
+   */
   fail(message = 'the model provider failed'): TurnScript {
-    return this.error(message).with({ kind: 'end', ending: { status: 'failed', message } });
+    return this.with({ kind: 'end', ending: { status: 'failed', message } });
   }
 
   /** Never ends by itself (until `turn/interrupt`), e.g. to test cancellation. */

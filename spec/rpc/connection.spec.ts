@@ -571,6 +571,18 @@ describe('Connection', () => {
       expect(connection.stats).toEqual(ZERO_STATS);
     });
 
+    it('stop their handler when the server says they are resolved (serverRequest/resolved), and are never answered', async () => {
+      let resolve!: (v: unknown) => void;
+      const { transport, connection } = await connected({ serverRequestHandler: () => new Promise((r) => (resolve = r)) });
+      transport.emit(approval(11));
+      expect(connection.stats.pendingServerRequests).toBe(1);
+      transport.emit({ method: 'serverRequest/resolved', params: { threadId: 't', requestId: 11 } });
+      expect(connection.stats.pendingServerRequests).toBe(0);
+      resolve({ decision: 'accept' });
+      await flush();
+      expect(answers(transport.sent)).toEqual([]);
+    });
+
     it('are not answered after the connection closed', async () => {
       let resolve!: (v: unknown) => void;
       const { transport, connection } = await connected({ serverRequestHandler: () => new Promise((r) => (resolve = r)) });

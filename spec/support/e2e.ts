@@ -1,4 +1,4 @@
-import type { Observable, Subscription } from 'rxjs';
+import { tap, type Observable, type Subscription } from 'rxjs';
 import { Codex, StdioTransport, type CodexConfig, type Transport } from '../../lib/node/index';
 import { createCodexHome, ScriptedModelServer, type CodexHome, type CodexHomeOptions, type ScriptedStep } from '../../lib/testing/node/index';
 import { Waiters } from './waiters';
@@ -60,6 +60,30 @@ export function recordSends(transport: Transport): SentMessage[] {
     sent.push(JSON.parse(JSON.stringify(message)) as SentMessage);
   };
   return sent;
+}
+
+/** One message on the wire between a client and its app-server, in the order the client saw it. */
+export interface WireEntry {
+  dir: 'out' | 'in';
+  message: SentMessage;
+}
+
+/**
+ * Records both directions of `transport` from now on, in one ordered list: what the client sent
+ * (wraps `send`, logged before it goes out) and what it received (wraps `messages$`, so call
+ * this before the client connects).
+ */
+export function recordWire(transport: Transport): WireEntry[] {
+  const wire: WireEntry[] = [];
+  const send = transport.send.bind(transport);
+  transport.send = (message: object) => {
+    wire.push({ dir: 'out', message: JSON.parse(JSON.stringify(message)) as SentMessage });
+    send(message);
+  };
+  (transport as { messages$: Observable<unknown> }).messages$ = transport.messages$.pipe(
+    tap((message) => wire.push({ dir: 'in', message: message as SentMessage })),
+  );
+  return wire;
 }
 
 /** The scripted model and a temp CODEX_HOME pointing at it, without a client. */

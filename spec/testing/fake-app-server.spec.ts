@@ -90,6 +90,71 @@ describe('FakeAppServer: the handshake and the common methods', () => {
   });
 });
 
+describe('FakeAppServer: what it sent (delivered, delivered$)', () => {
+  it('records every answer, notification and server request in the order it went out', async () => {
+    const server = new FakeAppServer().enqueueTurn(scriptTurn().command('ls', { approval: true }));
+    const live: string[] = [];
+    server.delivered$.subscribe((d) => live.push(`${d.kind} ${d.method}`));
+    const codex = server.createClient({ approvalHandler: () => ({ decision: 'accept' }) });
+    const thread = await lastValueFrom(codex.threadStart());
+    await lastValueFrom(thread.turn('go').pipe(toArray()));
+    const failed = await lastValueFrom(codex.request('config/read', {})).catch((e) => e);
+    await codex.close();
+
+    const kinds = server.delivered.map((d) => `${d.kind} ${d.method}`);
+    expect(kinds).toEqual(live);
+    expect(kinds).toEqual([
+      'answer initialize',
+      'answer thread/start',
+      'answer turn/start',
+      'notification thread/status/changed',
+      'notification turn/started',
+      'notification item/started',
+      'notification item/completed',
+      'notification item/started',
+      'notification thread/status/changed',
+      'request item/commandExecution/requestApproval',
+      'notification serverRequest/resolved',
+      'notification thread/status/changed',
+      'notification item/completed',
+      'notification thread/status/changed',
+      'notification turn/completed',
+      'answer config/read',
+    ]);
+    // `message` is what went on the wire, answers included.
+    const request = server.delivered.find((d) => d.kind === 'request')!;
+    expect(server.answers[0].request).toEqual(request.message);
+    expect(server.delivered[1].message).toEqual({ id: server.transport.sent[2].id, result: expect.objectContaining({ thread: expect.objectContaining({ id: thread.id }) }) });
+    expect(server.delivered[server.delivered.length - 1].message).toEqual({ id: expect.any(Number), error: expect.objectContaining({ code: -32601 }) });
+    expect(failed.code).toBe(-32601);
+  });
+
+  it('keeps no record with recordSent: false (delivered$ still emits)', async () => {
+    const server = new FakeAppServer({ recordSent: false });
+    const live: string[] = [];
+    server.delivered$.subscribe((d) => live.push(d.method));
+    const codex = server.createClient();
+    await lastValueFrom(codex.threadStart());
+    await codex.close();
+    expect(server.delivered).toEqual([]);
+    expect(live).toEqual(['initialize', 'thread/start']);
+  });
+
+  it('never delivers re-entrantly: the answer to a request sent in reaction to a message comes after that message', async () => {
+    const server = new FakeAppServer().enqueueTurn(scriptTurn().agentMessage('hi'));
+    const codex = server.createClient();
+    const seen: string[] = [];
+    codex.notifications$.subscribe((n) => {
+      if (n.method === 'turn/started') codex.models().subscribe(() => seen.push('models answered'));
+    });
+    codex.notifications$.subscribe((n) => seen.push(n.method));
+    const thread = await lastValueFrom(codex.threadStart());
+    await lastValueFrom(thread.turn('go').pipe(toArray()));
+    await codex.close();
+    expect(seen.slice(0, 3)).toEqual(['thread/status/changed', 'turn/started', 'models answered']);
+  });
+});
+
 describe('FakeAppServer: scripted turns in real time', () => {
   it('plays every kind of event in order and completes the turn', async () => {
     const server = new FakeAppServer().enqueueTurn(

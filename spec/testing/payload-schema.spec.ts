@@ -99,6 +99,8 @@ describe('payload builders conform to the pinned schema', () => {
     ['tokenUsageUpdated', kit.tokenUsageUpdated(kit.tokenUsage(), ref)],
     ['errorNotification', kit.errorNotification('boom', true, ref)],
     ['serverRequestResolved', kit.serverRequestResolved(3, 'thr-9')],
+    ['threadStatusChanged (idle)', kit.threadStatusChanged({ type: 'idle' }, 'thr-9')],
+    ['threadStatusChanged (active)', kit.threadStatusChanged({ type: 'active', activeFlags: ['waitingOnApproval', 'waitingOnUserInput'] }, 'thr-9')],
     ['commandApprovalRequest', kit.commandApprovalRequest(1, 'c', 'rm -rf build', ref, { reason: 'cleanup' })],
     ['fileChangeApprovalRequest', kit.fileChangeApprovalRequest(2, 'f', ref)],
     ['userInputRequest', kit.userInputRequest(3, 'u', [kit.userInputQuestion('q1', 'Which?'), kit.userInputQuestion('q2', 'Pick', [{ label: 'a' }])], ref)],
@@ -110,7 +112,7 @@ describe('payload builders conform to the pinned schema', () => {
       ...['turnInfo', 'turnStartResponse', 'turnError', 'modelInfo', 'modelListResponse', 'accountResponse', 'tokenUsage'],
       ...['userMessageItem', 'agentMessageItem', 'reasoningItem', 'commandExecutionItem', 'fileChangeItem', 'mcpToolCallItem'],
       ...['turnStarted', 'turnCompleted', 'itemStarted', 'itemCompleted', 'agentMessageDelta', 'reasoningSummaryPartAdded', 'reasoningSummaryDelta'],
-      ...['commandOutputDelta', 'mcpToolCallProgress', 'planUpdated', 'diffUpdated', 'tokenUsageUpdated', 'errorNotification', 'serverRequestResolved'],
+      ...['commandOutputDelta', 'mcpToolCallProgress', 'planUpdated', 'diffUpdated', 'tokenUsageUpdated', 'errorNotification', 'serverRequestResolved', 'threadStatusChanged'],
       ...['commandApprovalRequest', 'fileChangeApprovalRequest', 'userInputRequest', 'userInputQuestion'],
     ]);
     const builders = Object.entries(kit)
@@ -188,7 +190,7 @@ describe('everything a FakeAppServer sends conforms to the pinned schema', () =>
     }
     expect([...answered].sort()).toEqual(Object.keys(RESULT_DEFINITIONS).sort());
     const notified = new Set(sent.filter((m) => m.method !== undefined).map((m) => m.method));
-    for (const method of ['turn/started', 'turn/completed', 'item/started', 'item/completed', 'item/agentMessage/delta', 'item/reasoning/summaryTextDelta', 'item/reasoning/summaryPartAdded', 'turn/plan/updated', 'item/commandExecution/outputDelta', 'turn/diff/updated', 'item/mcpToolCall/progress', 'thread/tokenUsage/updated', 'error', 'serverRequest/resolved', 'thread/archived', 'item/commandExecution/requestApproval', 'item/fileChange/requestApproval', 'item/tool/requestUserInput']) {
+    for (const method of ['turn/started', 'turn/completed', 'item/started', 'item/completed', 'item/agentMessage/delta', 'item/reasoning/summaryTextDelta', 'item/reasoning/summaryPartAdded', 'turn/plan/updated', 'item/commandExecution/outputDelta', 'turn/diff/updated', 'item/mcpToolCall/progress', 'thread/tokenUsage/updated', 'error', 'serverRequest/resolved', 'thread/status/changed', 'thread/archived', 'item/commandExecution/requestApproval', 'item/fileChange/requestApproval', 'item/tool/requestUserInput']) {
       expect({ method, sent: notified.has(method) }).toEqual({ method, sent: true });
     }
     const endings = sent.filter((m) => m.method === 'turn/completed').map((m) => (m.params as { turn: { status: string } }).turn.status);

@@ -4,6 +4,7 @@ import type { RequestId } from '../../protocol/generated/RequestId.js';
 import type { CommandExecutionRequestApprovalParams } from '../../protocol/generated/v2/CommandExecutionRequestApprovalParams.js';
 import type { FileChangeRequestApprovalParams } from '../../protocol/generated/v2/FileChangeRequestApprovalParams.js';
 import type { ThreadItem } from '../../protocol/generated/v2/ThreadItem.js';
+import type { ThreadStatus } from '../../protocol/generated/v2/ThreadStatus.js';
 import type { ThreadTokenUsage } from '../../protocol/generated/v2/ThreadTokenUsage.js';
 import type { ToolRequestUserInputQuestion } from '../../protocol/generated/v2/ToolRequestUserInputQuestion.js';
 import type { Turn } from '../../protocol/generated/v2/Turn.js';
@@ -105,6 +106,11 @@ export function tokenUsageUpdated(usage: ThreadTokenUsage = tokenUsage(), ref: T
 /** The `error` notification (a failure inside a turn; `willRetry` when Codex tries again). */
 export function errorNotification(message: string, willRetry = false, ref: TurnRef = DEFAULT_TURN_REF): Notification<'error'> {
   return { method: 'error', params: { error: turnError(message), willRetry, ...ids(ref) } };
+}
+
+/** `thread/status/changed`: `idle`, or `active` with what the turn waits for (`waitingOnApproval`, `waitingOnUserInput`). */
+export function threadStatusChanged(status: ThreadStatus, threadId = FAKE_THREAD_ID): Notification<'thread/status/changed'> {
+  return { method: 'thread/status/changed', params: { threadId, status } };
 }
 
 /** `serverRequest/resolved`: the server request `requestId` needs no answer any more. */

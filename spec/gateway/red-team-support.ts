@@ -13,6 +13,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import { createCodexGateway, type CodexGateway, type CodexGatewayOptions } from '../../lib/gateway/index.js';
 import { startAppServer, type RunningAppServer } from '../../lib/node/index.js';
 import { message, modelCatalog, ScriptedModelServer, type RecordedRequest, type ScriptedStep } from '../../lib/testing/node/index.js';
+import { commandLine } from '../support/processes.js';
 import { TestClient } from './support.js';
 
 export const ORIGIN = 'https://app.example.test';
@@ -187,6 +188,15 @@ export class Lab {
     for (const c of this.clients) c.socket.terminate();
     for (const close of this.closers.reverse()) await close().catch(() => undefined);
     await this.model.close();
+    // Whatever still runs in the lab's directories was started by this lab (e.g. a sandbox helper an
+    // ended app-server left behind): it goes, by its own pid.
+    for (const pid of processesNaming(this.root)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone already.
+      }
+    }
     for (const [k, v] of Object.entries(this.savedEnv)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
@@ -354,4 +364,12 @@ export function filesUnder(dir: string): string[] {
     else if (s.isFile()) out.push(full);
   }
   return out;
+}
+
+/** Live processes (other than this one) whose command line names `dir`. */
+function processesNaming(dir: string): number[] {
+  return readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e) && Number(e) !== process.pid)
+    .map(Number)
+    .filter((pid) => commandLine(pid).includes(dir));
 }

@@ -26,7 +26,7 @@ export function transportFor(config: CodexConfig, redact: (text: string) => stri
 
 /** A WebSocketTransport for `url`, minting a fresh signed token per attempt when asked to. */
 function webSocketTransportFor(config: CodexConfig, redact: (text: string) => string): Transport {
-  let token: string | (() => Promise<string>) | undefined = config.token;
+  let token: string | (() => string | Promise<string>) | undefined = config.token;
   const signed = config.signedBearerToken;
   if (signed !== undefined) {
     const platform = currentPlatform();

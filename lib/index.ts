@@ -4,6 +4,7 @@
 
 // Client
 export { Codex, type ThreadCallOptions } from './codex.js';
+export type { CodexState } from './rpc/link-state.js';
 export { SDK_VERSION, type CodexClientOptions, type CodexConfig, type CodexRemoteOptions } from './codex-config.js';
 export type { SignedBearerTokenOptions } from './platform.js';
 export type { AppServerProcessOptions, ConfigOverrides } from './transport/process-options.js';

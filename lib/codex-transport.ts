@@ -25,7 +25,7 @@ export function transportFor(config: CodexConfig, redact: (text: string) => stri
 
 /** A WebSocketTransport for `url`, minting a fresh signed token per attempt when asked to. */
 function webSocketTransportFor(config: CodexConfig, redact: (text: string) => string, platform: CodexPlatform | undefined): Transport {
-  let token: string | (() => Promise<string>) | undefined = config.token;
+  let token: string | (() => string | Promise<string>) | undefined = config.token;
   const signed = config.signedBearerToken;
   if (signed !== undefined) {
     if (!platform?.signBearerToken) throw new CodexError('signedBearerToken needs Node.js (a shared secret must never reach a browser): pass { token } instead');

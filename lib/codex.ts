@@ -27,6 +27,8 @@ import { processSpawn, type ProcessEvent, type SpawnOptions } from './streams/pr
 import { threadSearch, type ThreadSearchOptions, type ThreadSearchUpdate } from './streams/thread-search.js';
 import type { GetAccountRateLimitsResponse } from './protocol/generated/v2/GetAccountRateLimitsResponse.js';
 import type { RemoteControlStatusReadResponse } from './protocol/generated/v2/RemoteControlStatusReadResponse.js';
+import type { CodexState } from './rpc/link-state.js';
+import { stableLive } from './streams/stable-live.js';
 
 /** Options of threadStart/threadResume/threadFork, plus a handler for the thread's server requests. */
 export interface ThreadCallOptions extends ThreadOptions {
@@ -46,8 +48,13 @@ export interface ThreadCallOptions extends ThreadOptions {
  * await codex.close();
  */
 export class Codex {
-  /** Every server notification, hot. */
+  /** Every server notification, hot. With `reconnect`, a subscriber stays subscribed across reconnects (and a drop reconnects on its own). */
   readonly notifications$: Observable<Notification>;
+  /**
+   * Where the connection is: `'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed'` (see
+   * CodexState). The current value on subscribe, then each change; one object, never ends.
+   */
+  readonly state$: Observable<CodexState>;
   /** Protocol problems the connection survived (bad lines, unknown ids, handler failures). */
   readonly warnings$: Observable<ProtocolWarning>;
   /** Server requests no handler claimed: answer them with `respond()` (e.g. from a dialog). */
@@ -61,6 +68,9 @@ export class Codex {
   private logins?: LoginCompletions;
   private readonly secrets = new Set<string>();
   private readonly validators: ClientValidators;
+  private rateLimitsState?: Observable<GetAccountRateLimitsResponse>;
+  private mcpServerState?: Observable<McpServersState>;
+  private remoteControlState?: Observable<RemoteControlStatusReadResponse>;
 
   /**
    * @param platform What the host adds (spawning, `ws`, eager validators). codex-rx's Node entry
@@ -68,6 +78,18 @@ export class Codex {
    */
   constructor(config: CodexConfig = {}, platform?: CodexPlatform) {
     checkCodexConfig(config);
+    const tokenFn = config.token;
+    if (typeof tokenFn === 'function') {
+      // Called on every connection attempt; each token it gives is masked like a fixed one.
+      config = {
+        ...config,
+        token: async () => {
+          const token = await tokenFn();
+          if (typeof token === 'string') this.secrets.add(token);
+          return token;
+        },
+      };
+    }
     this.validators = new ClientValidators(platform?.validators);
     this.approvals = new ApprovalRouter(handlerOption(config, 'CodexConfig'), config.approvalTimeoutMs, this.validators);
     for (const secret of config.secrets ?? []) if (typeof secret === 'string') this.secrets.add(secret);
@@ -95,7 +117,9 @@ export class Codex {
       validateInbound: config.validateInbound ? this.validators.validateInbound : undefined,
     });
     if (config.validateInbound) this.validators.preloadInbound();
-    this.notifications$ = this.connection.notifications$ as Observable<Notification>;
+    const connection = this.connection;
+    this.notifications$ = connection.live(() => connection.notifications$) as Observable<Notification>;
+    this.state$ = connection.state$;
     this.warnings$ = this.connection.warnings$;
     this.pendingServerRequests$ = this.approvals.pending$;
     this.approvalFailures$ = this.approvals.failures$;
@@ -265,19 +289,22 @@ export class Codex {
     return threadSearch(this.connection, searchTerm, options);
   }
 
+  // Live states: one object per client (shared, replaying the latest value, restarted by the
+  // first subscriber after none), so Angular's async pipe can read them on every change detection.
+
   /** The account's rate limits, live: `account/rateLimits/read`, then every update merged in. */
   get rateLimits$(): Observable<GetAccountRateLimitsResponse> {
-    return rateLimits(this.connection);
+    return (this.rateLimitsState ??= stableLive(this.connection.live(() => rateLimits(this.connection))));
   }
 
   /** MCP servers, live: `mcpServerStatus/list`, then every `mcpServer/startupStatus/updated`. */
   get mcpServerStatus$(): Observable<McpServersState> {
-    return mcpServerStatus(this.connection);
+    return (this.mcpServerState ??= stableLive(this.connection.live(() => mcpServerStatus(this.connection))));
   }
 
   /** Remote-control status, live: `remoteControl/status/read`, then every change. */
   get remoteControlStatus$(): Observable<RemoteControlStatusReadResponse> {
-    return remoteControlStatus(this.connection);
+    return (this.remoteControlState ??= stableLive(this.connection.live(() => remoteControlStatus(this.connection))));
   }
 
   /** Ends the app-server: every in-flight Observable errors with TransportClosedError. Idempotent. */

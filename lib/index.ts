@@ -4,6 +4,7 @@
 
 // Client
 export { Codex, type ThreadCallOptions } from './codex.js';
+export type { CodexState } from './rpc/link-state.js';
 export {
   SDK_VERSION,
   type CodexClientOptions,

@@ -16,6 +16,8 @@ import { reviewStream, type ReviewTarget } from './streams/review.js';
 import { threadName, threadStatus, threadTokenUsage } from './streams/live-states.js';
 import type { ThreadStatus } from './protocol/generated/v2/ThreadStatus.js';
 import type { ThreadTokenUsage } from './protocol/generated/v2/ThreadTokenUsage.js';
+import { attachStream, TurnRecorders } from './turn/attach-stream.js';
+import { stableLive } from './streams/stable-live.js';
 
 /** Options of one turn, plus a handler for this turn's server requests. */
 export interface TurnCallOptions extends TurnOptions {
@@ -43,6 +45,12 @@ export class Thread<TId extends string | undefined = string> {
   private readonly start?: () => Observable<ThreadInfo>;
   /** Handlers set before the thread was started: registered the moment it is. */
   private readonly earlyHandlers: Array<{ readonly handler: ServerRequestHandler; undo?: () => void; dropped: boolean }> = [];
+  /** The turn the server last listed in progress (start/resume/fork answer), until seen completing. */
+  private listedRunning?: string;
+  private readonly recorders: TurnRecorders;
+  private status?: Observable<ThreadStatus>;
+  private name?: Observable<string | null>;
+  private tokenUsage?: Observable<ThreadTokenUsage | null>;
 
   /**
    * @internal Created by Codex: with the server's description (threadStart / threadResume /
@@ -54,10 +62,14 @@ export class Thread<TId extends string | undefined = string> {
     source: ThreadInfo | (() => Observable<ThreadInfo>),
     private readonly validators: ClientValidators = new ClientValidators(),
   ) {
+    this.recorders = new TurnRecorders(connection, (turnId) => {
+      if (this.listedRunning === turnId) this.listedRunning = undefined;
+    });
     if (typeof source === 'function') this.start = source;
     else {
       this.current = source;
       this.openedOn = connection.generation;
+      this.noteRunning(source);
     }
   }
 
@@ -79,6 +91,37 @@ export class Thread<TId extends string | undefined = string> {
    */
   get activeTurn(): string | undefined {
     return this.activeTurnId;
+  }
+
+  /**
+   * The id of the turn running on the server, as far as this Thread knows: the turn its
+   * `thread/resume` (or start/fork, or the resume after a reconnect) answer listed `inProgress`,
+   * or a turn this Thread object runs; undefined once it was seen completing (through `attach`
+   * or `turn`). Pass it to `attach()` to follow the turn, to `interrupt()` to stop it.
+   *
+   * @example codex.threadResume(id).pipe(switchMap((t) => (t.runningTurnId ? t.attach(t.runningTurnId) : EMPTY)))
+   */
+  get runningTurnId(): string | undefined {
+    return this.activeTurnId ?? this.listedRunning;
+  }
+
+  /**
+   * Follows a turn started elsewhere (another tab, before a reload, another process): first what
+   * the turn has done so far — its finished items from the server's record as `turn/started` and
+   * `item/completed` events shaped like live ones, plus what a gateway replays of the items still
+   * running and the turn's server requests still awaiting an answer — then its live events;
+   * completes after `turn/completed` (at once, after the record, for a turn already completed).
+   * `turnProgress()` and `toTurnResult()` apply. Each event arrives once (items are deduplicated
+   * by id). Unsubscribing does NOT interrupt the turn: `interrupt(turnId)` does. With
+   * `reconnect`, a dropped connection is reopened and the turn re-attached on its own.
+   *
+   * @example thread.attach(thread.runningTurnId!).pipe(turnProgress()).subscribe(render);
+   */
+  attach(turnId: string): Observable<TurnEvent> {
+    return defer(() => {
+      if (typeof turnId !== 'string' || turnId === '') throw new ValidationError('attach', [{ path: 'turnId', message: 'must be a non-empty string' }]);
+      return attachStream(this.connection, this.recorders, () => this.whenOpen(), turnId);
+    });
   }
 
   /**
@@ -206,19 +249,27 @@ export class Thread<TId extends string | undefined = string> {
     return this.withThread((threadId) => reviewStream(this.connection, { threadId, target }, this.activeTurnHooks()));
   }
 
+  // Live states: one object per Thread (shared, replaying the latest value; see stableLive), so
+  // Angular's async pipe can read them on every change detection. With `reconnect` they follow
+  // the thread across reconnects (resumed and read again).
+
   /** The thread's status, live: `thread/read`, then every `thread/status/changed`. */
   get status$(): Observable<ThreadStatus> {
-    return this.withThread((threadId) => threadStatus(this.connection, threadId));
+    return (this.status ??= this.liveProperty((threadId) => threadStatus(this.connection, threadId)));
   }
 
   /** The thread's name (null when unnamed), live: `thread/read`, then every `thread/name/updated`. */
   get name$(): Observable<string | null> {
-    return this.withThread((threadId) => threadName(this.connection, threadId));
+    return (this.name ??= this.liveProperty((threadId) => threadName(this.connection, threadId)));
   }
 
   /** The thread's token usage, live: null (no read exists), then every `thread/tokenUsage/updated`. */
   get tokenUsage$(): Observable<ThreadTokenUsage | null> {
-    return this.withThread((threadId) => threadTokenUsage(this.connection, threadId));
+    return (this.tokenUsage ??= this.liveProperty((threadId) => threadTokenUsage(this.connection, threadId)));
+  }
+
+  private liveProperty<T>(state: (threadId: string) => Observable<T>): Observable<T> {
+    return stableLive(this.connection.live(() => this.withThread(state)));
   }
 
   /** @deprecated Renamed `setServerRequestHandler`. */
@@ -276,7 +327,16 @@ export class Thread<TId extends string | undefined = string> {
     this.current = info;
     this.openedOn = this.connection.generation;
     this.starting = undefined;
+    this.noteRunning(info);
     for (const entry of this.earlyHandlers.splice(0)) if (!entry.dropped) entry.undo = this.approvals.forThread(info.id, entry.handler);
+  }
+
+  /** The server described the thread (opened it here): note its running turn and record it for `attach`. */
+  private noteRunning(info: ThreadInfo): void {
+    let running: string | undefined;
+    for (const turn of info.turns ?? []) if (turn.status === 'inProgress') running = turn.id;
+    this.listedRunning = running;
+    if (running !== undefined) this.recorders.opened(info);
   }
 
   /** A request about the thread, sent once it exists (cold). */

@@ -117,8 +117,10 @@ export const METHOD_FIELDS = {
 export const NESTED_FIELDS = {
   ClientInfo: { page: ['name', 'title', 'version'] },
   InitializeCapabilities: {
-    page: ['experimentalApi', 'optOutNotificationMethods'],
-    operator: ['explicitGatewayOauth', 'extensions', 'mcpServerOpenaiFormElicitation', 'requestAttestation', 'requiredHumanApproval'],
+    // requestAttestation: codex-rx's own handshake always sends `false`; the hub answers a tab's
+    // initialize from its own handshake and never forwards it, so the value reaches nothing.
+    page: ['experimentalApi', 'optOutNotificationMethods', 'requestAttestation'],
+    operator: ['explicitGatewayOauth', 'extensions', 'mcpServerOpenaiFormElicitation', 'requiredHumanApproval'],
   },
   ThreadResumeInitialTurnsPageParams: { page: ['itemsView', 'limit', 'sortDirection'] },
   ThreadItemOutputDeferral: { page: ['commandExecution', 'mcpToolCall'] },

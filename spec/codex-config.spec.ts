@@ -25,6 +25,15 @@ describe('CodexConfig', () => {
     expect(e.issues.map((i: { path: string }) => i.path)).toEqual(['a1', 'b2']);
   });
 
+  it('token: a non-empty string or a function (called per connection attempt); anything else is refused', () => {
+    expect(() => checkCodexConfig({ url: 'ws://127.0.0.1:1', token: () => 'fresh-token' })).not.toThrow();
+    expect(() => checkCodexConfig({ url: 'ws://127.0.0.1:1', token: async () => 'fresh-token' })).not.toThrow();
+    for (const bad of ['', 42, {}]) {
+      const e = thrown(() => checkCodexConfig({ url: 'ws://127.0.0.1:1', token: bad }));
+      expect(e.issues).toEqual([{ path: 'token', message: 'must be a non-empty string or a function returning one' }]);
+    }
+  });
+
   it('rejects a config that is not an object', () => {
     for (const bad of [null, 'ws://x', 42, []]) expect(ValidationError.is(thrown(() => new Codex(bad as never)))).toBe(true);
   });

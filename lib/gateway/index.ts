@@ -1,5 +1,7 @@
 /** codex-rx/gateway (Node only): lets browsers reach `codex app-server` under a policy. */
-export { createCodexGateway, type CodexGateway, type CodexGatewayOptions, type CodexGatewayStats, type AuthenticateResult } from './gateway.js';
+export { createCodexGateway, type CodexGateway, type CodexGatewayOptions, type CodexGatewayStats } from './gateway.js';
+export type { Principal, AuthenticateResult } from './principal.js';
+export { HubErrorCode } from './principal-hub.js';
 export {
   DEFAULT_ALLOWED_METHODS,
   DEFAULT_ALLOWED_DECISIONS,

@@ -9,11 +9,12 @@ export const MAX_PENDING_INPUT_BYTES = 64 * 1024 * 1024;
 
 /**
  * Spawns `codex app-server --listen stdio://` (the same resolver and argv as StdioTransport) and
- * relays lines unparsed: one stdout line = one message. Throws when the binary cannot be found
+ * relays lines unparsed: one stdout line = one message. With `cleanEnv` the child gets
+ * `config.env` only, nothing of this process's environment. `pid` is the child's. Throws when the binary cannot be found
  * or the config is invalid.
  */
-export function openStdioUpstream(config: StdioUpstreamConfig, events: UpstreamEvents, onStderr: (text: string) => void): Upstream {
-  const { child } = spawnAppServer(config);
+export function openStdioUpstream(config: StdioUpstreamConfig, events: UpstreamEvents, onStderr: (text: string) => void, { cleanEnv = false } = {}): Upstream {
+  const { child } = spawnAppServer(config, { cleanEnv });
   const failure = failOnce(events, () => child.kill('SIGKILL'));
   const exited = new Promise<void>((resolve) => {
     child.once('close', (code, signal) => {
@@ -42,6 +43,7 @@ export function openStdioUpstream(config: StdioUpstreamConfig, events: UpstreamE
   child.stdin!.on('error', () => undefined);
 
   return {
+    pid: child.pid,
     send(text) {
       if (failure.ended || !child.stdin!.writable) return;
       // A raw newline can only be insignificant whitespace in JSON, but it would split the line.

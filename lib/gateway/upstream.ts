@@ -1,8 +1,12 @@
 import type { StdioTransportOptions } from '../transport/stdio-transport.js';
 
 /**
- * One app-server per client connection, spawned with these settings (the same fields a
- * `CodexConfig` uses). It ends when the client leaves, on `close()` and when this process exits.
+ * How a principal's own app-server is spawned (the same fields a `CodexConfig` uses). The gateway
+ * runs it in the principal's directory under `dataRoot` with a clean environment: `env` adds to
+ * (or, with `undefined`, removes from) that allow-list, never the gateway's `process.env`.
+ * `configOverrides` apply to every principal's app-server, after the gateway's defaults. An
+ * explicit `cwd` or `env.CODEX_HOME` is shared by every principal that gets this config. It ends
+ * `principalGraceMs` after the principal's last tab left, on `close()` and when this process exits.
  */
 export interface StdioUpstreamConfig
   extends Pick<StdioTransportOptions, 'codexBin' | 'launchArgsOverride' | 'configOverrides' | 'cwd' | 'env' | 'maxLineBytes' | 'closeGraceMs'> {
@@ -11,7 +15,8 @@ export interface StdioUpstreamConfig
 }
 
 /**
- * A shared app-server listening on ws:// or wss://: one upstream WebSocket per client connection.
+ * An app-server listening on ws:// or wss:// (e.g. one per principal on another host, started with
+ * `startAppServer`): one upstream WebSocket per principal, shared by its tabs.
  * `token` is sent as `Authorization: Bearer`; nothing of the client's request (Origin, cookies,
  * headers) is forwarded.
  */
@@ -33,6 +38,8 @@ export interface UpstreamEvents {
 
 /** A running upstream: one app-server conversation. */
 export interface Upstream {
+  /** The app-server's process id, for a stdio upstream. */
+  readonly pid?: number;
   /** Sends the text of one client→server JSON-RPC message. */
   send(text: string): void;
   /** Stops reading server→client messages while the client is slow (backpressure). */

@@ -20,7 +20,7 @@ export function openWebSocketUpstream(config: WebSocketUpstreamConfig, events: U
   const failure = failOnce(events, () => socket.terminate());
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   socket.once('open', () => {
-    for (const text of queue ?? []) socket.send(text);
+    for (const text of queue ?? []) sendText(socket, text);
     queue = undefined;
   });
   socket.on('message', (data: Buffer, isBinary: boolean) => {
@@ -36,7 +36,7 @@ export function openWebSocketUpstream(config: WebSocketUpstreamConfig, events: U
     send(text) {
       if (failure.ended) return;
       if (!queue) {
-        socket.send(text);
+        sendText(socket, text);
         if (socket.bufferedAmount > MAX_PENDING_BYTES) failure.fail('the app-server stopped reading its input');
         return;
       }
@@ -55,4 +55,13 @@ export function openWebSocketUpstream(config: WebSocketUpstreamConfig, events: U
       return closed.finally(() => clearTimeout(cut));
     },
   };
+}
+
+/**
+ * Sends `text` as one text frame. As bytes: `ws` masks a Buffer it may not modify into one new
+ * buffer (one write), while a string is masked in place and written as header + payload (a
+ * writev, which cost the gateway ~15 % of its CPU in bench row 7).
+ */
+function sendText(socket: WebSocket, text: string): void {
+  socket.send(Buffer.from(text, 'utf8'), { binary: false });
 }

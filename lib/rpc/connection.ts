@@ -1,5 +1,5 @@
-import { Observable, Subject, timer, type MonoTypeOperatorFunction, type Subscriber, type Subscription } from 'rxjs';
-import { CodexError, TransportClosedError, type ValidationIssue } from '../errors.js';
+import { BehaviorSubject, Observable, Subject, timer, type MonoTypeOperatorFunction, type Subscriber, type Subscription } from 'rxjs';
+import { AuthenticationError, CodexError, TransportClosedError, type ValidationIssue } from '../errors.js';
 import { isDeltaMethod } from '../protocol/delta.js';
 import { notificationThreadId, notificationTurnId, serverRequestIds } from '../protocol/ids.js';
 import type { InitializeResponse } from '../protocol/generated/InitializeResponse.js';
@@ -19,6 +19,8 @@ import { PendingRequests } from './pending-requests.js';
 import { ReconnectSchedule } from './reconnect-schedule.js';
 import { ServerRequestAnswers } from './server-request-answers.js';
 import { errorFromWire } from './wire-error.js';
+import { codexState, type CodexState } from './link-state.js';
+import { liveAcrossReconnects, type LiveHost } from './live-link.js';
 
 export type { ConnectionOptions, ConnectionState, ParamsCheckContext, ParamsVerdict, ProtocolWarning, ReconnectOptions, RequestOptions, RoutedMessage, WireRequestHandler } from './connection-types.js';
 export { DEFAULT_MAX_PENDING_SERVER_REQUESTS } from './server-request-answers.js';
@@ -80,6 +82,8 @@ export class Connection {
   private inbound?: Subscription;
   private closedError?: CodexError;
   private closing?: Promise<void>;
+  /** close() was called (set before it tears down, so nothing on the way reads a drop). */
+  private closedByClient = false;
   private _state: ConnectionState = 'idle';
   private readonly activity = new Activity(
     () => this._state,
@@ -87,6 +91,13 @@ export class Connection {
   );
   /** The routing table's hold: taken while any turn is routed or claimed. */
   private routing?: Release;
+  /** Subscribers of {@link Connection.live} streams: with reconnect, they reopen a dropped connection. */
+  private liveSubscribers = 0;
+  /** The last reopening failed before any attempt (newTransport threw): retrying on its own would spin. */
+  private reopenFailed = false;
+  private readonly link = new BehaviorSubject<CodexState>('idle');
+  /** The connection as a UI shows it (see CodexState): the current value on subscribe, then each change; never ends. */
+  readonly state$: Observable<CodexState> = this.link.asObservable();
   private readonly redactText: (text: string) => string;
 
   constructor(
@@ -233,6 +244,23 @@ export class Connection {
     this.demux.routeDeltas(turnId, route, to);
   }
 
+  /**
+   * Lets `sink` see every message of `turnId` (an attached turn), whoever routes it, until the
+   * returned removal; it errors when the connection ends. Throws when the connection is closed.
+   */
+  watchTurn(turnId: string, sink: RouteSink<RoutedMessage>): () => void {
+    if (this.closedError) throw this.closedError;
+    const unwatch = this.demux.watch(turnId, sink);
+    // Requests that arrived before anyone watched: their `serverRequest/resolved` must find the turn.
+    for (const request of this.answers.pendingOf(turnId)) this.demux.noteRequest(String(request.id), turnId);
+    return unwatch;
+  }
+
+  /** Server requests of `turnId` still awaiting an answer from this client's handlers (oldest first). */
+  pendingServerRequests(turnId: string): WireRequest[] {
+    return this.answers.pendingOf(turnId);
+  }
+
   /** Stops routing a turn's messages. */
   releaseTurn(turnId: string, sink?: RouteSink<RoutedMessage>): void {
     this.demux.remove(turnId, sink);
@@ -242,10 +270,12 @@ export class Connection {
   /** Closes: every in-flight Observable errors with TransportClosedError; the transport is ended. */
   close(): Promise<void> {
     if (!this.closing) {
+      this.closedByClient = true;
       this.terminate(new TransportClosedError('the connection was closed'), true);
       this.startDelay?.unsubscribe();
       if (!this.warnings.isStopped) this.warnings.complete(); // also after a drop that kept it open for a reconnect
       this.closing = this.transport.close().finally(() => this.inbound?.unsubscribe());
+      this.publishState();
     }
     return this.closing;
   }
@@ -272,22 +302,27 @@ export class Connection {
       transport = reconnect.newTransport();
     } catch (e) {
       this.closedError = CodexError.is(e) ? (e as CodexError) : new TransportClosedError(`could not reconnect: ${describeError(e)}`, { cause: e });
+      this.reopenFailed = true;
+      this.publishState();
       return false;
     }
     this.inbound?.unsubscribe();
     this.transport = transport;
     this.closedError = undefined;
+    this.reopenFailed = false;
     this._state = 'idle';
     this.activity.reset();
     this.handshake = new Handshake();
     this.notifications = new HotFanout<WireNotification>();
     this._generation++;
+    this.publishState();
     return true;
   }
 
   private start(): void {
     if (this._state !== 'idle') return;
     this._state = 'connecting';
+    this.publishState();
     // After a failed attempt, the next one waits its backoff (calls wait on `ready` meanwhile).
     const wait = this.schedule?.wait() ?? 0;
     if (wait > 0) {
@@ -320,6 +355,7 @@ export class Connection {
     opened: () => {
       this._state = 'ready';
       this.schedule?.succeeded();
+      this.publishState();
     },
     announced: () => this.activity.update(),
     failed: (error, rejected) => {
@@ -404,6 +440,7 @@ export class Connection {
       this.answers.resolved(requestId);
       if ((turnId = this.demux.takeRequestTurn(String(requestId))) === undefined) return;
     }
+    if (this.demux.watching) this.demux.notifyWatchers(n, turnId);
     if (isDeltaMethod(n.method) && this.demux.deliverDelta(n, turnId)) return;
     // The thread id is only needed when the turn has no route yet.
     if (!this.demux.deliver(n, turnId)) this.demux.hold(n, notificationThreadId(n.method, n.params), turnId);
@@ -425,7 +462,10 @@ export class Connection {
   private onServerRequest(request: WireRequest): void {
     if (this.options.validateInbound) this.checkInbound('request', request.method, request.params);
     const ids = serverRequestIds(request.method, request.params);
-    if (ids.turnId !== undefined) this.demux.noteRequest(String(request.id), ids.turnId, ids.threadId);
+    if (ids.turnId !== undefined) {
+      this.demux.noteRequest(String(request.id), ids.turnId, ids.threadId);
+      if (this.demux.watching) this.demux.notifyWatchers(request, ids.turnId);
+    }
     this.demux.dispatch(request, ids.threadId, ids.turnId);
     this.answers.handle(request, ids);
   }
@@ -487,6 +527,43 @@ export class Connection {
     // With reconnect, warnings$ spans every attempt; it ends with close().
     if (byClient || !this.options.reconnect) this.warnings.complete();
     this.activity.ended();
+    this.publishState();
   }
-}
 
+  /** Tells `state$` where the connection is now (emits only changes). */
+  private publishState(): void {
+    const next = codexState({
+      state: this._state,
+      generation: this._generation,
+      closedByClient: this.closedByClient,
+      retryable: this.closedError !== undefined && this.mayReconnectAfter(this.closedError),
+      live: this.liveSubscribers,
+    });
+    if (next !== this.link.value) this.link.next(next);
+  }
+
+  /** True when a live stream that failed with `error` should reopen the connection on its own. */
+  private mayReconnectAfter(error: unknown): boolean {
+    return this.options.reconnect !== undefined && !this.closedByClient && !this.reopenFailed && TransportClosedError.is(error) && !AuthenticationError.is(error);
+  }
+
+  /**
+   * A live stream that outlives drops: with `reconnect`, when the connection drops (not a
+   * refusal: AuthenticationError is never retried), it reconnects on its own (the connection's
+   * backoff applies) and subscribes `source()` again on the new connection; without `reconnect`
+   * it is `source()` as is. While subscribed it counts as a live subscriber for `state$`.
+   */
+  live<T>(source: () => Observable<T>): Observable<T> {
+    if (!this.options.reconnect) return new Observable<T>((subscriber) => source().subscribe(subscriber));
+    return liveAcrossReconnects(this.liveHost, source);
+  }
+
+  private readonly liveHost: LiveHost = {
+    connect: () => this.connect(),
+    mayReconnectAfter: (error) => this.mayReconnectAfter(error),
+    counted: (delta) => {
+      this.liveSubscribers += delta;
+      this.publishState();
+    },
+  };
+}

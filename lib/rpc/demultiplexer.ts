@@ -48,6 +48,8 @@ export class Demultiplexer<T> {
   private readonly deltas = new Map<string, { next(message: T): void }>();
   private readonly waiting = new Map<string, ThreadBuffer<T>>();
   private readonly requestTurns = new Map<string, string>();
+  /** Observers of a turn beside its route (an attached turn): they see every message, own nothing. */
+  private readonly watchers = new Map<string, Set<RouteSink<T>>>();
   private buffered = 0;
 
   constructor(private readonly maxBufferedPerThread = DEFAULT_MAX_BUFFERED_PER_THREAD) {}
@@ -81,6 +83,33 @@ export class Demultiplexer<T> {
   routeDeltas(turnId: string, route: RouteSink<T>, to: { next(message: T): void } | undefined): void {
     if (to !== undefined && this.byTurn.get(turnId) === route) this.deltas.set(turnId, to);
     else if (this.byTurn.get(turnId) === route || !this.byTurn.has(turnId)) this.deltas.delete(turnId);
+  }
+
+  /** True while any turn is watched: the connection calls {@link Demultiplexer.notifyWatchers} only then. */
+  get watching(): boolean {
+    return this.watchers.size > 0;
+  }
+
+  /**
+   * Lets `sink` see every message of `turnId` (whoever routes it, or nobody) until the returned
+   * removal; it takes no part in routing (claims, merges, interrupts) and keeps nothing alive.
+   */
+  watch(turnId: string, sink: RouteSink<T>): () => void {
+    let sinks = this.watchers.get(turnId);
+    if (!sinks) this.watchers.set(turnId, (sinks = new Set()));
+    sinks.add(sink);
+    return () => {
+      const current = this.watchers.get(turnId);
+      if (!current?.delete(sink) || current.size > 0) return;
+      this.watchers.delete(turnId);
+      if (!this.byTurn.has(turnId)) for (const [requestId, turn] of this.requestTurns) if (turn === turnId) this.requestTurns.delete(requestId);
+    };
+  }
+
+  /** Hands a message to the watchers of its turn (if any). */
+  notifyWatchers(message: T, turnId: string): void {
+    const sinks = this.watchers.get(turnId);
+    if (sinks) for (const s of [...sinks]) s.next(message);
   }
 
   /** Holds a message of a turn not yet bound, when its thread has a claim (bounded). */
@@ -160,12 +189,12 @@ export class Demultiplexer<T> {
     this.byTurn.delete(turnId);
     this.deltas.delete(turnId);
     // Few server requests are ever outstanding: a scan is cheaper than an index.
-    for (const [requestId, turn] of this.requestTurns) if (turn === turnId) this.requestTurns.delete(requestId);
+    if (!this.watchers.has(turnId)) for (const [requestId, turn] of this.requestTurns) if (turn === turnId) this.requestTurns.delete(requestId);
   }
 
   /** Remembers which turn a server request belongs to (for `serverRequest/resolved`). */
   noteRequest(requestId: string, turnId: string, threadId?: string): void {
-    if (this.byTurn.has(turnId) || (threadId !== undefined && this.waiting.has(threadId))) {
+    if (this.byTurn.has(turnId) || this.watchers.has(turnId) || (threadId !== undefined && this.waiting.has(threadId))) {
       this.requestTurns.delete(requestId); // a reused id moves to the end
       this.requestTurns.set(requestId, turnId);
       if (this.requestTurns.size > MAX_TRACKED_REQUESTS) this.requestTurns.delete(this.requestTurns.keys().next().value as string);
@@ -183,6 +212,8 @@ export class Demultiplexer<T> {
   failAll(error: unknown): void {
     const sinks = new Set<RouteSink<T>>(this.byTurn.values());
     for (const buffer of this.waiting.values()) for (const c of buffer.claims) sinks.add(c);
+    for (const watchers of this.watchers.values()) for (const w of watchers) sinks.add(w);
+    this.watchers.clear();
     this.byTurn.clear();
     this.deltas.clear();
     this.waiting.clear();

@@ -25,8 +25,8 @@ export interface AnswerHost {
  * error when it has none or ends without one — because the server waits on each.
  */
 export class ServerRequestAnswers {
-  /** Handlers still running, by request id (as text). */
-  private readonly answering = new Map<string, Subscription>();
+  /** Handlers still running, by request id (as text), with the request and the turn it belongs to. */
+  private readonly answering = new Map<string, { readonly sub: Subscription; readonly request: WireRequest; readonly turnId?: string }>();
 
   constructor(
     private readonly host: AnswerHost,
@@ -82,14 +82,21 @@ export class ServerRequestAnswers {
     // Answered synchronously: nothing stays in flight.
     if (!sub.closed) {
       const key = String(request.id);
-      this.answering.get(key)?.unsubscribe(); // a reused id: the older handler's answer would go to the newer request
-      this.answering.set(key, sub);
+      this.answering.get(key)?.sub.unsubscribe(); // a reused id: the older handler's answer would go to the newer request
+      this.answering.set(key, { sub, request, turnId: ids.turnId });
       const release = this.host.hold();
       sub.add(() => {
-        if (this.answering.get(key) === sub) this.answering.delete(key);
+        if (this.answering.get(key)?.sub === sub) this.answering.delete(key);
         release();
       });
     }
+  }
+
+  /** The requests of `turnId` still awaiting their handler's answer, in arrival order (an attached turn shows them). */
+  pendingOf(turnId: string): WireRequest[] {
+    const out: WireRequest[] = [];
+    for (const entry of this.answering.values()) if (entry.turnId === turnId) out.push(entry.request);
+    return out;
   }
 
   /**
@@ -97,11 +104,11 @@ export class ServerRequestAnswers {
    * interrupted, another client answered): stops its handler, whose answer would go to nothing.
    */
   resolved(id: RequestId): void {
-    this.answering.get(String(id))?.unsubscribe();
+    this.answering.get(String(id))?.sub.unsubscribe();
   }
 
   /** The connection is gone: stops every handler still running (their answers could not be written). */
   cancelAll(): void {
-    for (const sub of [...this.answering.values()]) sub.unsubscribe();
+    for (const entry of [...this.answering.values()]) entry.sub.unsubscribe();
   }
 }

@@ -2,9 +2,10 @@
  * WebSocket close codes that codex-rx/gateway sends to its clients, and that the browser-safe
  * WebSocketTransport maps to typed errors. Browser-safe: plain constants, no imports.
  *
- * A rejected upgrade (foreign Origin, missing or wrong token) is answered with HTTP 403/401 before
- * any WebSocket exists; a browser sees that only as close code 1006 (abnormal closure), which is
- * why 4401/4403 exist as well: a gateway or server may also accept and then close with them.
+ * codex-rx/gateway answers a refused upgrade from a browser (a request carrying an Origin) by
+ * accepting it and closing at once with 4401/4403 and a short reason: an HTTP 401/403 before the
+ * upgrade shows in a browser only as close code 1006 (abnormal closure). Requests without an
+ * Origin (Node clients) still get the HTTP status.
  * Codes 4000–4999 are for applications (RFC 6455 §7.4.2); the last three digits follow HTTP.
  */
 export const CloseCode = {
@@ -18,9 +19,9 @@ export const CloseCode = {
   INTERNAL_ERROR: 1011,
   /** The client sent something that is not a JSON-RPC message (not JSON, binary frame, not an object). */
   BAD_REQUEST: 4400,
-  /** No valid token. */
+  /** No valid token (the browser form of HTTP 401): not worth retrying with the same token. */
   UNAUTHORIZED: 4401,
-  /** Origin not allowed. */
+  /** Origin not allowed, or the principal may not connect (the browser form of HTTP 403). */
   FORBIDDEN: 4403,
   /** Nothing moved in either direction for `idleTimeoutMs`. */
   IDLE_TIMEOUT: 4408,
@@ -28,7 +29,10 @@ export const CloseCode = {
   TOO_MANY_MESSAGES: 4429,
   /** The app-server behind the gateway exited, could not start, or its connection dropped. */
   UPSTREAM_FAILED: 4502,
-  /** The gateway already serves `maxConnections` clients. */
+  /**
+   * The gateway is full: it already serves `maxConnections` clients, this principal already has
+   * `maxConnectionsPerPrincipal`, or `maxAppServers` app-servers run (the reason says which).
+   */
   TOO_MANY_CONNECTIONS: 4503,
 } as const;
 
@@ -42,11 +46,11 @@ const DESCRIPTIONS: Readonly<Record<number, string>> = {
   [CloseCode.INTERNAL_ERROR]: 'the gateway failed internally',
   [CloseCode.BAD_REQUEST]: 'the client sent something that is not a JSON-RPC message',
   [CloseCode.UNAUTHORIZED]: 'no valid token',
-  [CloseCode.FORBIDDEN]: 'origin not allowed',
+  [CloseCode.FORBIDDEN]: 'origin not allowed or forbidden',
   [CloseCode.IDLE_TIMEOUT]: 'idle for too long',
   [CloseCode.TOO_MANY_MESSAGES]: 'too many messages per second',
   [CloseCode.UPSTREAM_FAILED]: 'the app-server behind the gateway failed',
-  [CloseCode.TOO_MANY_CONNECTIONS]: 'the gateway serves too many connections',
+  [CloseCode.TOO_MANY_CONNECTIONS]: 'the gateway is full (connections or app-servers)',
 };
 
 /** A short human description of a close code (one of ours or a standard one), for error messages. */

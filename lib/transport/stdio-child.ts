@@ -25,10 +25,14 @@ function track(child: ChildProcess): void {
 
 /**
  * Spawns `codex app-server --listen stdio://` with piped stdio: the binary resolved as everywhere
- * else (its package's PATH entry prepended), `env` merged over this process's, and the child
- * killed if this process exits first. Throws BinaryNotFoundError or a ValidationError of the args.
+ * else (its package's PATH entry prepended), `env` merged over this process's (or, with
+ * `cleanEnv`, `env` alone: nothing of this process's environment), and the child killed if this
+ * process exits first. Throws BinaryNotFoundError or a ValidationError of the args.
  */
-export function spawnAppServer(options: Pick<AppServerProcessOptions, 'codexBin' | 'launchArgsOverride' | 'configOverrides' | 'cwd' | 'env'>): {
+export function spawnAppServer(
+  options: Pick<AppServerProcessOptions, 'codexBin' | 'launchArgsOverride' | 'configOverrides' | 'cwd' | 'env'>,
+  { cleanEnv = false }: { cleanEnv?: boolean } = {},
+): {
   readonly child: ChildProcess;
   readonly binaryPath: string;
 } {
@@ -39,7 +43,7 @@ export function spawnAppServer(options: Pick<AppServerProcessOptions, 'codexBin'
     throw new ValidationError('codexBin', [{ path: 'codexBin', message: 'must be the native codex.exe, not a .cmd/.bat launcher' }]);
   }
   const args = appServerArgs(options);
-  const env: Record<string, string | undefined> = { ...process.env, ...options.env };
+  const env: Record<string, string | undefined> = cleanEnv ? { ...options.env } : { ...process.env, ...options.env };
   if (binary.extraPath) env.PATH = [binary.extraPath, env.PATH].filter(Boolean).join(path.delimiter);
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const child = spawn(binary.path, args, { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });

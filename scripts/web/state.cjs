@@ -10,8 +10,11 @@ const SAMPLE = path.join(ROOT, 'samples', 'angular-progress');
 const SAMPLE_DIST = path.join(SAMPLE, 'dist');
 
 const STAMPS = {
-  /** Written by every `scripts/build.mjs` run (outside dist/, so it is never packed). */
-  package: path.join(ROOT, 'node_modules', '.cache', 'codex-rx-web', 'package-build-key'),
+  /**
+   * Written by every `scripts/build.mjs` run (outside dist/, so it is never packed; not under
+   * node_modules/, which git worktrees of this repository may share through a symlink).
+   */
+  package: path.join(ROOT, '.cache', 'codex-rx-web', 'package-build-key'),
   /** Written after `npm ci` in the sample. */
   sampleDeps: path.join(SAMPLE, 'node_modules', '.codex-rx-deps-key'),
   /** The package build the sample's copy of codex-rx was packed from (install-links=true). */

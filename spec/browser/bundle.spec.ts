@@ -83,3 +83,10 @@ test('validation is not in the initial load: the params validators, ajv and the 
     `angular sample (js): initial ${size(initial)} (${initial.length} files); lazy ${size(lazy)} (${lazy.length} files), of which the params validators ${size([validators!])}\n`,
   );
 });
+
+test('the initial load stays within 100 kB over the wire (gzip)', () => {
+  const initialGzip = chunks()
+    .filter((c) => c.initial)
+    .reduce((n, c) => n + c.gzip, 0);
+  expect(initialGzip).toBeLessThanOrEqual(100 * 1000);
+});

@@ -18,6 +18,7 @@ jest.setTimeout(120_000);
 
 const ORIGIN = 'http://localhost:4200';
 const TOKEN = 'client-spec-token-77aa';
+const TOKEN_2 = 'client-spec-token-second';
 
 /** What a browser's WebSocket does: an Origin header, subprotocols, and no way to set headers. */
 class BrowserLikeWebSocket extends WebSocket {
@@ -34,11 +35,12 @@ describe('new Codex({ url, token }) through codex-rx/gateway', () => {
 
   async function start(steps: ReturnType<typeof message>[]) {
     env = await startModelHome({ steps });
-    gateway = createCodexGateway({ allowedOrigins: [ORIGIN], authenticate: (_req, token) => token === TOKEN, upstream: { env: env.home.env, cwd: env.home.workspace } });
+    gateway = createCodexGateway({ allowedOrigins: [ORIGIN], authenticate: (_req, token) => (token === TOKEN ? { id: 'page-user' } : token === TOKEN_2 ? { id: 'other-user' } : undefined), upstream: { env: env.home.env, cwd: env.home.workspace } });
     url = (await gateway.listen({ port: 0 })).url;
   }
 
   function browserCodex(token = TOKEN): Codex {
+    // Two users: TOKEN and TOKEN_2 (each gets its own app-server).
     const codex = new Codex({ url, token, WebSocket: BrowserLikeWebSocket });
     clients.push(codex);
     return codex;
@@ -50,7 +52,7 @@ describe('new Codex({ url, token }) through codex-rx/gateway', () => {
     await env.dispose();
   });
 
-  it('runs a turn from a browser-like client and from a Node client', async () => {
+  it('runs a turn from a browser-like client and from a Node client of the same user (one app-server for both)', async () => {
     await start([message('from the browser', { chunks: 2 }), message('from node')]);
     const browser = browserCodex();
     const thread = await firstValueFrom(browser.threadStart());
@@ -59,7 +61,7 @@ describe('new Codex({ url, token }) through codex-rx/gateway', () => {
     clients.push(node);
     const nodeThread = await firstValueFrom(node.threadStart());
     expect((await lastValueFrom(nodeThread.run('hi'))).finalResponse).toBe('from node');
-    expect(gateway.stats).toMatchObject({ connections: 2, upstreams: 2, denied: 0 });
+    expect(gateway.stats).toMatchObject({ connections: 2, upstreams: 1, denied: 0 });
   });
 
   it('a method outside the policy fails with MethodNotAllowedError and writes nothing', async () => {
@@ -80,14 +82,20 @@ describe('new Codex({ url, token }) through codex-rx/gateway', () => {
     }
   });
 
-  it('a refused origin or token is an AuthenticationError (HTTP 403 / 401) and spawns nothing', async () => {
+  it('a refused origin or token is an AuthenticationError (browser: close 4403 / 4401 with a reason; Node: HTTP 401) and spawns nothing', async () => {
     await start([]);
     const before = appServerChildren().length;
     const wrong = browserCodex('not-the-token');
     const e401 = await firstValueFrom(wrong.connect()).catch((e: unknown) => e);
     expect(AuthenticationError.is(e401)).toBe(true);
-    expect((e401 as AuthenticationError).httpStatus).toBe(401);
+    expect((e401 as AuthenticationError).closeCode).toBe(CloseCode.UNAUTHORIZED);
+    expect(String((e401 as Error).message)).toContain('token not accepted');
     expect(String((e401 as Error).message)).not.toContain('not-the-token');
+    const node = new Codex({ url, token: 'not-the-token' });
+    clients.push(node);
+    const http401 = await firstValueFrom(node.connect()).catch((e: unknown) => e);
+    expect(AuthenticationError.is(http401)).toBe(true);
+    expect((http401 as AuthenticationError).httpStatus).toBe(401);
     class ForeignWebSocket extends WebSocket {
       constructor(u: string, protocols?: string | string[]) {
         super(u, protocols, { origin: 'https://evil.example' });
@@ -97,19 +105,20 @@ describe('new Codex({ url, token }) through codex-rx/gateway', () => {
     clients.push(foreign);
     const e403 = await firstValueFrom(foreign.connect()).catch((e: unknown) => e);
     expect(AuthenticationError.is(e403)).toBe(true);
-    expect((e403 as AuthenticationError).httpStatus).toBe(403);
+    expect((e403 as AuthenticationError).closeCode).toBe(CloseCode.FORBIDDEN);
     expect(appServerChildren().length).toBe(before);
-    expect(gateway.stats).toMatchObject({ accepted: 0, upstreams: 0, rejected: 2 });
+    expect(gateway.stats).toMatchObject({ accepted: 0, upstreams: 0, rejected: 3 });
   });
 
-  it('an app-server that crashes mid-turn errors that turn with TransportClosedError (4502); another client keeps working', async () => {
+  it("an app-server that crashes mid-turn errors that user's turn with TransportClosedError (4502); another user keeps working", async () => {
     await start([{ ...message('working…'), hang: true }, message('still here')]);
     const a = browserCodex();
     const threadA = await firstValueFrom(a.threadStart());
     const pid = appServerChildren()[0];
     const turn = lastValueFrom(threadA.run('crash'));
-    const b = browserCodex();
+    const b = browserCodex(TOKEN_2);
     const threadB = await firstValueFrom(b.threadStart());
+    expect(appServerChildren()).toHaveLength(2);
     await new Promise((r) => setTimeout(r, 500)); // a's turn is streaming (hangs at the model)
     process.kill(pid, 'SIGKILL');
     const error = await turn.catch((e: unknown) => e);

@@ -1,14 +1,18 @@
 /**
- * The gateway in front of the REAL `codex app-server` (stdio per connection, and a shared ws
+ * The gateway in front of the REAL `codex app-server` (stdio per principal, and a shared ws
  * server), against the scripted model: a turn streams through; refused methods write nothing on
- * disk; a client leaving mid-turn, close() with 20 live connections and a crashing upstream all
- * end their processes; no secret reaches the log.
+ * disk; a principal leaving mid-turn (after its grace period), close() with 20 principals and a
+ * crashing upstream all end their processes; no secret reaches the log. These tests share one
+ * CODEX_HOME on purpose (the operator's explicit `env.CODEX_HOME`); per-principal homes are in
+ * principals-e2e.spec.ts.
  */
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createCodexGateway, CloseCode, MethodNotAllowedError, type CodexGateway, type CodexGatewayOptions } from '../../lib/gateway/index.js';
 import { message, shellCommand, type ScriptedStep } from '../../lib/testing/node/index.js';
+import { firstValueFrom } from 'rxjs';
+import { Codex } from '../../lib/node/index.js';
 import { processGone, startModelHome, type ModelHome } from '../support/e2e.js';
 import { appServerChildren, startListeningAppServer, TestClient } from './support.js';
 
@@ -38,7 +42,8 @@ describe('codex-rx/gateway with the real app-server', () => {
     logs = [];
     gateway = createCodexGateway({
       allowedOrigins: [ORIGIN],
-      authenticate: (_req, token) => token === TOKEN,
+      // Every token that starts with TOKEN is accepted, as its own principal.
+      authenticate: (_req, token) => (token.startsWith(TOKEN) ? { id: `user${token.slice(TOKEN.length)}` } : undefined),
       upstream: { env: env.home.env, cwd: env.home.workspace },
       log: (line) => logs.push(line),
       ...options,
@@ -53,9 +58,9 @@ describe('codex-rx/gateway with the real app-server', () => {
   });
 
   /** Connects, initializes and starts a thread; returns the client, its thread id and its app-server pid. */
-  async function session(url: string) {
+  async function session(url: string, token = TOKEN) {
     const before = new Set(appServerChildren());
-    const client = await TestClient.connect(url, { origin: ORIGIN, token: TOKEN });
+    const client = await TestClient.connect(url, { origin: ORIGIN, token });
     expect((await client.initialize()).result.userAgent).toMatch(/0\.171\.0/);
     const threadId = (await client.request('thread/start', {})).result.thread.id as string;
     const pids = appServerChildren().filter((p) => !before.has(p));
@@ -67,7 +72,7 @@ describe('codex-rx/gateway with the real app-server', () => {
     return client.request('turn/start', { threadId, input: [{ type: 'text', text, text_elements: [] }] });
   }
 
-  it('streams a turn through the gateway (one app-server per connection)', async () => {
+  it('streams a turn through the gateway (one app-server for the principal)', async () => {
     const url = await start([message('Hello through the gateway', { chunks: 3 })]);
     const { client, threadId } = await session(url);
     const turn = (await startTurn(client, threadId, 'hi')).result.turn;
@@ -79,7 +84,8 @@ describe('codex-rx/gateway with the real app-server', () => {
   });
 
   it("relays an approval: a forged answer is refused, the client's answer to the request it was sent runs the command", async () => {
-    const url = await start([shellCommand('touch approved-through-gateway.txt', { escalate: 'create a file' }), message('Ran it.')], {}, { approvalPolicy: 'on-request' });
+    // An escalation reaches the page only when the operator allows it.
+    const url = await start([shellCommand('touch approved-through-gateway.txt', { escalate: 'create a file' }), message('Ran it.')], { allowEscalation: true }, { approvalPolicy: 'on-request' });
     const { client, threadId } = await session(url);
     await startTurn(client, threadId, 'go');
     const request = await client.waitFor((m) => m.method === 'item/commandExecution/requestApproval');
@@ -128,22 +134,22 @@ describe('codex-rx/gateway with the real app-server', () => {
     }
   });
 
-  it('control: the same fs/writeFile does write when a policy allows it (the disk check can see a write)', async () => {
-    const url = await start([], { allowedMethods: ['initialize', 'initialized', 'thread/start', 'fs/writeFile'] });
-    const { client } = await session(url);
+  it('control: the same fs/writeFile does write on a direct app-server connection (the disk check can see a write)', async () => {
+    await start([]);
+    const direct = new Codex({ env: env.home.env, cwd: env.home.workspace });
     const dir = mkdtempSync(path.join(tmpdir(), 'codex-rx-gw-fs-'));
     try {
       const target = path.join(dir, 'written.txt');
-      const answer = await client.request('fs/writeFile', { path: target, dataBase64: Buffer.from('written').toString('base64') });
-      expect(answer.error).toBeUndefined();
+      await firstValueFrom(direct.request('fs/writeFile', { path: target, dataBase64: Buffer.from('written').toString('base64') }));
       expect(readFileSync(target, 'utf8')).toBe('written');
     } finally {
+      await direct.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it('ends the app-server of a client that leaves mid-turn', async () => {
-    const url = await start([{ ...message('thinking…'), hang: true }]);
+  it('ends the app-server of a principal whose last tab left mid-turn, once its grace period is over', async () => {
+    const url = await start([{ ...message('thinking…'), hang: true }], { principalGraceMs: 300 });
     const { client, threadId, pid } = await session(url);
     await startTurn(client, threadId, 'start and hang');
     await client.waitFor((m) => m.method === 'item/agentMessage/delta');
@@ -160,10 +166,10 @@ describe('codex-rx/gateway with the real app-server', () => {
     expect(processGone(pid)).toBe(true);
   });
 
-  it('close() with 20 live connections ends all 20 app-servers', async () => {
+  it('close() with 20 principals connected ends all 20 app-servers', async () => {
     const url = await start([]);
     const before = new Set(appServerChildren());
-    const clients = await Promise.all(Array.from({ length: 20 }, () => TestClient.connect(url, { origin: ORIGIN, token: TOKEN })));
+    const clients = await Promise.all(Array.from({ length: 20 }, (_, i) => TestClient.connect(url, { origin: ORIGIN, token: `${TOKEN}-${i}` })));
     await Promise.all(clients.map((c) => c.initialize()));
     const pids = appServerChildren().filter((p) => !before.has(p));
     expect(pids).toHaveLength(20);
@@ -174,10 +180,10 @@ describe('codex-rx/gateway with the real app-server', () => {
     expect(gateway!.stats).toMatchObject({ connections: 0, upstreams: 0 });
   });
 
-  it('an app-server that crashes mid-turn closes only its client (4502); others keep working', async () => {
+  it("an app-server that crashes mid-turn closes only its principal's tabs (4502); other principals keep working", async () => {
     const url = await start([{ ...message('about to crash'), hang: true }, message('still here')]);
     const a = await session(url);
-    const b = await session(url);
+    const b = await session(url, `${TOKEN}-other`);
     await startTurn(a.client, a.threadId, 'crash me');
     await a.client.waitFor((m) => m.method === 'item/agentMessage/delta');
     process.kill(a.pid, 'SIGKILL');
@@ -195,7 +201,7 @@ describe('codex-rx/gateway with the real app-server', () => {
     const server = await startListeningAppServer(env.home.env, env.home.workspace, 'upstream-capability-token-9f8e7d6c');
     try {
       logs = [];
-      gateway = createCodexGateway({ allowedOrigins: [ORIGIN], authenticate: (_r, t) => t === TOKEN, upstream: { url: server.url, token: server.token }, log: (l) => logs.push(l) });
+      gateway = createCodexGateway({ allowedOrigins: [ORIGIN], authenticate: (_r, t) => (t === TOKEN ? { id: 'shared-user' } : undefined), upstream: { url: server.url, token: server.token }, log: (l) => logs.push(l) });
       const { url } = await gateway.listen({ port: 0 });
       const client = await TestClient.connect(url, { origin: ORIGIN, token: TOKEN, headers: { Cookie: 'sid=abc' } });
       expect((await client.initialize()).result).toBeDefined();
@@ -220,7 +226,7 @@ describe('codex-rx/gateway with the real app-server', () => {
     chmodSync(bin, 0o755);
     try {
       const url = await start([], { upstream: { codexBin: bin, env: { OPENAI_API_KEY: secret }, secrets: [secret] } });
-      await expect(TestClient.connect(url, { origin: ORIGIN, token: 'wrong-token-qqqq' })).rejects.toMatchObject({ status: 401 });
+      expect(await TestClient.refusal(url, { origin: ORIGIN, token: 'wrong-token-qqqq' })).toMatchObject({ code: CloseCode.UNAUTHORIZED });
       const client = await TestClient.connect(url, { origin: ORIGIN, token: TOKEN });
       const closed = await client.closed;
       expect(closed).toEqual({ code: CloseCode.UPSTREAM_FAILED, reason: 'the app-server exited with code 3' });

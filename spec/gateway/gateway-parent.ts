@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const model = await ScriptedModelServer.start({ steps: [message('thinking…', { hang: true })] });
   const home = await createCodexHome({ modelServerUrl: model.url });
   console.log(`HOME_DIR=${home.dir}`);
-  const gateway = createCodexGateway({ allowedOrigins: ['http://localhost'], authenticate: (_r, t) => t === 'parent-token', upstream: { env: home.env, cwd: home.workspace } });
+  const gateway = createCodexGateway({ allowedOrigins: ['http://localhost'], authenticate: (_r, t) => (t === 'parent-token' ? { id: 'parent-user' } : undefined), upstream: { env: home.env, cwd: home.workspace } });
   const { url } = await gateway.listen({ port: 0 });
   const client = await TestClient.connect(url, { origin: 'http://localhost', token: 'parent-token' });
   await client.initialize();

@@ -1,6 +1,6 @@
 /** parseStrictJson and logSafe: the parse a boundary can trust, and text a log line can take. */
 import { logSafe } from '../../lib/gateway/log-safe.js';
-import { MAX_JSON_DEPTH, parseStrictJson } from '../../lib/gateway/strict-json.js';
+import { MAX_JSON_DEPTH, MAX_JSON_VALUES, parseStrictJson } from '../../lib/gateway/strict-json.js';
 
 describe('parseStrictJson', () => {
   it('parses what JSON.parse parses when no key repeats', () => {
@@ -29,6 +29,20 @@ describe('parseStrictJson', () => {
     expect(parseStrictJson(nest(MAX_JSON_DEPTH)).ok).toBe(true);
     expect(parseStrictJson(nest(MAX_JSON_DEPTH + 1))).toEqual({ ok: false, reason: `nested deeper than ${MAX_JSON_DEPTH} levels` });
     expect(parseStrictJson('['.repeat(100_000)).ok).toBe(false);
+  });
+
+  it('refuses half of a surrogate pair, escaped, in a key or a value; keeps whole pairs', () => {
+    for (const text of ['{"a":"\\ud800"}', '{"a":"x\\udc00y"}', '{"\\udbff":1}', '{"a":["ok","\\ud800\\u0041"]}']) {
+      expect({ text, r: parseStrictJson(text) }).toEqual({ text, r: { ok: false, reason: 'a string holds half of a surrogate pair' } });
+    }
+    expect(parseStrictJson('{"a":"\\ud83d\\ude00","b":"\\u00e9"}')).toEqual({ ok: true, value: { a: '\u{1F600}', b: 'é' } });
+  });
+
+  it('refuses more objects, arrays and strings than the limit', () => {
+    const many = (n: number) => JSON.stringify({ a: Array.from({ length: n }, () => ({})) });
+    expect(parseStrictJson(many(MAX_JSON_VALUES - 3)).ok).toBe(true);
+    expect(parseStrictJson(many(MAX_JSON_VALUES))).toEqual({ ok: false, reason: `more than ${MAX_JSON_VALUES} objects, arrays and strings` });
+    expect(parseStrictJson(JSON.stringify(Array.from({ length: 20 }, () => 'x')), 64, 10)).toEqual({ ok: false, reason: 'more than 10 objects, arrays and strings' });
   });
 
   it('malformed text is "not JSON"', () => {

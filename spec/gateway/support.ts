@@ -38,6 +38,16 @@ export class TestClient {
     this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   }
 
+  /** Opens a connection and waits for its close: `{ status }` for an HTTP refusal, `{ code, reason }` for an accepted-then-closed one. */
+  static async refusal(url: string, options: ClientOptions = {}): Promise<{ status?: number; code?: number; reason?: string }> {
+    try {
+      const client = await TestClient.connect(url, options);
+      return await client.closed;
+    } catch (e) {
+      return { status: (e as { status?: number }).status };
+    }
+  }
+
   /** Opens a connection; rejects with the HTTP status when the upgrade is refused. */
   static connect(url: string, options: ClientOptions = {}): Promise<TestClient> {
     const headers: Record<string, string> = { ...options.headers };
@@ -181,4 +191,25 @@ export async function startListeningAppServer(env: Record<string, string>, cwd: 
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * `configOverrides` that point every principal's app-server at the scripted model of `home`
+ * (its provider table and model catalog), as an operator's `upstream.configOverrides` would.
+ */
+export function modelOverrides(home: { dir: string; configToml: string }, approvalPolicy?: 'never' | 'on-request'): Record<string, unknown> {
+  const url = /base_url = "([^"]+)"/.exec(home.configToml)![1];
+  const catalog = /model_catalog_json = "([^"]+)"/.exec(home.configToml)?.[1];
+  return {
+    model: 'mock-model',
+    model_provider: 'mock',
+    ...(catalog ? { model_catalog_json: catalog } : {}),
+    ...(approvalPolicy ? { approval_policy: approvalPolicy } : {}),
+    'model_providers.mock': { name: 'mock', base_url: url, wire_api: 'responses', request_max_retries: 0, stream_max_retries: 0 },
+  };
+}
+
+/** The text of every `item/agentMessage/delta` a client received, joined. */
+export function deltaText(client: TestClient): string {
+  return client.received.filter((m) => m.method === 'item/agentMessage/delta').map((m) => m.params.delta).join('');
 }

@@ -2,10 +2,10 @@
  * What the scripted model answers in the web demo, chosen from the prompt (so the page can be
  * tried, and tested, in any order). Words in the prompt pick the scenario:
  *
- *   "slow" / "long"            a long answer that streams for half a minute (try Stop, or reload)
+ *   "slow" / "long"            a long answer that streams for ten seconds (try Stop, or reload)
  *   "delete" / "remove"        asks to run `rm -r src` (decline it)
  *   "run" / "list" / "ls"      asks to run `ls` (accept it: its output comes back in the list)
- *   "edit" / "note" / "file"   asks to add notes.txt with a patch (a file change to approve)
+ *   "edit" / "note" / "file"   asks to change src/greet.js with a patch (a file change to approve)
  *   anything else              reasoning, then a streamed answer
  */
 import { applyPatch, message, shellCommand, type RecordedRequest, type ScriptedStep } from 'codex-rx/testing/node';
@@ -21,6 +21,17 @@ const INTRO =
 
 const LONG = Array.from({ length: 12 }, (_, i) => `Paragraph ${i + 1}: a long answer keeps streaming, one small delta at a time, until it ends or you press Stop.`).join(' ');
 
+const GREET_PATCH = [
+  '*** Begin Patch',
+  '*** Update File: src/greet.js',
+  '@@',
+  "-exports.greet = (name) => `Hello, ${name}!`;",
+  "+exports.greet = (name = 'world') => `Hello, ${name}!`;",
+  '+exports.shout = (name) => exports.greet(name).toUpperCase();',
+  '*** End Patch',
+  '',
+].join('\n');
+
 /** The step for one `POST /responses`, from the conversation Codex sent. */
 export function scriptedAnswer(request: RecordedRequest): ScriptedStep {
   const input: InputItem[] = Array.isArray(request.body?.input) ? request.body.input : [];
@@ -28,11 +39,11 @@ export function scriptedAnswer(request: RecordedRequest): ScriptedStep {
   if (last?.type === 'function_call_output' || last?.type === 'custom_tool_call_output') return afterTool(last, input);
 
   const prompt = lastUserText(input).toLowerCase();
-  if (/\b(slow|long)\b/.test(prompt)) return message(LONG, { chunks: 300, delayMsBetweenEvents: 100, usage: USAGE });
+  if (/\b(slow|long)\b/.test(prompt)) return message(LONG, { chunks: 200, delayMsBetweenEvents: 50, usage: USAGE });
   if (/\b(delete|remove)\b/.test(prompt)) return shellCommand('rm -r src', { escalate: 'Delete the src folder', extraArgs: NO_LOGIN, usage: USAGE });
   if (/\b(run|list|ls)\b/.test(prompt)) return shellCommand('ls', { escalate: 'List the files in the workspace', extraArgs: NO_LOGIN, usage: USAGE });
   if (/\b(edit|note|notes|file)\b/.test(prompt)) {
-    return applyPatch('*** Begin Patch\n*** Add File: notes.txt\n+Notes from the codex-rx web demo.\n*** End Patch\n', { usage: USAGE });
+    return applyPatch(GREET_PATCH, { usage: USAGE });
   }
   return {
     delayMsBetweenEvents: 60,
@@ -51,7 +62,7 @@ function afterTool(result: InputItem, input: InputItem[]): ScriptedStep {
   const output = outputText(result.output);
   let text: string;
   if (/reject|declin|denied|not approved/i.test(output)) text = 'You declined, so I did not run it. The workspace is unchanged.';
-  else if (call?.name === 'apply_patch') text = 'I added notes.txt to the workspace.';
+  else if (call?.name === 'apply_patch') text = 'I changed src/greet.js: greet() has a default name now, and shout() is new.';
   else text = `The command ran. It printed: ${lastLines(output)}`;
   return message(text, { chunks: 8, delayMsBetweenEvents: 40, usage: USAGE });
 }

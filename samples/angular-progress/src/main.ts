@@ -14,7 +14,12 @@ function pageToken(): string {
 }
 
 bootstrapApplication(App, {
-  providers: [provideZonelessChangeDetection(), provideCodex(() => ({ url: gatewayUrl(), token: pageToken() }))],
+  providers: [
+    provideZonelessChangeDetection(),
+    // reconnect: a dropped connection (the server restarts, the network blips) reopens by itself,
+    // resumes the open thread and re-attaches its running turn; a refused token does not retry.
+    provideCodex(() => ({ url: gatewayUrl(), token: pageToken(), reconnect: true })),
+  ],
 }).catch((e: unknown) => {
   document.body.textContent = `The app did not start: ${e instanceof Error ? e.message : String(e)}`;
 });

@@ -15,6 +15,8 @@ export interface WebDemo {
   appServers(): number[];
   /** Everything the server printed. */
   output(): string;
+  /** Restarts the gateway (SIGHUP): every page's connection drops; resolves once the old one is closed. */
+  restartGateway(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -54,6 +56,13 @@ export async function startWebDemo(): Promise<WebDemo> {
     pid: child.pid!,
     appServers: () => childPids(child.pid!).filter((pid) => commandLine(pid).includes('app-server')),
     output: () => output,
+    restartGateway: async () => {
+      const restarts = () => output.split('gateway restarted').length;
+      const before = restarts();
+      child.kill('SIGHUP');
+      for (let i = 0; i < 300 && restarts() === before; i++) await new Promise((r) => setTimeout(r, 50));
+      if (restarts() === before) throw new Error(`the gateway did not restart:\n${output}`);
+    },
     stop: () => stop(child),
   };
 }

@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
 import type { PendingServerRequest } from 'codex-rx';
 import { commandText } from './item-text';
+import { withoutWorkspace } from './workspace-path';
 
 /** Approval requests waiting for the user, each with Accept / Decline. */
 @Component({
@@ -28,6 +29,8 @@ import { commandText } from './item-text';
 })
 export class ApprovalList {
   readonly requests = input.required<readonly PendingServerRequest[]>();
+  /** The thread's workspace: paths are shown relative to it. */
+  readonly workspace = input<string | null>(null);
   readonly answered = output<{ request: PendingServerRequest; accept: boolean }>();
 
   protected title(r: PendingServerRequest): string {
@@ -37,13 +40,13 @@ export class ApprovalList {
   }
 
   protected detail(r: PendingServerRequest): string | null {
-    if (r.is('item/commandExecution/requestApproval')) return commandText(r.params.command ?? '', r.params.commandActions ?? []);
-    if (r.is('item/fileChange/requestApproval')) return r.params.grantRoot ?? null;
+    if (r.is('item/commandExecution/requestApproval')) return withoutWorkspace(this.workspace(), commandText(r.params.command ?? '', r.params.commandActions ?? []));
+    if (r.is('item/fileChange/requestApproval')) return r.params.grantRoot ? withoutWorkspace(this.workspace(), r.params.grantRoot) : null;
     return null;
   }
 
   protected reason(r: PendingServerRequest): string | null {
-    if (r.is('item/commandExecution/requestApproval') || r.is('item/fileChange/requestApproval')) return r.params.reason ?? null;
+    if (r.is('item/commandExecution/requestApproval') || r.is('item/fileChange/requestApproval')) return r.params.reason ? withoutWorkspace(this.workspace(), r.params.reason) : null;
     return null;
   }
 

@@ -1,84 +1,149 @@
-import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { injectCodex } from 'codex-rx/angular';
-import { Answers, INITIAL_TURN_PROGRESS, safeAnswer, turnProgress, type PendingServerRequest, type Thread, type TurnProgress } from 'codex-rx';
-import { shareReplay, switchMap, type Observable, type Subscription } from 'rxjs';
-import { errorText } from './error-text';
+import { DestroyRef, Injectable, computed, effect, inject, signal, untracked, type Signal } from '@angular/core';
+import { injectCodex, turnSignal, type TurnSignal } from 'codex-rx/angular';
+import { turnIdOf, type protocol, type Thread, type TurnEvent, type TurnProgress } from 'codex-rx';
+import { catchError, filter, finalize, map, of, tap, type Observable, type Subscription } from 'rxjs';
+import { Session } from './session';
+import { recordedTurn } from './recorded-turn';
+import { Selection } from './selection';
 
-/** Where the current turn stands, as the page shows it. */
-export type TurnPhase = 'idle' | 'running' | 'completed' | 'stopped' | 'interrupted' | 'failed';
+/** One turn of the transcript: from the server's record, or followed live. */
+export interface TranscriptTurn {
+  /** The turn id (a placeholder until the server names a turn this page starts). */
+  readonly key: string;
+  readonly progress: Signal<TurnProgress>;
+  /** Set while the turn is, or was, followed live: started here (`own`), or attached. */
+  readonly live: (TurnSignal & { readonly own: boolean }) | null;
+}
+
+interface OpenThread {
+  readonly thread: Thread;
+  readonly turns: readonly TranscriptTurn[];
+}
 
 /**
- * One thread and its turns, as signals for the page. A turn is a subscription: Stop unsubscribes,
- * which makes codex-rx interrupt the turn on the server.
+ * The selected thread: its transcript (the server's record, then live), sending, Stop, and
+ * following turns that started elsewhere (another tab of this user, or before a reload).
  */
-@Injectable()
+@Injectable({ providedIn: 'root' })
 export class Conversation {
   private readonly codex = injectCodex();
-  /** Started on the first prompt; a failed start is retried on the next one (shareReplay resets on error). */
-  private readonly thread$: Observable<Thread> = this.codex.threadStart().pipe(shareReplay(1));
-  private turn?: Subscription;
+  private readonly selection = inject(Selection);
+  private readonly session = inject(Session);
+  private readonly destroyRef = inject(DestroyRef);
+  /** Thread objects this page opened, by id: switching back does not resume again. */
+  private readonly threads = new Map<string, Thread>();
+  private opening?: Subscription;
+  private watching?: Subscription;
+  /** True from send() until the server names the new turn: a turn/started meanwhile is ours. */
+  private sending = false;
+  private localKeys = 0;
 
-  readonly phase = signal<TurnPhase>('idle');
-  readonly progress = signal<TurnProgress>(INITIAL_TURN_PROGRESS);
+  private readonly open = signal<OpenThread | null>(null);
+  readonly loading = signal(false);
   readonly error = signal<string | null>(null);
-  /** Approvals and questions waiting for the user, oldest first. */
-  readonly approvals = signal<readonly PendingServerRequest[]>([]);
-  readonly running = computed(() => this.phase() === 'running');
+  readonly thread = computed(() => this.open()?.thread ?? null);
+  readonly turns = computed(() => this.open()?.turns ?? []);
+  /** The thread's workspace: paths are shown relative to it. */
+  readonly workspace = computed(() => this.open()?.thread.info.cwd ?? null);
+  /** The turn running now: the last one, while it is followed. */
+  readonly running = computed(() => {
+    const last = this.turns().at(-1);
+    return last?.live?.following() ? last : null;
+  });
 
   constructor() {
-    // Nobody else claims server requests, so each one waits here until the user answers it.
-    this.codex.pendingRequests$.pipe(takeUntilDestroyed()).subscribe((request) => {
-      this.approvals.update((list) => [...list, request]);
-      // Answered (here or by a timeout), or the connection closed: the card goes away.
-      request.signal.addEventListener('abort', () => this.approvals.update((list) => list.filter((r) => r !== request)), { once: true });
+    effect(() => {
+      const id = this.selection.threadId();
+      untracked(() => this.show(id));
     });
-    inject(DestroyRef).onDestroy(() => this.turn?.unsubscribe());
   }
 
-  /** Starts a turn with `prompt` (stopping one still running). */
+  /** Opens `thread`, just started by this page (no record to resume yet). */
+  adopt(thread: Thread): void {
+    this.threads.set(thread.id, thread);
+    this.selection.select(thread.id);
+  }
+
+  /** Starts a turn on the open thread. */
   send(prompt: string): void {
-    this.stop();
+    const open = this.open();
+    if (!open) return;
     this.error.set(null);
-    this.progress.set(INITIAL_TURN_PROGRESS);
-    this.phase.set('running');
-    this.turn = this.thread$
-      .pipe(
-        switchMap((thread) => thread.turn(prompt)),
-        turnProgress(),
-      )
-      .subscribe({
-        next: (p) => this.progress.set(p),
-        error: (e: unknown) => {
-          this.error.set(errorText(e));
-          this.phase.set('failed');
-        },
-        complete: () => {
-          const status = this.progress().status;
-          this.phase.set(status === 'completed' || status === 'interrupted' || status === 'failed' ? status : 'completed');
-          if (status === 'failed') this.error.set(this.progress().error?.message ?? 'The turn failed.');
-        },
-      });
+    this.sending = true;
+    const events$ = open.thread.turn(prompt).pipe(
+      tap((e) => {
+        if (turnIdOf(e)) this.sending = false;
+      }),
+      finalize(() => (this.sending = false)),
+    );
+    this.follow(open.thread, events$, true, `local-${++this.localKeys}`);
   }
 
-  /** Stops the running turn: unsubscribing interrupts it on the server. */
+  /** Interrupts the running turn (whoever started it): it ends as `interrupted` in every tab. */
   stop(): void {
-    if (!this.turn || this.turn.closed) return;
-    this.turn.unsubscribe();
-    this.phase.set('stopped');
+    const thread = this.thread();
+    const running = this.running();
+    const turnId = running?.progress().turnId;
+    if (thread && turnId) thread.interrupt(turnId).subscribe({ error: (e: unknown) => this.error.set(this.session.failed(e)) });
+    // Not named yet (just sent): leaving our own turn interrupts it as soon as it starts.
+    else if (running?.live?.own) running.live.stop();
   }
 
-  /** Answers an approval from the page. */
-  answer(request: PendingServerRequest, accept: boolean): void {
-    try {
-      if (request.is('item/commandExecution/requestApproval') || request.is('item/fileChange/requestApproval')) {
-        request.respond(accept ? Answers.accept() : Answers.decline());
-      } else {
-        // This page only offers Decline for anything else (questions, permissions…): the safe answer.
-        request.respond(safeAnswer(request.method) as never);
-      }
-    } catch (e) {
-      this.error.set(errorText(e));
-    }
+  private show(id: string | null): void {
+    this.leave();
+    this.error.set(null);
+    if (!id) return;
+    const known = this.threads.get(id);
+    // A thread this page has open already: read its record again (it moved on while hidden).
+    // Otherwise resume it: its record, and its live events from now on.
+    const opening$ = known
+      ? known.read({ includeTurns: true }).pipe(
+          map((r) => ({ thread: known, record: r.thread.turns })),
+          catchError(() => of({ thread: known, record: [] })), // started here, no turn yet: nothing recorded
+        )
+      : this.codex.threadResume(id).pipe(map((thread) => ({ thread, record: thread.info.turns })));
+    this.loading.set(true);
+    this.opening = opening$.subscribe({
+      next: ({ thread, record }) => {
+        this.threads.set(id, thread);
+        this.loading.set(false);
+        this.opened(thread, record);
+      },
+      error: (e: unknown) => {
+        this.loading.set(false);
+        this.error.set(this.session.failed(e));
+      },
+    });
+  }
+
+  private opened(thread: Thread, record: readonly protocol.v2.Turn[]): void {
+    const turns = record.map((turn): TranscriptTurn => ({ key: turn.id, progress: signal(recordedTurn(thread.id, turn)), live: null }));
+    this.open.set({ thread, turns });
+    // A turn still running (started before a reload, in another tab, or here before a switch):
+    // follow it to its end.
+    const last = record.at(-1);
+    const running = thread.runningTurnId ?? (last?.status === 'inProgress' ? last.id : undefined);
+    if (running) this.follow(thread, thread.attach(running), false, running);
+    // Turns that another tab of this user starts on this thread.
+    this.watching = this.codex.notifications$.pipe(filter((n) => n.method === 'turn/started' && n.params.threadId === thread.id)).subscribe((n) => {
+      const turnId = turnIdOf(n as TurnEvent);
+      if (!turnId || this.sending || turnId === thread.activeTurn || this.turns().some((t) => t.key === turnId || t.progress().turnId === turnId)) return;
+      this.follow(thread, thread.attach(turnId), false, turnId);
+    });
+  }
+
+  private follow(thread: Thread, events$: Observable<TurnEvent>, own: boolean, key: string): void {
+    const live = { ...turnSignal(events$, { destroyRef: this.destroyRef }), own };
+    const followed: TranscriptTurn = { key, progress: live.progress, live };
+    this.open.update((open) => (open?.thread === thread ? { thread, turns: [...open.turns.filter((t) => t.key !== key), followed] } : open));
+  }
+
+  /** Leaves the open thread: stops following its attached turns (they go on on the server); turns started here run on. */
+  private leave(): void {
+    this.opening?.unsubscribe();
+    this.watching?.unsubscribe();
+    for (const turn of this.open()?.turns ?? []) if (turn.live && !turn.live.own) turn.live.stop();
+    this.open.set(null);
   }
 }
+

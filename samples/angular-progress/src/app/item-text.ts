@@ -9,29 +9,6 @@ export function commandText(command: string, actions: readonly CommandAction[]):
   return parsed.length > 0 ? parsed.join(' && ') : command;
 }
 
-/** One line that says what an item is about. */
-export function itemSummary(p: ItemProgress): string {
-  const item = p.item as Item | undefined; // undefined while only deltas have arrived
-  switch (item?.type) {
-    case 'userMessage':
-      return item.content.map((c) => (c.type === 'text' ? c.text : `[${c.type}]`)).join(' ');
-    case 'agentMessage':
-      return `${p.text.length} characters`;
-    case 'reasoning':
-      return item.summary.join(' ') || 'thinking…';
-    case 'commandExecution':
-      return commandText(item.command, item.commandActions);
-    case 'fileChange':
-      return item.changes.map((c) => `${c.kind.type} ${c.path}`).join(', ') || 'no files';
-    case 'plan':
-      return item.text;
-    case undefined:
-      return p.type === 'agentMessage' ? `${p.text.length} characters` : '';
-    default:
-      return '';
-  }
-}
-
 /** The item's own status when it has one (a declined command, a failed patch), else the stream's. */
 export function itemStatus(p: ItemProgress): string {
   const item = p.item as Item | undefined;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { firstValueFrom, from, lastValueFrom, toArray } from 'rxjs';
 import { createCodexGateway, type CodexGateway } from '../../lib/gateway/index';
-import { Codex, toTurnResult, turnProgress, type TurnEvent } from '../../lib/index';
+import { Codex, toTurnResult, turnProgress, type TurnEvent } from '../../lib/node/index';
 import { message } from '../../lib/testing/node/index';
 import { modelOverrides } from '../gateway/support';
 import { eventually, startModelHome, type ModelHome } from '../support/e2e';

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { filter, firstValueFrom, lastValueFrom, toArray } from 'rxjs';
-import { ApprovalMode, Codex, isServerRequest, toTurnResult, turnProgress, type PendingServerRequest, type Thread, type TurnEvent } from '../../lib/index';
+import { ApprovalMode, Codex, isServerRequest, toTurnResult, turnProgress, type PendingServerRequest, type Thread, type TurnEvent } from '../../lib/node/index';
 import { startAppServer, type RunningAppServer } from '../../lib/node/index';
 import { message, shellCommand, type ScriptedStep } from '../../lib/testing/node/index';
 import { ObservableStream } from '../support/observable-stream';

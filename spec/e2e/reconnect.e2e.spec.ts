@@ -2,7 +2,7 @@
 // stopped and started again on the same port; the client reconnects on its own (no call made),
 // `state$` shows it, and the thread's live status continues on the new server.
 import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
-import { Codex, type CodexState } from '../../lib/index';
+import { Codex, type CodexState } from '../../lib/node/index';
 import { startAppServer } from '../../lib/node/index';
 import { message } from '../../lib/testing/node/index';
 import { ObservableStream } from '../support/observable-stream';

@@ -269,7 +269,7 @@ writeFileSync(
     '',
   ].join('\n'),
 );
-console.log(`validators: ${paramsDefinitions.length} params definitions, ${Math.round(paramsValidators.size / 1024)} KiB of standalone code; answers: ${Object.keys(serverRequestResults).length} server requests, ${Math.round(answerValidators.size / 1024)} KiB`);
+console.log(`validators: ${paramsDefinitions.length} params definitions, ${Math.round(paramsValidators.size / 1024)} KiB of standalone code (${paramsValidators.unions}); answers: ${Object.keys(serverRequestResults).length} server requests, ${Math.round(answerValidators.size / 1024)} KiB (${answerValidators.unions})`);
 
 // ---- the gateway's field policy (lib/gateway/*.generated.ts) ---------------------------------
 // Fails when a params field a page can reach is not classified in scripts/gateway-fields.mjs.

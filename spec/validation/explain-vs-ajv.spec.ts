@@ -11,7 +11,10 @@ import { CLIENT_PARAMS_SCHEMA_TEXT } from '../../lib/protocol/params-definitions
 import { SERVER_REQUEST_RESULT_SCHEMA } from '../../lib/protocol/result-schema-text.generated';
 import { CLIENT_PARAMS_DEFINITIONS, SERVER_REQUEST_RESULT_DEFINITIONS } from '../../lib/protocol/validation-tables.generated';
 import * as PARAMS_VALIDATORS from '../../lib/protocol/validators.generated';
+import type { ValidationIssue } from '../../lib/errors';
+import { SERVER_NOTIFICATION_SCHEMA, SERVER_REQUEST_SCHEMA } from '../../lib/protocol/schema-text.generated';
 import { formatPath, issuesOf } from '../../lib/validation/explain';
+import { ProtocolSchema } from '../../lib/validation/protocol-schemas';
 import { addFormats } from '../../lib/validation/formats';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -180,17 +183,27 @@ function reachable(value: Json): (path: string) => boolean {
   return (path) => places.has(path) || [...objects].some((o) => path.startsWith(o) && /^(\.[A-Za-z_$][\w$]*|\[".*"\])$/.test(path.slice(o.length)) || (o === '' && /^[A-Za-z_$][\w$]*$/.test(path)));
 }
 
-function compare(what: string, definitions: Record<string, unknown>, names: readonly string[], validators: Record<string, ValidateFunction | undefined>): Tally {
+/** The shipped check of definition `name`: its verdict, and the explainer's issues (undefined = valid). */
+type Shipped = (name: string, root: object) => { verdict(value: unknown): boolean; issues(value: unknown): ValidationIssue[] | undefined };
+
+const standalone =
+  (validators: Record<string, ValidateFunction | undefined>): Shipped =>
+  (name, root) => {
+    const validate = validators[name];
+    if (!validate) throw new Error(`no validator for ${name}`);
+    return { verdict: (value) => validate(value) as boolean, issues: (value) => issuesOf(validate, root, value) };
+  };
+
+function compare(what: string, definitions: Record<string, unknown>, names: readonly string[], shipped: Shipped): Tally {
   const tally: Tally = { schemas: 0, valid: 0, invalid: 0, disagreements: [] };
-  const plain = new Ajv({ strict: false, allowUnionTypes: true, strictNumbers: true, validateSchema: false });
+  const plain = new Ajv({ strict: false, logger: false, allowUnionTypes: true, strictNumbers: true, validateSchema: false });
   addFormats(plain, false);
   plain.addSchema({ $id: 'plain', definitions });
   names.forEach((name, n) => {
-    const validate = validators[name];
-    if (!validate) throw new Error(`no validator for ${name}`);
+    const root = { $ref: `#/definitions/${name}`, definitions };
+    const check = shipped(name, root);
     const reference = plain.getSchema(`plain#/definitions/${name}`)!;
     tally.schemas++;
-    const root = { $ref: `#/definitions/${name}`, definitions };
     const generator = new Generator(definitions, seeded(0x5eed + n));
     const values: Json[] = [];
     for (let i = 0; i < VALUES_PER_SCHEMA; i++) {
@@ -201,8 +214,8 @@ function compare(what: string, definitions: Record<string, unknown>, names: read
     for (const value of values) {
       const ajvValid = reference(value) as boolean;
       const shown = JSON.stringify(value).slice(0, 300);
-      if ((validate(value) as boolean) !== ajvValid) tally.disagreements.push(`${what} ${name}: plain ajv says ${ajvValid ? 'valid' : 'invalid'}, the generated validator does not, for ${shown}`);
-      const issues = issuesOf(validate, root, value);
+      if (check.verdict(value) !== ajvValid) tally.disagreements.push(`${what} ${name}: plain ajv says ${ajvValid ? 'valid' : 'invalid'}, the generated validator does not, for ${shown}`);
+      const issues = check.issues(value);
       if (ajvValid) tally.valid++;
       else tally.invalid++;
       if (ajvValid !== (issues === undefined)) tally.disagreements.push(`${what} ${name}: ajv says ${ajvValid ? 'valid' : 'invalid'}, explain says ${JSON.stringify(issues)} for ${shown}`);
@@ -219,7 +232,7 @@ describe('explain agrees with ajv on every generated schema', () => {
   it('the params of every client method', () => {
     const definitions = (JSON.parse(CLIENT_PARAMS_SCHEMA_TEXT) as { definitions: Record<string, unknown> }).definitions;
     const names = [...new Set(Object.values(CLIENT_PARAMS_DEFINITIONS).filter((d): d is string => typeof d === 'string'))].sort();
-    const tally = compare('params', definitions, names, PARAMS_VALIDATORS as unknown as Record<string, ValidateFunction>);
+    const tally = compare('params', definitions, names, standalone(PARAMS_VALIDATORS as unknown as Record<string, ValidateFunction>));
     console.log(`explain vs ajv, params: ${tally.schemas} schemas, ${tally.valid} valid and ${tally.invalid} invalid values, ${tally.disagreements.length} disagreements`);
     expect(tally.schemas).toBe(names.length);
     // both verdicts must actually occur, or the comparison proves nothing
@@ -231,11 +244,26 @@ describe('explain agrees with ajv on every generated schema', () => {
   it('the result of every server request (what the client answers)', () => {
     const definitions = (JSON.parse(SERVER_REQUEST_RESULT_SCHEMA) as { definitions: Record<string, unknown> }).definitions;
     const names = [...new Set(Object.values(SERVER_REQUEST_RESULT_DEFINITIONS))].sort();
-    const tally = compare('answers', definitions, names, ANSWER_VALIDATORS as unknown as Record<string, ValidateFunction>);
+    const tally = compare('answers', definitions, names, standalone(ANSWER_VALIDATORS as unknown as Record<string, ValidateFunction>));
     console.log(`explain vs ajv, answers: ${tally.schemas} schemas, ${tally.valid} valid and ${tally.invalid} invalid values, ${tally.disagreements.length} disagreements`);
     expect(tally.schemas).toBe(names.length);
     expect(tally.valid).toBeGreaterThan(tally.schemas);
     expect(tally.invalid).toBeGreaterThan(tally.schemas);
     expect(tally.disagreements.slice(0, 10)).toEqual([]);
+  });
+
+  it('the params of every server notification and request (inbound validation, compiled at run time)', () => {
+    for (const [what, text] of [['notifications', SERVER_NOTIFICATION_SCHEMA], ['server requests', SERVER_REQUEST_SCHEMA]] as const) {
+      const schema = new ProtocolSchema(text);
+      const definitions = schema.schema.definitions;
+      const names = [...new Set((schema.schema.oneOf ?? []).map((v) => schema.paramsOf(String((v as { properties: { method: { enum: unknown[] } } }).properties.method.enum[0]))?.definition))].filter((d): d is string => typeof d === 'string').sort();
+      const shipped: Shipped = (name) => ({ verdict: (value) => schema.check(name, value) === undefined, issues: (value) => schema.check(name, value) });
+      const tally = compare(what, definitions, names, shipped);
+      console.log(`explain vs ajv, ${what}: ${tally.schemas} schemas, ${tally.valid} valid and ${tally.invalid} invalid values, ${tally.disagreements.length} disagreements`);
+      expect(tally.schemas).toBe(names.length);
+      expect(tally.valid).toBeGreaterThan(tally.schemas);
+      expect(tally.invalid).toBeGreaterThan(tally.schemas);
+      expect(tally.disagreements.slice(0, 10)).toEqual([]);
+    }
   });
 });

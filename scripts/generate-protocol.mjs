@@ -216,14 +216,17 @@ export const SERVER_REQUEST_RESULT_DEFINITIONS: Readonly<Record<string, string>>
 `);
 
 // The schemas the runtime validates with, as lazily parsed strings (ESM-safe: no JSON import).
+// The inbound ones carry ajv's discriminator on their tagged unions, as the standalone validators do.
+const { tagUnions } = await import('./standalone-validators.mjs');
+const withTags = (schema) => ({ ...schema, definitions: tagUnions(schema.definitions).definitions });
 writeFileSync(path.join(protocolDir, 'schema-text.generated.ts'), [
   header,
   `/** JSON Schema (draft-07) of every client request, as text: parse on first use. */`,
   `export const CLIENT_REQUEST_SCHEMA = ${q(JSON.stringify(clientRequest))};`,
   `/** JSON Schema of every server notification, as text. */`,
-  `export const SERVER_NOTIFICATION_SCHEMA = ${q(JSON.stringify(serverNotification))};`,
+  `export const SERVER_NOTIFICATION_SCHEMA = ${q(JSON.stringify(withTags(serverNotification)))};`,
   `/** JSON Schema of every server request, as text. */`,
-  `export const SERVER_REQUEST_SCHEMA = ${q(JSON.stringify(serverRequest))};`,
+  `export const SERVER_REQUEST_SCHEMA = ${q(JSON.stringify(withTags(serverRequest)))};`,
   `// In a file of its own: answering approvals needs it in a browser's first load, the rest not.`,
   `export { SERVER_REQUEST_RESULT_SCHEMA } from './result-schema-text.generated.js';`,
   '',
@@ -269,7 +272,7 @@ writeFileSync(
     '',
   ].join('\n'),
 );
-console.log(`validators: ${paramsDefinitions.length} params definitions, ${Math.round(paramsValidators.size / 1024)} KiB of standalone code; answers: ${Object.keys(serverRequestResults).length} server requests, ${Math.round(answerValidators.size / 1024)} KiB`);
+console.log(`validators: ${paramsDefinitions.length} params definitions, ${Math.round(paramsValidators.size / 1024)} KiB of standalone code (${paramsValidators.unions}); answers: ${Object.keys(serverRequestResults).length} server requests, ${Math.round(answerValidators.size / 1024)} KiB (${answerValidators.unions})`);
 
 // ---- the gateway's field policy (lib/gateway/*.generated.ts) ---------------------------------
 // Fails when a params field a page can reach is not classified in scripts/gateway-fields.mjs.

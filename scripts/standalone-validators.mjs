@@ -25,6 +25,50 @@ export function stripAnnotations(schema) {
 }
 
 /**
+ * The definitions with ajv's `discriminator` on every tagged union: a `oneOf` whose branches are
+ * objects (inline or `$ref`) that each require one property pinned to a distinct string (`const`
+ * or a one-value `enum`) — preferring `type`, then `method`, `kind`. ajv then checks only the
+ * branch the tag names and reports a wrong or missing tag as one `discriminator` error, instead of
+ * every branch's complaints. A union that does not meet those requirements is left alone (as
+ * `anyOf`/`oneOf`) and listed in `leftAlone` with the reason.
+ */
+export function tagUnions(definitions) {
+  const leftAlone = [];
+  let tagged = 0;
+  const deref = (s) => (s && typeof s.$ref === 'string' && s.$ref.startsWith('#/definitions/') ? definitions[s.$ref.slice('#/definitions/'.length)] : s);
+  const pinned = (p) => (p && typeof p === 'object' ? ('const' in p ? [p.const] : Array.isArray(p.enum) && p.enum.length === 1 ? p.enum : undefined) : undefined);
+  const visit = (node, where) => {
+    if (Array.isArray(node)) return node.map((x) => visit(x, where));
+    if (node === null || typeof node !== 'object') return node;
+    const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, visit(v, `${where}/${k}`)]));
+    for (const kind of ['oneOf', 'anyOf']) {
+      const branches = Array.isArray(node[kind]) ? node[kind].map(deref) : undefined;
+      if (!branches || !branches.every((b) => b && b.type === 'object' && b.properties)) continue;
+      const keys = Object.keys(branches[0].properties).filter((k) => branches.every((b) => pinned(b.properties[k]) !== undefined));
+      if (keys.length === 0) continue; // not tagged (e.g. "url or fileId")
+      const tag = ['type', 'method', 'kind'].find((k) => keys.includes(k)) ?? keys[0];
+      const values = branches.map((b) => pinned(b.properties[tag])[0]);
+      const why =
+        kind !== 'oneOf' ? 'anyOf, not oneOf'
+        : !branches.every((b) => Array.isArray(b.required) && b.required.includes(tag)) ? `"${tag}" is not required in every branch`
+        : !values.every((v) => typeof v === 'string') ? `"${tag}" is not a string in every branch`
+        : new Set(values).size !== values.length ? `two branches share a "${tag}"`
+        : 'discriminator' in node ? 'it has a discriminator already'
+        : node.type !== undefined && node.type !== 'object' ? `its type is ${JSON.stringify(node.type)}`
+        : undefined;
+      if (why) leftAlone.push(`${where}: ${why}`);
+      else {
+        out.type = 'object'; // every branch is an object already; ajv wants it said where the tag is
+        out.discriminator = { propertyName: tag };
+        tagged++;
+      }
+    }
+    return out;
+  };
+  return { definitions: Object.fromEntries(Object.entries(definitions).map(([name, d]) => [name, visit(d, name)])), tagged, leftAlone };
+}
+
+/**
  * Standalone validator code for `exports` (definition names) of a definitions table, as the text
  * of a TypeScript module under lib/<folder>/ (it imports ../validation/formats.js).
  */
@@ -33,14 +77,16 @@ export function standaloneModule(header, id, definitions, exports, what) {
     strict: true,
     allowUnionTypes: true,
     strictNumbers: true,
-    allErrors: false,
+    allErrors: true, // every problem, for the explainer (no bigger: gzip is smaller than without)
     validateSchema: false,
     inlineRefs: false,
     messages: false, // the explainer words the problems
+    discriminator: true, // tagged unions check the branch their tag names (tagUnions)
     code: { source: true, esm: true, lines: false, optimize: 1, formats: _`formats` },
   });
   for (const name of NUMBER_FORMAT_NAMES) aot.addFormat(name, { type: 'number', validate: () => true }); // the real checks are imported by the module
-  aot.addSchema({ $id: id, definitions });
+  const unions = tagUnions(definitions);
+  aot.addSchema({ $id: id, definitions: unions.definitions });
   let code = standaloneCode(aot, Object.fromEntries(exports.map((d) => [d, `${id}#/definitions/${d}`])));
   code = code.replace(/require\("ajv\/dist\/runtime\/ucs2length"\)\.default/g, 'ucs2length');
   if (/require\(/.test(code)) throw new Error(`the standalone validators need a runtime module: ${/require\([^)]*\)/.exec(code)[0]}`);
@@ -48,6 +94,7 @@ export function standaloneModule(header, id, definitions, exports, what) {
   if (usedFormats.some((f) => !NUMBER_FORMAT_NAMES.includes(f))) throw new Error(`unexpected formats in the protocol schema: ${usedFormats}`);
   return {
     size: code.length,
+    unions: `${unions.tagged} tagged unions checked by their tag${unions.leftAlone.length > 0 ? `; left alone: ${unions.leftAlone.join('; ')}` : ''}`,
     text: [
       header.trimEnd(),
       `// ajv standalone code (draft-07) for ${what}. No eval at runtime.`,

@@ -3,28 +3,35 @@ import type { ValidationIssue } from '../errors.js';
 import { NUMBER_FORMATS, STRING_FORMATS } from './formats.js';
 
 /**
- * Turns "ajv said no" into a few readable issues. ajv decides validity; this walks the schema
- * again over the rejected value only (so its cost never touches the valid path) and words what
- * is wrong where. Its edge over ajv's own error list is unions: instead of every branch's
- * complaints it reports the branch that was meant — picked by a `type`-like discriminator, by
- * the kind of value, or by how far the value got — or says which tags are allowed.
+ * Turns "ajv said no" into a few readable issues, from ajv's own error objects (the validators
+ * run with `allErrors`, and tagged unions with ajv's `discriminator`, so a wrong tag is one error
+ * and a right one reports only its branch). What ajv's errors cannot say is added here:
+ * - which tags a tagged union allows, when the tag is wrong or missing (looked up in the schema);
+ * - for an untagged union, one answer instead of every branch's complaints: the kinds of value
+ *   it takes ("must be a string or null"), the one field each alternative needs ("must have url
+ *   or fileId"), or the complaints of the branch the value got furthest into.
  */
 
 type Segment = string | number;
-type Schema = boolean | { readonly [keyword: string]: unknown };
 
 interface Found {
   readonly path: readonly Segment[];
   readonly message: string;
-  readonly kind?: 'required';
+  /** What the message is about, for the union rules: a missing key, the value's type, or the value. */
+  readonly kind?: 'required' | 'type' | 'value';
+  /** The depth of the outermost union that reported it. */
+  readonly union?: number;
+  /** The values an enum or const allows. */
+  readonly values?: readonly unknown[];
 }
 
-interface Context {
-  readonly root: unknown;
-  depth: number;
+/** An error, worded, with where ajv found it (a union's branch errors come just before it). */
+interface Worded {
+  readonly instancePath: string;
+  readonly schemaPath: string;
+  readonly found: readonly Found[];
 }
 
-const MAX_DEPTH = 200;
 const TYPE_NAMES: Record<string, string> = {
   null: 'null',
   boolean: 'a boolean',
@@ -35,20 +42,41 @@ const TYPE_NAMES: Record<string, string> = {
   object: 'an object',
 };
 
-/** Readable issues for `data`, which ajv rejected against `schema` (refs resolve in `root`). */
-export function explain(schema: unknown, data: unknown, root: unknown = schema): ValidationIssue[] {
-  const found = walk(schema as Schema, data, [], { root, depth: 0 });
-  const seen = new Set<string>();
-  const issues: ValidationIssue[] = [];
-  for (const f of found) {
-    const issue = { path: formatPath(f.path), message: f.message };
-    const key = `${issue.path}\u0000${issue.message}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      issues.push(issue);
+/** Runs a compiled validator: readable issues, or undefined when `data` conforms. Never throws for data. */
+export function issuesOf(validate: ValidateFunction, schema: unknown, data: unknown): ValidationIssue[] | undefined {
+  let ok: boolean;
+  try {
+    ok = validate(data) as boolean;
+  } catch (e) {
+    // e.g. a cyclic value against a recursive schema
+    return [{ path: '', message: `could not be validated: ${(e as Error)?.message ?? String(e)}` }];
+  }
+  if (ok) return undefined;
+  let issues: ValidationIssue[];
+  try {
+    issues = explain(validate.errors, schema, data);
+  } catch {
+    issues = [];
+  }
+  return issues.length > 0 ? issues : fromAjvErrors(validate.errors);
+}
+
+/** Readable issues from the errors ajv gave for `data` against `schema` (refs resolve in `schema`). */
+export function explain(errors: readonly ErrorObject[] | null | undefined, schema: unknown, data: unknown): ValidationIssue[] {
+  const stack: Worded[] = [];
+  for (const e of errors ?? []) {
+    if (e.keyword === 'anyOf' || e.keyword === 'oneOf') {
+      // Its branches' errors are the ones just before it, at its place in the data or below.
+      let first = stack.length;
+      while (first > 0 && within(stack[first - 1]!.instancePath, e.instancePath)) first--;
+      const branches = valuesOverTypes(stack.splice(first));
+      const depth = parsePointer(e.instancePath).length;
+      stack.push({ instancePath: e.instancePath, schemaPath: e.schemaPath, found: union(e, branches, data).map((f) => ({ ...f, union: depth })) });
+    } else {
+      stack.push({ instancePath: e.instancePath, schemaPath: e.schemaPath, found: word(e, schema, data) });
     }
   }
-  return issues;
+  return unique(order(valuesOverTypes(stack).flatMap((w) => w.found), data).map((f) => ({ path: formatPath(f.path), message: f.message })));
 }
 
 /** `input[0].type`, `config["a.b"]`; the value itself is ''. */
@@ -62,371 +90,250 @@ export function formatPath(path: readonly Segment[]): string {
   return out;
 }
 
-/** ajv's own errors, in the same path style (used when the explainer finds nothing). */
+/** ajv's errors one by one in the same path style, with no union rules (the fallback). */
 export function fromAjvErrors(errors: readonly ErrorObject[] | null | undefined): ValidationIssue[] {
-  const out: ValidationIssue[] = [];
-  const seen = new Set<string>();
-  for (const e of errors ?? []) {
-    const path: Segment[] = e.instancePath
-      .split('/')
-      .slice(1)
-      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-      .map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s));
-    let message = e.message ?? `fails ${e.keyword}`;
-    const params = e.params as Record<string, unknown>;
-    if (e.keyword === 'required' && typeof params.missingProperty === 'string') {
-      path.push(params.missingProperty);
-      message = 'is required';
-    } else if (e.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
-      path.push(params.additionalProperty);
-      message = 'is not allowed';
-    } else if (e.keyword === 'enum' && Array.isArray(params.allowedValues)) {
-      message = oneOf(params.allowedValues);
-    }
-    const issue = { path: formatPath(path), message };
-    const key = `${issue.path}\u0000${issue.message}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push(issue);
-    }
-  }
-  return out;
+  return unique((errors ?? []).flatMap((e) => word(e, undefined, undefined)).map((f) => ({ path: formatPath(f.path), message: f.message })));
 }
 
-// ---- the walk --------------------------------------------------------------------------------
+// ---- one error -------------------------------------------------------------------------------
 
-function walk(schema: Schema, data: unknown, path: readonly Segment[], ctx: Context): Found[] {
-  if (schema === true || schema === undefined || schema === null) return [];
-  if (schema === false) return [{ path, message: 'is not allowed' }];
-  if (typeof schema !== 'object' || ctx.depth > MAX_DEPTH) return [];
-  ctx.depth++;
-  try {
-    return walkObject(schema, data, path, ctx);
-  } finally {
-    ctx.depth--;
-  }
-}
-
-function walkObject(s: { readonly [keyword: string]: unknown }, data: unknown, path: readonly Segment[], ctx: Context): Found[] {
-  const out: Found[] = [];
-
-  if (typeof s.$ref === 'string') {
-    const target = resolveRef(s.$ref, ctx.root);
-    if (target !== undefined) out.push(...walk(target as Schema, data, path, ctx));
-  }
-
-  // What kind of value: a mismatch here makes every other check moot.
-  if (s.type !== undefined) {
-    const types = (Array.isArray(s.type) ? s.type : [s.type]) as string[];
-    if (!types.some((t) => hasType(t, data))) {
-      const message = Array.isArray(s.enum) ? oneOf(s.enum) : `must be ${types.map((t) => TYPE_NAMES[t] ?? t).join(' or ')}`;
-      return [...out, { path, message }];
+function word(e: ErrorObject, schema: unknown, data: unknown): Found[] {
+  const path = parsePointer(e.instancePath);
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return [{ path: [...path, String(p.missingProperty)], message: 'is required', kind: 'required' }];
+    case 'additionalProperties':
+      return [{ path: [...path, String(p.additionalProperty)], message: 'is not allowed' }];
+    case 'false schema':
+      return [{ path, message: 'is not allowed' }];
+    case 'type':
+      return [{ path, message: `must be ${String(p.type).split(',').map(typeName).join(' or ')}`, kind: 'type' }];
+    case 'enum':
+      return [{ path, message: oneOf(p.allowedValues as unknown[]), kind: 'value', values: p.allowedValues as unknown[] }];
+    case 'const':
+      return [{ path, message: `must be ${show(p.allowedValue)}`, kind: 'value', values: [p.allowedValue] }];
+    case 'discriminator': {
+      // ajv names the tag; the tags allowed are in the schema
+      const tag = String(p.tag);
+      const allowed = schema === undefined ? [] : tagsAt(schema, data, path, tag);
+      const choices = allowed.length > 0 ? oneOf(allowed) : undefined;
+      if (p.error === 'tag' && lookup(data, path)?.[tag] === undefined) return [{ path: [...path, tag], message: choices ? `is required (${choices.slice('must be '.length)})` : 'is required' }];
+      return [{ path: [...path, tag], message: choices ?? 'must be a string naming a known variant' }];
     }
-  }
-  if (Array.isArray(s.enum) && !s.enum.some((v) => deepEqual(v, data))) return [...out, { path, message: oneOf(s.enum) }];
-  if ('const' in s && !deepEqual(s.const, data)) return [...out, { path, message: `must be ${show(s.const)}` }];
-
-  if (typeof data === 'number') {
-    const problem = numberProblem(s, data);
-    if (problem) out.push({ path, message: problem });
-  } else if (typeof data === 'string') {
-    const problem = stringProblem(s, data);
-    if (problem) out.push({ path, message: problem });
-  } else if (Array.isArray(data)) {
-    out.push(...arrayProblems(s, data, path, ctx));
-  } else if (data !== null && typeof data === 'object') {
-    out.push(...objectProblems(s, data as Record<string, unknown>, path, ctx));
-  }
-
-  if (Array.isArray(s.allOf)) for (const sub of s.allOf) out.push(...walk(sub as Schema, data, path, ctx));
-  if (Array.isArray(s.anyOf)) out.push(...union('anyOf', s.anyOf as Schema[], data, path, ctx));
-  if (Array.isArray(s.oneOf)) out.push(...union('oneOf', s.oneOf as Schema[], data, path, ctx));
-  if (s.not !== undefined && walk(s.not as Schema, data, path, ctx).length === 0) out.push({ path, message: 'must not match the excluded schema' });
-  if (s.if !== undefined) {
-    const branch = walk(s.if as Schema, data, path, ctx).length === 0 ? s.then : s.else;
-    if (branch !== undefined) out.push(...walk(branch as Schema, data, path, ctx));
-  }
-  return out;
-}
-
-function numberProblem(s: { readonly [keyword: string]: unknown }, n: number): string | undefined {
-  if (typeof s.minimum === 'number' && n < s.minimum) return `must be >= ${s.minimum}`;
-  if (typeof s.maximum === 'number' && n > s.maximum) return `must be <= ${s.maximum}`;
-  if (typeof s.exclusiveMinimum === 'number' && n <= s.exclusiveMinimum) return `must be > ${s.exclusiveMinimum}`;
-  if (typeof s.exclusiveMaximum === 'number' && n >= s.exclusiveMaximum) return `must be < ${s.exclusiveMaximum}`;
-  if (typeof s.multipleOf === 'number' && s.multipleOf > 0 && !Number.isInteger(n / s.multipleOf)) return `must be a multiple of ${s.multipleOf}`;
-  const format = typeof s.format === 'string' ? NUMBER_FORMATS[s.format] : undefined;
-  if (format && !format.validate(n)) return format.message;
-  return undefined;
-}
-
-function stringProblem(s: { readonly [keyword: string]: unknown }, text: string): string | undefined {
-  const length = typeof s.minLength === 'number' || typeof s.maxLength === 'number' ? [...text].length : 0;
-  if (typeof s.minLength === 'number' && length < s.minLength) return s.minLength === 1 ? 'must not be empty' : `must have at least ${s.minLength} characters`;
-  if (typeof s.maxLength === 'number' && length > s.maxLength) return `must have at most ${s.maxLength} characters`;
-  if (typeof s.pattern === 'string') {
-    try {
-      if (!new RegExp(s.pattern, 'u').test(text)) return `must match the pattern ${s.pattern}`;
-    } catch {
-      // ajv would have refused the schema; nothing to add
+    case 'minLength':
+      return [{ path, message: p.limit === 1 ? 'must not be empty' : `must have at least ${p.limit} characters` }];
+    case 'maxLength':
+      return [{ path, message: `must have at most ${p.limit} characters` }];
+    case 'minItems':
+    case 'maxItems':
+      return [{ path, message: `must have at ${e.keyword === 'minItems' ? 'least' : 'most'} ${p.limit} item${p.limit === 1 ? '' : 's'}` }];
+    case 'additionalItems':
+    case 'items':
+      return [{ path, message: `must have at most ${p.limit} item${p.limit === 1 ? '' : 's'}` }];
+    case 'minProperties':
+    case 'maxProperties':
+      return [{ path, message: `must have at ${e.keyword === 'minProperties' ? 'least' : 'most'} ${p.limit} properties` }];
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return [{ path, message: `must be ${p.comparison} ${p.limit}` }];
+    case 'multipleOf':
+      return [{ path, message: `must be a multiple of ${p.multipleOf}` }];
+    case 'pattern':
+      return [{ path, message: `must match the pattern ${p.pattern}` }];
+    case 'format': {
+      const format = NUMBER_FORMATS[String(p.format)] ?? STRING_FORMATS[String(p.format)];
+      return [{ path, message: format?.message ?? `must match the format ${p.format}` }];
     }
-  }
-  const format = typeof s.format === 'string' ? STRING_FORMATS[s.format] : undefined;
-  if (format && !format.validate(text)) return format.message;
-  return undefined;
-}
-
-function arrayProblems(s: { readonly [keyword: string]: unknown }, data: readonly unknown[], path: readonly Segment[], ctx: Context): Found[] {
-  const out: Found[] = [];
-  if (typeof s.minItems === 'number' && data.length < s.minItems) out.push({ path, message: `must have at least ${s.minItems} item${s.minItems === 1 ? '' : 's'}` });
-  if (typeof s.maxItems === 'number' && data.length > s.maxItems) out.push({ path, message: `must have at most ${s.maxItems} item${s.maxItems === 1 ? '' : 's'}` });
-  if (s.uniqueItems === true) {
-    outer: for (let i = 0; i < data.length; i++) {
-      for (let j = i + 1; j < data.length; j++) {
-        if (deepEqual(data[i], data[j])) {
-          out.push({ path, message: `must not contain duplicates (items ${i} and ${j} are equal)` });
-          break outer;
-        }
-      }
-    }
-  }
-  if (Array.isArray(s.items)) {
-    const tuple = s.items as Schema[];
-    data.forEach((item, i) => {
-      const sub = i < tuple.length ? tuple[i] : s.additionalItems;
-      if (sub !== undefined) out.push(...walk(sub as Schema, item, [...path, i], ctx));
-    });
-  } else if (s.items !== undefined) {
-    data.forEach((item, i) => out.push(...walk(s.items as Schema, item, [...path, i], ctx)));
-  }
-  if (s.contains !== undefined && !data.some((item, i) => walk(s.contains as Schema, item, [...path, i], ctx).length === 0)) {
-    out.push({ path, message: 'must contain at least one matching item' });
-  }
-  return out;
-}
-
-function objectProblems(s: { readonly [keyword: string]: unknown }, data: Record<string, unknown>, path: readonly Segment[], ctx: Context): Found[] {
-  const out: Found[] = [];
-  if (Array.isArray(s.required)) {
-    for (const key of s.required as string[]) if (data[key] === undefined) out.push({ path: [...path, key], message: 'is required', kind: 'required' });
-  }
-  const properties = (isObject(s.properties) ? s.properties : {}) as Record<string, Schema>;
-  const patterns = isObject(s.patternProperties) ? Object.entries(s.patternProperties as Record<string, Schema>).flatMap(([p, sub]) => compile(p, sub)) : [];
-  const keys = Object.keys(data);
-  if (typeof s.minProperties === 'number' && keys.length < s.minProperties) out.push({ path, message: `must have at least ${s.minProperties} properties` });
-  if (typeof s.maxProperties === 'number' && keys.length > s.maxProperties) out.push({ path, message: `must have at most ${s.maxProperties} properties` });
-  for (const key of keys) {
-    const value = data[key];
-    if (value === undefined) continue;
-    let known = false;
-    if (Object.prototype.hasOwnProperty.call(properties, key)) {
-      known = true;
-      out.push(...walk(properties[key]!, value, [...path, key], ctx));
-    }
-    for (const [re, sub] of patterns) {
-      if (re.test(key)) {
-        known = true;
-        out.push(...walk(sub, value, [...path, key], ctx));
-      }
-    }
-    if (!known && s.additionalProperties !== undefined) {
-      if (s.additionalProperties === false) out.push({ path: [...path, key], message: 'is not allowed' });
-      else out.push(...walk(s.additionalProperties as Schema, value, [...path, key], ctx));
-    }
-  }
-  return out;
-}
-
-function compile(pattern: string, sub: Schema): Array<[RegExp, Schema]> {
-  try {
-    return [[new RegExp(pattern, 'u'), sub]];
-  } catch {
-    return [];
+    case 'uniqueItems':
+      return [{ path, message: `must not contain duplicates (items ${Math.min(p.i as number, p.j as number)} and ${Math.max(p.i as number, p.j as number)} are equal)` }];
+    case 'contains':
+      return [{ path, message: 'must contain at least one matching item' }];
+    case 'not':
+      return [{ path, message: 'must not match the excluded schema' }];
+    case 'if':
+      return []; // the failing then/else branch has errors of its own
+    default:
+      return [{ path, message: e.message ?? `fails ${e.keyword}` }];
   }
 }
 
-// ---- unions ----------------------------------------------------------------------------------
+// ---- unions (what ajv's errors cannot say) ----------------------------------------------------
 
-function union(kind: 'anyOf' | 'oneOf', branches: readonly Schema[], data: unknown, path: readonly Segment[], ctx: Context): Found[] {
-  const results = branches.map((b) => walk(b, data, path, ctx));
-  const valid = results.filter((r) => r.length === 0).length;
-  if (kind === 'anyOf' ? valid > 0 : valid === 1) return [];
-  if (valid > 1) return [{ path, message: `must match exactly one variant, but matches ${valid}` }];
+/** One answer for a failed anyOf/oneOf, from its branches' errors. */
+function union(e: ErrorObject, before: readonly Worded[], data: unknown): Found[] {
+  const path = parsePointer(e.instancePath);
+  const passing = (e.params as { passingSchemas?: unknown }).passingSchemas;
+  if (Array.isArray(passing)) return [{ path, message: `must match exactly one variant, but matches ${passing.length}` }];
 
-  // Only the branches that accept this kind of value (a string, an object, …) can be meant.
-  let candidates = branches.map((_, i) => i).filter((i) => accepts(branches[i]!, data, ctx));
-  if (candidates.length === 0) return [{ path, message: `must be ${branches.map((b) => describe(b, ctx)).filter(unique).join(' or ')}` }];
-
-  // A tagged union: the tag says which branch was meant, or that the tag itself is wrong.
-  if (candidates.length > 1 && isObject(data)) {
-    const tag = discriminator(candidates.map((i) => branches[i]!), ctx);
-    if (tag) {
-      const value = (data as Record<string, unknown>)[tag.key];
-      const allowed = tag.values.filter(unique);
-      if (value === undefined) return [{ path: [...path, tag.key], message: `is required (${oneOf(allowed).slice('must be '.length)})` }];
-      const meant = candidates.filter((_, n) => deepEqual(tag.values[n], value));
-      if (meant.length === 0) return [{ path: [...path, tag.key], message: oneOf(allowed) }];
-      candidates = meant;
-    }
+  // Group by branch: inline branches say their index in schemaPath; errors of a $ref'd branch
+  // (compiled as a function of its own) do not, and go to the branches nothing else claimed.
+  const prefix = `${e.schemaPath}/`;
+  const byIndex = new Map<string, Found[]>();
+  for (const w of before) {
+    const index = w.schemaPath.startsWith(prefix) ? w.schemaPath.slice(prefix.length).split('/')[0]! : '?';
+    byIndex.set(index, [...(byIndex.get(index) ?? []), ...w.found]);
   }
-  if (candidates.length === 1) return results[candidates[0]!]!;
+  const branches = [...byIndex.values()];
+  if (branches.length === 0) return [{ path, message: `must match ${e.keyword === 'anyOf' ? 'a' : 'exactly one'} variant` }];
+
+  // Branches that refuse the kind of value itself (a string where it takes null) cannot be meant.
+  const value = valueAt(data, path);
+  const refusesKind = (f: Found) => f.path.length === path.length && (f.kind === 'type' || (f.kind === 'value' && !f.values!.some((v) => jsonType(v) === jsonType(value))));
+  let candidates = branches.filter((b) => !(b.length > 0 && b.every(refusesKind)));
+  if (candidates.length === 0) {
+    const kinds = branches.flatMap((b) => b.map((f) => f.message.replace(/^must be /, ''))).filter((m, i, all) => all.indexOf(m) === i);
+    return [{ path, message: `must be ${kinds.join(' or ')}`, kind: 'type' }];
+  }
+
+  // A tag (a key each branch pins to a value): the branches it rules out are not meant; when it
+  // rules out all, say which tags exist.
+  const tagMisses = candidates.map((b) => b.filter((f) => f.kind === 'value' && f.path.length === path.length + 1));
+  const tag = tagMisses[0]?.map((f) => f.path[path.length]).find((k) => tagMisses.every((m) => m.some((f) => f.path[path.length] === k)));
+  if (tag !== undefined) {
+    const values = tagMisses.flatMap((m) => m.filter((f) => f.path[path.length] === tag).flatMap((f) => f.values!)).filter((v, i, all) => all.indexOf(v) === i);
+    return [{ path: [...path, tag], message: oneOf(values), kind: 'value', values }];
+  }
+  const untagged = candidates.filter((_, i) => tagMisses[i]!.length === 0);
+  if (untagged.length > 0 && untagged.length < candidates.length && tagMisses.some((m) => m.length > 0)) candidates = untagged;
+  if (candidates.length === 1) return candidates[0]!;
 
   // Alternatives that differ only in one required field each: "must have url or fileId".
-  const onlyMissing = candidates.every((i) => results[i]!.length === 1 && results[i]![0]!.kind === 'required' && results[i]![0]!.path.length === path.length + 1);
-  if (onlyMissing) {
-    const keys = candidates.map((i) => String(results[i]![0]!.path[path.length])).filter(unique);
+  if (candidates.every((b) => b.length === 1 && b[0]!.kind === 'required' && b[0]!.path.length === path.length + 1)) {
+    const keys = candidates.map((b) => String(b[0]!.path[path.length])).filter((k, i, all) => all.indexOf(k) === i);
     return [{ path, message: `must have ${keys.join(' or ')}` }];
   }
 
   // Otherwise the branch the value got furthest into: fewest problems, then the deepest.
   let best = candidates[0]!;
-  for (const i of candidates) {
-    const r = results[i]!;
-    const b = results[best]!;
-    if (r.length < b.length || (r.length === b.length && maxDepth(r) > maxDepth(b))) best = i;
-  }
-  return results[best]!;
+  for (const b of candidates) if (b.length < best.length || (b.length === best.length && deepest(b) > deepest(best))) best = b;
+  return best;
 }
 
-/** The property every branch pins to one value (`type`, `method`, …), and each branch's value. */
-function discriminator(branches: readonly Schema[], ctx: Context): { key: string; values: unknown[] } | undefined {
-  const props = branches.map((b) => {
-    const s = deref(b, ctx);
-    return isObject(s) && isObject((s as Record<string, unknown>).properties) ? ((s as Record<string, unknown>).properties as Record<string, Schema>) : undefined;
-  });
-  if (props.some((p) => p === undefined)) return undefined;
-  const pinned = (p: Record<string, Schema>, key: string): { value: unknown } | undefined => {
-    const s = deref(p[key], ctx);
-    if (!isObject(s)) return undefined;
-    const o = s as Record<string, unknown>;
-    if ('const' in o) return { value: o.const };
-    if (Array.isArray(o.enum) && o.enum.length === 1) return { value: o.enum[0] };
-    return undefined;
-  };
-  const keys = Object.keys(props[0]!).filter((k) => props.every((p) => pinned(p!, k) !== undefined));
-  if (keys.length === 0) return undefined;
-  const key = ['type', 'method', 'kind'].find((k) => keys.includes(k)) ?? keys[0]!;
-  return { key, values: props.map((p) => pinned(p!, key)!.value) };
+/** The tags a tagged union at `path` of `data` allows (found by following `data` through `schema`). */
+function tagsAt(root: unknown, data: unknown, path: readonly Segment[], tag: string): unknown[] {
+  let nodes: unknown[] = [root];
+  let value = data;
+  for (const segment of path) {
+    nodes = nodes.flatMap((n) => alternatives(n, root)).flatMap((n) => child(n, segment));
+    value = (value as Record<Segment, unknown> | undefined)?.[segment];
+  }
+  const out: unknown[] = [];
+  for (const node of nodes.flatMap((n) => alternatives(n, root))) {
+    const pinned = (deref(node, root) as { properties?: Record<string, { const?: unknown; enum?: unknown[] }> } | undefined)?.properties?.[tag];
+    const v = pinned && ('const' in pinned ? pinned.const : pinned.enum?.length === 1 ? pinned.enum[0] : undefined);
+    if (typeof v === 'string' && !out.includes(v)) out.push(v);
+  }
+  return out;
 }
 
-/** Could this branch take a value of this kind at all? */
-function accepts(schema: Schema, data: unknown, ctx: Context): boolean {
-  const types = shallowTypes(schema, ctx, 0);
-  return types === undefined || [...types].some((t) => hasType(t, data));
+/** A schema and, through $ref, allOf, anyOf and oneOf, every schema the value may have to meet there. */
+function alternatives(schema: unknown, root: unknown, depth = 0): unknown[] {
+  const s = deref(schema, root) as Record<string, unknown> | undefined;
+  if (s === undefined || typeof s !== 'object' || depth > 16) return [];
+  const parts = ['allOf', 'anyOf', 'oneOf'].flatMap((k) => (Array.isArray(s[k]) ? (s[k] as unknown[]) : []));
+  return [s, ...parts.flatMap((p) => alternatives(p, root, depth + 1))];
 }
 
-/** The JSON types a schema allows at its top, or undefined for "any". */
-function shallowTypes(schema: Schema, ctx: Context, depth: number): Set<string> | undefined {
-  const s = deref(schema, ctx);
-  if (s === true || s === undefined || depth > 20) return undefined;
-  if (s === false) return new Set();
-  if (!isObject(s)) return undefined;
-  const o = s as Record<string, unknown>;
-  if (o.type !== undefined) return new Set((Array.isArray(o.type) ? o.type : [o.type]) as string[]);
-  if (Array.isArray(o.enum)) return new Set(o.enum.map(jsonType));
-  if ('const' in o) return new Set([jsonType(o.const)]);
-  const parts = (Array.isArray(o.anyOf) ? o.anyOf : Array.isArray(o.oneOf) ? o.oneOf : undefined) as Schema[] | undefined;
-  if (parts) {
-    const all = new Set<string>();
-    for (const p of parts) {
-      const t = shallowTypes(p, ctx, depth + 1);
-      if (t === undefined) return undefined;
-      for (const x of t) all.add(x);
-    }
-    return all;
-  }
-  if (Array.isArray(o.allOf)) {
-    for (const p of o.allOf as Schema[]) {
-      const t = shallowTypes(p, ctx, depth + 1);
-      if (t !== undefined) return t;
-    }
-  }
-  return undefined;
-}
-
-/** How a branch reads in "must be X or Y": its allowed values, or its kind. */
-function describe(schema: Schema, ctx: Context): string {
-  const s = deref(schema, ctx);
-  if (isObject(s)) {
-    const o = s as Record<string, unknown>;
-    if (Array.isArray(o.enum)) return oneOf(o.enum).slice('must be '.length);
-    if ('const' in o) return show(o.const);
-    const parts = (Array.isArray(o.anyOf) ? o.anyOf : Array.isArray(o.oneOf) ? o.oneOf : undefined) as Schema[] | undefined;
-    if (parts && o.type === undefined) return parts.map((p) => describe(p, ctx)).filter(unique).join(' or ');
-  }
-  const types = shallowTypes(schema, ctx, 0);
-  return types ? [...types].map((t) => TYPE_NAMES[t] ?? t).join(' or ') : 'another value';
+function child(schema: unknown, segment: Segment): unknown[] {
+  const s = schema as Record<string, unknown>;
+  if (typeof segment === 'number') return s.items !== undefined && !Array.isArray(s.items) ? [s.items] : Array.isArray(s.items) ? [s.items[segment]] : [];
+  const props = s.properties as Record<string, unknown> | undefined;
+  if (props && Object.prototype.hasOwnProperty.call(props, segment)) return [props[segment]];
+  return typeof s.additionalProperties === 'object' ? [s.additionalProperties] : [];
 }
 
 // ---- helpers ---------------------------------------------------------------------------------
 
-function deref(schema: unknown, ctx: Context): unknown {
+/**
+ * One problem per place and schema: a type error beside an enum or const error says less (keep
+ * the values); otherwise the first (a type error before a range, a range before a format).
+ */
+function valuesOverTypes(items: readonly Worded[]): Worded[] {
+  const node = (w: Worded) => `${w.instancePath}\u0000${w.schemaPath.slice(0, w.schemaPath.lastIndexOf('/'))}`;
+  const valued = new Set(items.filter((w) => w.found.some((f) => f.kind === 'value')).map(node));
+  const seen = new Set<string>();
+  return items.filter((w) => {
+    if (w.found.every((f) => f.kind === 'type') && valued.has(node(w))) return false;
+    if (w.found.length !== 1 || w.found[0]!.path.length !== parsePointer(w.instancePath).length) return true; // required, additionalProperties, unions
+    const key = node(w);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
+/** In the order of the data: within an object, missing keys first, then the keys as given; a union's problems after the object's own. */
+function order(found: readonly Found[], data: unknown): Found[] {
+  const rank = (f: Found): number[] => {
+    const out: number[] = [];
+    let v = data;
+    for (const s of f.path) {
+      if (typeof s === 'number' || Array.isArray(v)) out.push(Number(s) + 1);
+      else {
+        const keys = v !== null && typeof v === 'object' ? Object.keys(v) : [];
+        // a missing key first, then the keys as given; what a union says after what the object says
+        const late = f.union !== undefined && out.length === f.union ? keys.length + 1 : 0;
+        out.push(late + keys.indexOf(s) + 1);
+      }
+      v = v !== null && typeof v === 'object' ? (v as Record<Segment, unknown>)[s] : undefined;
+    }
+    return out;
+  };
+  const ranked = found.map((f, i) => ({ f, i, r: rank(f) }));
+  ranked.sort((a, b) => {
+    for (let k = 0; k < Math.min(a.r.length, b.r.length); k++) if (a.r[k] !== b.r[k]) return a.r[k]! - b.r[k]!;
+    return a.r.length - b.r.length || a.i - b.i;
+  });
+  return ranked.map(({ f }) => f);
+}
+
+function within(inner: string, outer: string): boolean {
+  return inner === outer || inner.startsWith(`${outer}/`);
+}
+
+function parsePointer(pointer: string): Segment[] {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s));
+}
+
+function valueAt(data: unknown, path: readonly Segment[]): unknown {
+  let v = data;
+  for (const s of path) v = v !== null && typeof v === 'object' ? (v as Record<Segment, unknown>)[s] : undefined;
+  return v;
+}
+
+function jsonType(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+}
+
+function lookup(data: unknown, path: readonly Segment[]): Record<string, unknown> | undefined {
+  let v = data;
+  for (const s of path) v = v !== null && typeof v === 'object' ? (v as Record<Segment, unknown>)[s] : undefined;
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+function deref(schema: unknown, root: unknown): unknown {
   let s = schema;
-  for (let i = 0; i < 32 && isObject(s) && typeof (s as Record<string, unknown>).$ref === 'string'; i++) {
-    const o = s as Record<string, unknown>;
-    const target = resolveRef(o.$ref as string, ctx.root);
-    if (target === undefined) return s;
-    // A $ref with siblings (other than annotations) keeps them: return as is.
-    if (Object.keys(o).some((k) => k !== '$ref' && k !== 'description' && k !== 'title' && k !== 'default')) return s;
-    s = target;
+  for (let i = 0; i < 32 && s !== null && typeof s === 'object' && typeof (s as { $ref?: unknown }).$ref === 'string'; i++) {
+    const ref = (s as { $ref: string }).$ref;
+    if (!ref.startsWith('#')) return s;
+    let node: unknown = root;
+    for (const raw of decodeURIComponent(ref.slice(1)).split('/').slice(1)) {
+      const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+      node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+    }
+    if (node === undefined) return s;
+    s = node;
   }
   return s;
 }
 
-function resolveRef(ref: string, root: unknown): unknown {
-  if (!ref.startsWith('#')) return undefined;
-  const pointer = decodeURIComponent(ref.slice(1));
-  if (pointer === '') return root;
-  if (!pointer.startsWith('/')) return undefined;
-  let node: unknown = root;
-  for (const raw of pointer.slice(1).split('/')) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, key)) return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
-}
-
-function hasType(type: string, v: unknown): boolean {
-  switch (type) {
-    case 'null':
-      return v === null;
-    case 'boolean':
-      return typeof v === 'boolean';
-    case 'number':
-      return typeof v === 'number' && Number.isFinite(v);
-    case 'integer':
-      return typeof v === 'number' && Number.isInteger(v);
-    case 'string':
-      return typeof v === 'string';
-    case 'array':
-      return Array.isArray(v);
-    case 'object':
-      return isObject(v);
-    default:
-      return false;
-  }
-}
-
-function jsonType(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
-  return typeof v;
-}
-
-function isObject(v: unknown): boolean {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((x, i) => deepEqual(x, (b as unknown[])[i]));
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+function typeName(t: string): string {
+  return TYPE_NAMES[t] ?? t;
 }
 
 function show(v: unknown): string {
@@ -437,30 +344,14 @@ function oneOf(values: readonly unknown[]): string {
   return values.length === 1 ? `must be ${show(values[0])}` : `must be one of ${values.map(show).join(', ')}`;
 }
 
-function unique<T>(v: T, i: number, all: readonly T[]): boolean {
-  return all.indexOf(v) === i;
-}
-
-function maxDepth(found: readonly Found[]): number {
+function deepest(found: readonly Found[]): number {
   return found.reduce((m, f) => Math.max(m, f.path.length), 0);
 }
 
-/** Runs a compiled validator: readable issues, or undefined when `data` conforms. Never throws for data. */
-export function issuesOf(validate: ValidateFunction, schema: unknown, data: unknown): ValidationIssue[] | undefined {
-  let ok: boolean;
-  try {
-    ok = validate(data) as boolean;
-  } catch (e) {
-    // e.g. a cyclic value against a recursive schema
-    return [{ path: '', message: `could not be validated: ${(e as Error)?.message ?? String(e)}` }];
-  }
-  if (ok) return undefined;
-  const errors = validate.errors;
-  let issues: ValidationIssue[];
-  try {
-    issues = explain(schema, data);
-  } catch {
-    issues = [];
-  }
-  return issues.length > 0 ? issues : fromAjvErrors(errors);
+function unique(issues: readonly ValidationIssue[]): ValidationIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.path}\u0000${i.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
 }

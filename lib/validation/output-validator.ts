@@ -45,7 +45,7 @@ function outputAjv(): Ajv {
       logger: false, // …without console noise
       allowUnionTypes: true,
       strictNumbers: true,
-      allErrors: false, // validity only: the explainer lists every offending field
+      allErrors: true, // every offending field, worded by the explainer
       validateSchema: false,
       addUsedSchema: false, // two schemas with the same $id must not clash
     });

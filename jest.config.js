@@ -17,8 +17,8 @@ module.exports = {
     '(^|/)stdio-module-url\\.js$': '<rootDir>/spec/support/stdio-module-url.cjs.js',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  // The Node platform (spawning over stdio), as codex-rx's Node entry installs it.
-  setupFiles: ['<rootDir>/spec/support/node-platform.setup.ts'],
+  // The validators and the streams loaded up front, as a Node user has them (no process-wide state).
+  setupFilesAfterEnv: ['<rootDir>/spec/support/node-platform.setup.ts'],
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/spec/support/summary-reporter.js'],
 };

@@ -19,12 +19,13 @@ import { Connection, type ProtocolWarning } from './rpc/connection.js';
 import { redactSecrets } from './secret-redaction.js';
 import { Thread } from './thread.js';
 import { assertServerVersion } from './version.js';
-import { commandExec, type CommandEvent, type ExecOptions } from './streams/command-exec.js';
-import { fsWatch, type FsChange, type WatchOptions } from './streams/fs-watch.js';
-import { fuzzyFileSearch, type FileSearchOptions, type FileSearchSnapshot } from './streams/fuzzy-file-search.js';
-import { mcpServerStatus, rateLimits, remoteControlStatus, type McpServersState } from './streams/live-states.js';
-import { processSpawn, type ProcessEvent, type SpawnOptions } from './streams/process-spawn.js';
-import { threadSearch, type ThreadSearchOptions, type ThreadSearchUpdate } from './streams/thread-search.js';
+import type { CommandEvent, ExecOptions } from './streams/command-exec.js';
+import type { FsChange, WatchOptions } from './streams/fs-watch.js';
+import type { FileSearchOptions, FileSearchSnapshot } from './streams/fuzzy-file-search.js';
+import { ClientStreams } from './streams/lazy-streams.js';
+import type { McpServersState } from './streams/live-states.js';
+import type { ProcessEvent, SpawnOptions } from './streams/process-spawn.js';
+import type { ThreadSearchOptions, ThreadSearchUpdate } from './streams/thread-search.js';
 import type { GetAccountRateLimitsResponse } from './protocol/generated/v2/GetAccountRateLimitsResponse.js';
 import type { RemoteControlStatusReadResponse } from './protocol/generated/v2/RemoteControlStatusReadResponse.js';
 import type { CodexState } from './rpc/link-state.js';
@@ -68,6 +69,8 @@ export class Codex {
   private logins?: LoginCompletions;
   private readonly secrets = new Set<string>();
   private readonly validators: ClientValidators;
+  /** The streams (lib/streams): the host's, else a chunk loaded on first use (lazy-streams.ts). */
+  private readonly streams: ClientStreams;
   private rateLimitsState?: Observable<GetAccountRateLimitsResponse>;
   private mcpServerState?: Observable<McpServersState>;
   private remoteControlState?: Observable<RemoteControlStatusReadResponse>;
@@ -91,6 +94,7 @@ export class Codex {
       };
     }
     this.validators = new ClientValidators(platform?.validators);
+    this.streams = new ClientStreams(platform?.streams);
     this.approvals = new ApprovalRouter(handlerOption(config, 'CodexConfig'), config.approvalTimeoutMs, this.validators);
     for (const secret of config.secrets ?? []) if (typeof secret === 'string') this.secrets.add(secret);
     if (typeof config.token === 'string') this.secrets.add(config.token);
@@ -266,27 +270,27 @@ export class Codex {
 
   /** Runs a command (`command/exec`): output chunks, then the exit; unsubscribing terminates it. */
   exec(command: readonly string[], options?: ExecOptions): Observable<CommandEvent> {
-    return commandExec(this.connection, command, options);
+    return this.streams.use((s) => s.commandExec(this.connection, command, options));
   }
 
   /** Spawns a process (`process/spawn`): output chunks, then the exit; unsubscribing kills it. */
   spawn(command: readonly string[], options: SpawnOptions): Observable<ProcessEvent> {
-    return processSpawn(this.connection, command, options);
+    return this.streams.use((s) => s.processSpawn(this.connection, command, options));
   }
 
   /** Watches an absolute path (`fs/watch`): each `fs/changed`; unsubscribing unwatches. */
   watch(path: string, options?: WatchOptions): Observable<FsChange> {
-    return fsWatch(this.connection, path, options);
+    return this.streams.use((s) => s.fsWatch(this.connection, path, options));
   }
 
   /** Fuzzy file search over `roots` as a typeahead operator over queries (`fuzzyFileSearch/session*`). */
   fileSearch(roots: readonly string[], options?: FileSearchOptions): OperatorFunction<string, FileSearchSnapshot> {
-    return fuzzyFileSearch(this.connection, roots, options);
+    return this.streams.fileSearch(this.connection, roots, options);
   }
 
   /** Searches stored threads (`thread/search/stream`): provisional rows, then the final page; unsubscribing cancels. */
   threadSearch(searchTerm: string, options?: ThreadSearchOptions): Observable<ThreadSearchUpdate> {
-    return threadSearch(this.connection, searchTerm, options);
+    return this.streams.use((s) => s.threadSearch(this.connection, searchTerm, options));
   }
 
   // Live states: one object per client (shared, replaying the latest value, restarted by the
@@ -294,17 +298,17 @@ export class Codex {
 
   /** The account's rate limits, live: `account/rateLimits/read`, then every update merged in. */
   get rateLimits$(): Observable<GetAccountRateLimitsResponse> {
-    return (this.rateLimitsState ??= stableLive(this.connection.live(() => rateLimits(this.connection))));
+    return (this.rateLimitsState ??= stableLive(this.connection.live(() => this.streams.use((s) => s.rateLimits(this.connection)))));
   }
 
   /** MCP servers, live: `mcpServerStatus/list`, then every `mcpServer/startupStatus/updated`. */
   get mcpServerStatus$(): Observable<McpServersState> {
-    return (this.mcpServerState ??= stableLive(this.connection.live(() => mcpServerStatus(this.connection))));
+    return (this.mcpServerState ??= stableLive(this.connection.live(() => this.streams.use((s) => s.mcpServerStatus(this.connection)))));
   }
 
   /** Remote-control status, live: `remoteControl/status/read`, then every change. */
   get remoteControlStatus$(): Observable<RemoteControlStatusReadResponse> {
-    return (this.remoteControlState ??= stableLive(this.connection.live(() => remoteControlStatus(this.connection))));
+    return (this.remoteControlState ??= stableLive(this.connection.live(() => this.streams.use((s) => s.remoteControlStatus(this.connection)))));
   }
 
   /** Ends the app-server: every in-flight Observable errors with TransportClosedError. Idempotent. */
@@ -321,7 +325,7 @@ export class Codex {
       if (threadId !== undefined) params.threadId = requireId(threadId);
       return (this.connection.request(method, params as never) as Observable<{ thread: ThreadInfo }>).pipe(
         map((r) => {
-          const thread = new Thread(this.connection, this.approvals, r.thread, this.validators);
+          const thread = new Thread(this.connection, this.approvals, r.thread, this.validators, this.streams);
           if (handler) thread.setServerRequestHandler(handler);
           return thread;
         }),

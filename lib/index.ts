@@ -37,10 +37,11 @@ export { backoffDelay, retryOnOverload, type RetryOnOverloadOptions } from './op
 export type { CommandEvent, CommandExit, ExecOptions } from './streams/command-exec.js';
 export type { ProcessEvent, ProcessExit, SpawnOptions } from './streams/process-spawn.js';
 export type { ProcessInput, TerminalSize } from './streams/process-input.js';
-export { DEFAULT_MAX_OUTPUT_BYTES, OutputLimitExceededError, type OutputChunk, type OutputStreamName } from './streams/output-chunk.js';
+export type { OutputChunk, OutputStreamName } from './streams/output-chunk.js';
+export { DEFAULT_MAX_OUTPUT_BYTES, MAX_PARTIAL_SEARCH_ROWS, OutputLimitExceededError } from './streams/stream-limits.js';
 export type { FsChange, WatchOptions } from './streams/fs-watch.js';
 export type { FileSearchOptions, FileSearchSnapshot } from './streams/fuzzy-file-search.js';
-export { MAX_PARTIAL_SEARCH_ROWS, type ThreadSearchOptions, type ThreadSearchUpdate } from './streams/thread-search.js';
+export type { ThreadSearchOptions, ThreadSearchUpdate } from './streams/thread-search.js';
 export type { ReviewTarget } from './streams/review.js';
 export type { McpServersState } from './streams/live-states.js';
 

@@ -1,6 +1,7 @@
 import type { AppServerProcessOptions } from './transport/process-options.js';
 import type { Transport } from './transport/transport.js';
 import type { WebSocketHost } from './transport/websocket-like.js';
+import type { Streams } from './streams/lazy-streams.js';
 import type { Validators } from './validation/lazy-validators.js';
 
 /** A signed bearer token for `--ws-auth signed-bearer-token` servers: an HS256 JWT minted per connection attempt. */
@@ -35,4 +36,9 @@ export interface CodexPlatform extends WebSocketHost {
    * the first request is checked synchronously). Without them they load on first use (`import()`).
    */
   readonly validators?: Validators;
+  /**
+   * The streams (exec, spawn, watch, searches, review, live states), loaded with the host's entry
+   * (Node, the testing kit): built synchronously. Without them they load on first use (`import()`).
+   */
+  readonly streams?: Streams;
 }

@@ -12,8 +12,8 @@ import { ClientValidators } from './validation/lazy-validators.js';
 import type { TurnEvent } from './turn/turn-event.js';
 import { toTurnResult, type TurnResult } from './turn/turn-result.js';
 import { followNewTurn, type TurnHooks } from './turn/turn-stream.js';
-import { reviewStream, type ReviewTarget } from './streams/review.js';
-import { threadName, threadStatus, threadTokenUsage } from './streams/live-states.js';
+import { ClientStreams } from './streams/lazy-streams.js';
+import type { ReviewTarget } from './streams/review.js';
 import type { ThreadStatus } from './protocol/generated/v2/ThreadStatus.js';
 import type { ThreadTokenUsage } from './protocol/generated/v2/ThreadTokenUsage.js';
 import { attachStream, TurnRecorders } from './turn/attach-stream.js';
@@ -61,6 +61,7 @@ export class Thread<TId extends string | undefined = string> {
     private readonly approvals: ApprovalRouter,
     source: ThreadInfo | (() => Observable<ThreadInfo>),
     private readonly validators: ClientValidators = new ClientValidators(),
+    private readonly streams: ClientStreams = new ClientStreams(),
   ) {
     this.recorders = new TurnRecorders(connection, (turnId) => {
       if (this.listedRunning === turnId) this.listedRunning = undefined;
@@ -246,7 +247,7 @@ export class Thread<TId extends string | undefined = string> {
    * `review/start` answered, which the server does not interrupt).
    */
   review(target: ReviewTarget): Observable<TurnEvent> {
-    return this.withThread((threadId) => reviewStream(this.connection, { threadId, target }, this.activeTurnHooks()));
+    return this.withThread((threadId) => this.streams.use((s) => s.reviewStream(this.connection, { threadId, target }, this.activeTurnHooks())));
   }
 
   // Live states: one object per Thread (shared, replaying the latest value; see stableLive), so
@@ -255,17 +256,17 @@ export class Thread<TId extends string | undefined = string> {
 
   /** The thread's status, live: `thread/read`, then every `thread/status/changed`. */
   get status$(): Observable<ThreadStatus> {
-    return (this.status ??= this.liveProperty((threadId) => threadStatus(this.connection, threadId)));
+    return (this.status ??= this.liveProperty((threadId) => this.streams.use((s) => s.threadStatus(this.connection, threadId))));
   }
 
   /** The thread's name (null when unnamed), live: `thread/read`, then every `thread/name/updated`. */
   get name$(): Observable<string | null> {
-    return (this.name ??= this.liveProperty((threadId) => threadName(this.connection, threadId)));
+    return (this.name ??= this.liveProperty((threadId) => this.streams.use((s) => s.threadName(this.connection, threadId))));
   }
 
   /** The thread's token usage, live: null (no read exists), then every `thread/tokenUsage/updated`. */
   get tokenUsage$(): Observable<ThreadTokenUsage | null> {
-    return (this.tokenUsage ??= this.liveProperty((threadId) => threadTokenUsage(this.connection, threadId)));
+    return (this.tokenUsage ??= this.liveProperty((threadId) => this.streams.use((s) => s.threadTokenUsage(this.connection, threadId))));
   }
 
   private liveProperty<T>(state: (threadId: string) => Observable<T>): Observable<T> {

@@ -1,4 +1,5 @@
 import type { CodexPlatform } from '../platform.js';
+import * as EAGER_STREAMS from '../streams/all-streams.js';
 import { StdioTransport } from '../transport/stdio-transport.js';
 import type { WebSocketConstructor } from '../transport/websocket-like.js';
 import { EAGER_VALIDATORS } from '../validation/eager-validators.js';
@@ -10,7 +11,7 @@ import { unixSocketUrl } from './unix-socket.js';
  * Node.js: `new Codex()` spawns the bundled `codex app-server` over stdio; WebSockets use the
  * `ws` package when installed (Node 20 has no global one, and only `ws` can send the Authorization header the
  * app-server expects, or reach a unix socket); signed bearer tokens are minted with `jose`; the
- * validators load with the entry (browsers fetch them on first use instead).
+ * validators and the streams load with the entry (browsers fetch them on first use instead).
  */
 export const NODE_PLATFORM: CodexPlatform = {
   name: 'node',
@@ -27,4 +28,5 @@ export const NODE_PLATFORM: CodexPlatform = {
   signBearerToken,
   checkSignedBearerToken: checkSignedBearerTokenOptions,
   validators: EAGER_VALIDATORS,
+  streams: EAGER_STREAMS,
 };

@@ -1,4 +1,4 @@
-import { CodexError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 
 /** Which output stream of a command or process a chunk came from. */
 export type OutputStreamName = 'stdout' | 'stderr';
@@ -15,20 +15,8 @@ export interface OutputChunk {
   readonly capReached: boolean;
 }
 
-/** Default bound of output bytes one command or process stream emits (stdout + stderr). */
-export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
-
-/** A command or process wrote more output than the stream's `maxOutputBytes`: it was stopped. */
-export class OutputLimitExceededError extends CodexError {
-  static override readonly brand: symbol = Symbol.for('codex-rx.error.OutputLimitExceededError');
-  constructor(
-    /** The limit that was exceeded, in bytes. */
-    readonly maxOutputBytes: number,
-    what: string,
-  ) {
-    super(`${what} wrote more than ${maxOutputBytes} bytes of output (maxOutputBytes); it was stopped`);
-  }
-}
+export { DEFAULT_MAX_OUTPUT_BYTES, OutputLimitExceededError } from './stream-limits.js';
+import { DEFAULT_MAX_OUTPUT_BYTES, OutputLimitExceededError } from './stream-limits.js';
 
 /** Decodes base64 output chunks per stream, counting bytes against a limit. */
 export class OutputDecoder {

@@ -20,8 +20,8 @@ export interface ThreadSearchUpdate {
   readonly backwardsCursor: string | null;
 }
 
-/** Provisional rows kept at most before the final page (partials past it are dropped: they are best-effort anyway). */
-export const MAX_PARTIAL_SEARCH_ROWS = 1000;
+export { MAX_PARTIAL_SEARCH_ROWS } from './stream-limits.js';
+import { MAX_PARTIAL_SEARCH_ROWS } from './stream-limits.js';
 
 /**
  * Searches stored threads (`thread/search/stream`): emits the provisional rows as they are found

@@ -10,8 +10,9 @@ import type { ClientMethod, Notification, ParamsOf, ResultOf, ServerRequestMessa
 import type { RequestId } from '../protocol/generated/RequestId.js';
 import type { Thread as ThreadInfo } from '../protocol/generated/v2/Thread.js';
 import { InMemoryTransport, type FakeRequestHandler, type SentMessage } from '../transport/in-memory-transport.js';
+import type { CodexPlatform } from '../platform.js';
+import * as EAGER_STREAMS from '../streams/all-streams.js';
 import { EAGER_VALIDATORS } from '../validation/eager-validators.js';
-import { provideValidators } from '../validation/lazy-validators.js';
 import { accountResponse, modelListResponse } from './payloads/account.js';
 import { userMessageItem } from './payloads/items.js';
 import {
@@ -51,6 +52,9 @@ export interface FakeAppServerOptions {
   /** Keep every message of both directions in `transport.sent` and `delivered` (default true; false for long runs). */
   recordSent?: boolean;
 }
+
+/** What the kit hands each client it creates, and no other (CodexPlatform: per client, no process-wide state). */
+const KIT_PLATFORM: CodexPlatform = { name: 'codex-rx/testing', validators: EAGER_VALIDATORS, streams: EAGER_STREAMS };
 
 /** A JSON-RPC error for a handler to throw. */
 export function rpcError(code: number, message: string, data?: unknown): { code: number; message: string; data?: unknown } {
@@ -95,10 +99,6 @@ export class FakeAppServer {
   private counters = { thread: 0, turn: 0, item: 0, request: 0 };
 
   constructor(options: FakeAppServerOptions = {}) {
-    // Clients of the fake validate synchronously from the first call, in a browser test runner
-    // too (where they would otherwise fetch the validators on first use): virtual time has no
-    // room for a chunk load. A test bundle may carry them.
-    provideValidators(EAGER_VALIDATORS);
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.defaultTurn = options.defaultTurn ?? scriptTurn().agentMessage('Done.');
     // `transport.onRequest(method, handler)` on the fake's transport is `handle(method, handler)`,
@@ -117,9 +117,14 @@ export class FakeAppServer {
     this.transport.sent$.subscribe({ next: (m) => this.onSent(m), complete: () => this.shutDown() });
   }
 
-  /** A Codex client on this server (no I/O until first use, like any Codex). */
+  /**
+   * A Codex client on this server (no I/O until first use, like any Codex). It validates and
+   * builds its streams synchronously from the first call, in a browser test runner too: the kit
+   * hands it the validators and the streams (virtual time has no room for a chunk load). Only
+   * this client gets them: other clients of the process are left as they are.
+   */
   createClient(config: CodexClientOptions = {}): Codex {
-    return new Codex({ ...config, transport: this.transport });
+    return new Codex({ ...config, transport: this.transport }, KIT_PLATFORM);
   }
 
   /** Queues scripts: each `turn/start` plays the next one (then `defaultTurn`). */

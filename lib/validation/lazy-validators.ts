@@ -1,5 +1,6 @@
 import { from, switchMap, type Observable } from 'rxjs';
-import { CodexError, type ValidationIssue } from '../errors.js';
+import type { ValidationIssue } from '../errors.js';
+import { OnFirstUse } from '../on-first-use.js';
 import { describeError } from '../rpc/redaction.js';
 import type { compileOutputSchema, parseStructuredOutput } from '../structured-output.js';
 import type { InboundKind } from './inbound-validator.js';
@@ -39,38 +40,6 @@ export interface Validators {
   readonly answerCheck: AnswerCheck;
 }
 
-/** A module fetched with `import()` the first time it is needed and kept; a failed load is tried again by the next use. */
-class OnFirstUse<T> {
-  private loaded?: T;
-  private loading?: Promise<T>;
-
-  constructor(
-    private readonly what: string,
-    private readonly load: () => Promise<T>,
-  ) {}
-
-  /** The module once loaded (undefined before). */
-  get now(): T | undefined {
-    return this.loaded;
-  }
-
-  /** The module, imported up front by the caller: no load needed. */
-  provide(module: T): void {
-    this.loaded ??= module;
-  }
-
-  /** Resolves with the module; rejects with a CodexError that says which chunk failed to load. */
-  get(): Promise<T> {
-    return (this.loading ??= this.load().then(
-      (m) => (this.loaded = m),
-      (e: unknown) => {
-        this.loading = undefined; // e.g. a chunk 404 during a deploy: the next call tries again
-        throw new CodexError(`codex-rx could not load its ${this.what} (a chunk loaded on first use): ${describeError(e)}`, { cause: e });
-      },
-    ));
-  }
-}
-
 // The import() specifiers must stay literal: that is what bundlers split on.
 const paramsValidators = new OnFirstUse<RequestCheck>('params validators', () => import('./params-validator.js').then((m) => m.checkRequest));
 const inboundValidators = new OnFirstUse<InboundCheck>('inbound validators', () => import('./inbound-validator.js').then((m) => m.validateInbound));
@@ -78,16 +47,12 @@ const structuredOutput = new OnFirstUse<StructuredOutputCheck>('structured-outpu
 const answerChecks = new OnFirstUse<AnswerCheck>('answer validators', () => import('../approvals/answer-check.js').then((m) => m.answerIssues));
 
 /**
- * Marks the validators as loaded, with the caller's static imports
- * (lib/validation/eager-validators.ts): as if their chunks had been fetched, so that clients
- * without validators of their own check synchronously too. A test set-up may do it; a client's
- * host passes its validators to that client instead (CodexPlatform.validators).
+ * Loads every validator chunk now (what a page's first uses would do), so that clients without
+ * validators of their own check synchronously from then on. This sets nothing: it only warms the
+ * module cache. For test set-ups (spec/support); a host hands its clients validators instead.
  */
-export function provideValidators(validators: Validators): void {
-  paramsValidators.provide(validators.checkRequest);
-  inboundValidators.provide(validators.validateInbound);
-  structuredOutput.provide(validators.structuredOutput);
-  answerChecks.provide(validators.answerCheck);
+export async function loadValidators(): Promise<void> {
+  await Promise.all([paramsValidators.get(), inboundValidators.get(), structuredOutput.get(), answerChecks.get()]);
 }
 
 /**
@@ -133,8 +98,7 @@ export class ClientValidators {
    * loaded (a failed load errors the Observable with a CodexError; nothing is sent).
    */
   withStructuredOutput<T>(use: (check: StructuredOutputCheck) => Observable<T>): Observable<T> {
-    const check = this.given?.structuredOutput ?? structuredOutput.now;
-    return check ? use(check) : from(structuredOutput.get()).pipe(switchMap(use));
+    return structuredOutput.use(this.given?.structuredOutput, use);
   }
 
   /**

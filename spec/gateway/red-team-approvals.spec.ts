@@ -7,17 +7,11 @@
 import { existsSync } from 'node:fs';
 import { shellCommand } from '../../lib/testing/node/index.js';
 import type { TestClient } from './support.js';
-import { autoAnswer, Lab, openTab, runTurn, startThread, textInput, threadStartArray, type Target } from './red-team-support.js';
+import { autoAnswer, openTab, runTurn, startThread, textInput, threadStartArray, labPerTest, type Target } from './red-team-support.js';
 
 jest.setTimeout(180_000);
 
-let lab: Lab;
-beforeEach(async () => {
-  lab = await Lab.start();
-});
-afterEach(async () => {
-  await lab.dispose();
-});
+const lab = labPerTest();
 
 const ON_REQUEST = { approval_policy: 'on-request' };
 
@@ -28,8 +22,8 @@ describe('(d) approval policy: an accepted escalation runs a command outside the
     autoAnswer(tab, () => ({ decision: 'accept' }));
     const effects: Record<string, boolean> = {};
     for (const [form, params] of Object.entries({ field: { approvalPolicy: 'on-request' }, array: threadStartArray({ approvalPolicy: 'on-request' }) })) {
-      const marker = lab.marker(`escalated-${form}`);
-      lab.plan(`escalate ${form}`, shellCommand(`touch ${marker}`, { escalate: 'needs the whole disk' }));
+      const marker = lab().marker(`escalated-${form}`);
+      lab().plan(`escalate ${form}`, shellCommand(`touch ${marker}`, { escalate: 'needs the whole disk' }));
       const threadId = await startThread(tab, params);
       if (threadId) await runTurn(tab, threadId, `escalate ${form}`);
       effects[form] = existsSync(marker);
@@ -41,8 +35,8 @@ describe('(d) approval policy: an accepted escalation runs a command outside the
   async function operatorPolicy(target: Target): Promise<boolean> {
     const tab = await openTab(target);
     autoAnswer(tab, () => ({ decision: 'accept' }));
-    const marker = lab.marker('escalated-operator');
-    lab.plan('escalate', shellCommand(`touch ${marker}`, { escalate: 'needs the whole disk' }));
+    const marker = lab().marker('escalated-operator');
+    lab().plan('escalate', shellCommand(`touch ${marker}`, { escalate: 'needs the whole disk' }));
     const threadId = await startThread(tab);
     if (!threadId) throw new Error('a plain thread/start was refused');
     await runTurn(tab, threadId, 'escalate');
@@ -50,19 +44,19 @@ describe('(d) approval policy: an accepted escalation runs a command outside the
   }
 
   it('control: on a bare app-server the page-chosen policy and an accept run it outside the sandbox', async () => {
-    expect(await pageChosenPolicy(await lab.bare())).toEqual({ field: true, array: true });
+    expect(await pageChosenPolicy(await lab().bare())).toEqual({ field: true, array: true });
   });
 
   it('through the gateway: the page cannot choose the policy', async () => {
-    expect(await pageChosenPolicy(await lab.guarded())).toEqual({ field: false, array: false });
+    expect(await pageChosenPolicy(await lab().guarded())).toEqual({ field: false, array: false });
   });
 
   it('control: on a bare on-request app-server an accepted escalation runs outside the sandbox', async () => {
-    expect(await operatorPolicy(await lab.bare(ON_REQUEST))).toBe(true);
+    expect(await operatorPolicy(await lab().bare(ON_REQUEST))).toBe(true);
   });
 
   it('through the gateway (on-request, allowEscalation unset): the escalation is declined whatever the page answers', async () => {
-    expect(await operatorPolicy(await lab.guarded({}, ON_REQUEST))).toBe(false);
+    expect(await operatorPolicy(await lab().guarded({}, ON_REQUEST))).toBe(false);
   });
 });
 
@@ -76,21 +70,21 @@ describe('(e) acceptWithExecpolicyAmendment writes a persistent allow rule into 
       tab.send({ id: m.id, result: { decision: { acceptWithExecpolicyAmendment: { execpolicy_amendment: ['touch'] } } } });
       tab.send({ id: m.id, result: { decision: 'decline' } });
     });
-    const marker = lab.marker('amended');
-    lab.plan('amend', shellCommand(`touch ${marker}`, { escalate: 'allow touch forever' }));
+    const marker = lab().marker('amended');
+    lab().plan('amend', shellCommand(`touch ${marker}`, { escalate: 'allow touch forever' }));
     const threadId = await startThread(tab);
     if (!threadId) throw new Error('a plain thread/start was refused');
     await runTurn(tab, threadId, 'amend');
-    return { rules: lab.ruleFiles(lab.root), ran: existsSync(marker) };
+    return { rules: lab().ruleFiles(lab().root), ran: existsSync(marker) };
   }
 
   it('control: a bare app-server writes rules/default.rules', async () => {
-    const { rules } = await attack(await lab.bare(ON_REQUEST));
+    const { rules } = await attack(await lab().bare(ON_REQUEST));
     expect(rules.length).toBeGreaterThan(0);
   });
 
   it('through the gateway (even with allowEscalation): no rule file, nothing ran', async () => {
-    expect(await attack(await lab.guarded({ allowEscalation: true }, ON_REQUEST))).toEqual({ rules: [], ran: false });
+    expect(await attack(await lab().guarded({ allowEscalation: true }, ON_REQUEST))).toEqual({ rules: [], ran: false });
   });
 });
 
@@ -108,8 +102,8 @@ describe('(f) a duplicated "method" key smuggles an answer to a request another 
   }
 
   async function attack(alice: TestClient, bob: TestClient): Promise<boolean> {
-    const marker = lab.marker('smuggled');
-    lab.plan('approve me', shellCommand(`touch ${marker}`, { escalate: 'alice asks alice' }));
+    const marker = lab().marker('smuggled');
+    lab().plan('approve me', shellCommand(`touch ${marker}`, { escalate: 'alice asks alice' }));
     const threadId = await startThread(alice);
     if (!threadId) throw new Error('a plain thread/start was refused');
     const started = await alice.request('turn/start', { threadId, input: textInput('approve me') });
@@ -127,13 +121,13 @@ describe('(f) a duplicated "method" key smuggles an answer to a request another 
   }
 
   it('control: on a shared bare app-server bob approves alice\'s command', async () => {
-    const bare = await lab.bare(ON_REQUEST);
+    const bare = await lab().bare(ON_REQUEST);
     expect(await attack(await openTab(bare), await openTab(bare))).toBe(true);
   });
 
   it("through the gateway (both principals on one shared app-server, allowEscalation): alice's decline stands", async () => {
-    const bare = await lab.bare(ON_REQUEST);
-    const target = await lab.guarded({ upstream: { url: bare.server.url, token: bare.server.token }, allowEscalation: true });
+    const bare = await lab().bare(ON_REQUEST);
+    const target = await lab().guarded({ upstream: { url: bare.server.url, token: bare.server.token }, allowEscalation: true });
     expect(await attack(await openTab(target, 'alice'), await openTab(target, 'bob'))).toBe(false);
   });
 });

@@ -9,7 +9,6 @@ import path from 'node:path';
 import { shellCommand } from '../../lib/testing/node/index.js';
 import {
   dataUrlBytes,
-  Lab,
   openTab,
   pngWith,
   runTurn,
@@ -19,18 +18,13 @@ import {
   textInput,
   threadStartArray,
   turnStartArray,
+  labPerTest,
   type Target,
 } from './red-team-support.js';
 
 jest.setTimeout(180_000);
 
-let lab: Lab;
-beforeEach(async () => {
-  lab = await Lab.start();
-});
-afterEach(async () => {
-  await lab.dispose();
-});
+const lab = labPerTest();
 
 describe('(a) config.mcp_servers on thread/start starts a command with no turn and no approval', () => {
   async function attack(target: Target): Promise<Record<string, boolean>> {
@@ -41,7 +35,7 @@ describe('(a) config.mcp_servers on thread/start starts a command with no turn a
     };
     const effects: Record<string, boolean> = {};
     for (const [form, params] of Object.entries(forms)) {
-      const marker = lab.marker(`mcp-${form}`);
+      const marker = lab().marker(`mcp-${form}`);
       const threadId = await startThread(tab, params({ mcp_servers: { evil: { command: 'sh', args: ['-c', `touch ${marker}`] } } }));
       // The turn waits for the thread's MCP servers to start before it asks the model.
       if (threadId) await runTurn(tab, threadId, `mcp ${form}`);
@@ -52,11 +46,11 @@ describe('(a) config.mcp_servers on thread/start starts a command with no turn a
   }
 
   it('control: a bare app-server runs the command', async () => {
-    expect(await attack(await lab.bare())).toEqual({ array: true, object: true });
+    expect(await attack(await lab().bare())).toEqual({ array: true, object: true });
   });
 
   it('through the gateway: the command never runs', async () => {
-    expect(await attack(await lab.guarded())).toEqual({ array: false, object: false });
+    expect(await attack(await lab().guarded())).toEqual({ array: false, object: false });
   });
 });
 
@@ -71,8 +65,8 @@ describe('(b) sandbox, cwd and sandboxPolicy chosen by the page: a command write
       'thread permissions (field)': () => ({ permissions: ':danger-full-access' }),
     };
     for (const [name, params] of Object.entries(threadAttacks)) {
-      const marker = lab.marker(`b-${Object.keys(effects).length}`);
-      lab.plan(name, shellCommand(`touch ${marker}`));
+      const marker = lab().marker(`b-${Object.keys(effects).length}`);
+      lab().plan(name, shellCommand(`touch ${marker}`));
       const threadId = await startThread(tab, params(marker));
       if (threadId) await runTurn(tab, threadId, name);
       effects[name] = existsSync(marker);
@@ -82,8 +76,8 @@ describe('(b) sandbox, cwd and sandboxPolicy chosen by the page: a command write
       'turn sandboxPolicy (field)': (threadId, prompt) => ({ threadId, input: textInput(prompt), sandboxPolicy: { type: 'dangerFullAccess' } }),
     };
     for (const [name, params] of Object.entries(turnAttacks)) {
-      const marker = lab.marker(`b-${Object.keys(effects).length}`);
-      lab.plan(name, shellCommand(`touch ${marker}`));
+      const marker = lab().marker(`b-${Object.keys(effects).length}`);
+      lab().plan(name, shellCommand(`touch ${marker}`));
       const threadId = await startThread(tab);
       if (!threadId) throw new Error('a plain thread/start was refused');
       await settleTurn(tab, await tab.request('turn/start', params(threadId, name)));
@@ -93,14 +87,14 @@ describe('(b) sandbox, cwd and sandboxPolicy chosen by the page: a command write
   }
 
   it('control: on a bare app-server each one writes its marker', async () => {
-    const effects = await attack(await lab.bare());
+    const effects = await attack(await lab().bare());
     // `permissions` names a profile this home does not define: the one form that needs more setup.
     const { ['thread permissions (field)']: _profile, ...rest } = effects;
     expect(Object.values(rest).every(Boolean)).toBe(true);
   });
 
   it('through the gateway: no marker appears', async () => {
-    const effects = await attack(await lab.guarded());
+    const effects = await attack(await lab().guarded());
     expect(Object.entries(effects).filter(([, wrote]) => wrote)).toEqual([]);
   });
 });
@@ -108,7 +102,7 @@ describe('(b) sandbox, cwd and sandboxPolicy chosen by the page: a command write
 describe("(c) a localImage input naming a host file sends that file's bytes to the model", () => {
   async function attack(target: Target): Promise<boolean> {
     const secret = `host-file-secret-${Math.random().toString(36).slice(2)}`;
-    const file = path.join(lab.root, 'host-secret.png');
+    const file = path.join(lab().root, 'host-secret.png');
     writeFileSync(file, pngWith(secret));
     const tab = await openTab(target);
     const threadId = await startThread(tab);
@@ -117,16 +111,16 @@ describe("(c) a localImage input naming a host file sends that file's bytes to t
     await settleTurn(tab, await tab.request('turn/start', { threadId, input: image }));
     await settleTurn(tab, await tab.request('turn/start', turnStartArray({ threadId, input: image })));
     await settle(tab);
-    const seen = lab.modelSaw();
+    const seen = lab().modelSaw();
     return dataUrlBytes(seen).includes(secret) || seen.includes(secret) || tab.raw.some((r) => r.includes(secret));
   }
 
   it('control: a bare app-server sends the bytes to the model', async () => {
-    expect(await attack(await lab.bare())).toBe(true);
+    expect(await attack(await lab().bare())).toBe(true);
   });
 
   it('through the gateway: the bytes never reach the model or the tab', async () => {
-    expect(await attack(await lab.guarded())).toBe(false);
+    expect(await attack(await lab().guarded())).toBe(false);
   });
 });
 
@@ -166,10 +160,10 @@ describe('(h) modelProvider "ollama" / "lmstudio" sends requests to local ports 
   }
 
   it('control: a bare app-server calls the local ports', async () => {
-    expect((await attack(await lab.bare())).length).toBeGreaterThan(0);
+    expect((await attack(await lab().bare())).length).toBeGreaterThan(0);
   });
 
   it('through the gateway: no request reaches them', async () => {
-    expect(await attack(await lab.guarded())).toEqual([]);
+    expect(await attack(await lab().guarded())).toEqual([]);
   });
 });

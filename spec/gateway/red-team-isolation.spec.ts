@@ -9,17 +9,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { functionCall, shellCommand } from '../../lib/testing/node/index.js';
 import type { TestClient } from './support.js';
-import { dataUrlBytes, Lab, openTab, pngWith, runTurn, startThread, textInput, type Target } from './red-team-support.js';
+import { dataUrlBytes, openTab, pngWith, runTurn, startThread, textInput, labPerTest, type Target } from './red-team-support.js';
 
 jest.setTimeout(180_000);
 
-let lab: Lab;
-beforeEach(async () => {
-  lab = await Lab.start();
-});
-afterEach(async () => {
-  await lab.dispose();
-});
+const lab = labPerTest();
 
 /** Alice's conversation: a thread whose prompt is a secret. */
 async function aliceThread(alice: TestClient, secret: string): Promise<string> {
@@ -50,7 +44,7 @@ describe("(g) bob reaches alice's threads", () => {
     // Continue alice's thread: a turn whose request to the model would carry her history.
     await runTurn(bob, threadId, 'bob continues');
     await bob.request('thread/archive', { threadId });
-    const modelSawForBob = lab.model.responseRequests.some((r) => r.rawBody.includes('bob continues') && r.rawBody.includes(secret));
+    const modelSawForBob = lab().model.responseRequests.some((r) => r.rawBody.includes('bob continues') && r.rawBody.includes(secret));
     const list = await alice.request('thread/list', {});
     const read = await alice.request('thread/read', { threadId });
     return {
@@ -62,11 +56,11 @@ describe("(g) bob reaches alice's threads", () => {
   }
 
   it('control: on one bare app-server bob reads, continues, renames and archives it', async () => {
-    expect(await attack(await lab.bare())).toEqual({ bobSaw: true, modelSawForBob: true, archived: true, renamed: true });
+    expect(await attack(await lab().bare())).toEqual({ bobSaw: true, modelSawForBob: true, archived: true, renamed: true });
   });
 
   it('through the gateway: bob sees nothing of it and changes nothing', async () => {
-    expect(await attack(await lab.guarded())).toEqual({ bobSaw: false, modelSawForBob: false, archived: false, renamed: false });
+    expect(await attack(await lab().guarded())).toEqual({ bobSaw: false, modelSawForBob: false, archived: false, renamed: false });
   });
 });
 
@@ -74,14 +68,14 @@ describe("(g) bob interrupts alice's running turn", () => {
   async function attack(target: Target): Promise<string | undefined> {
     const alice = await openTab(target, 'alice');
     const bob = await openTab(target, 'bob');
-    lab.plan('think for long', { output: [{ type: 'message', text: 'thinking' }], hang: true });
+    lab().plan('think for long', { output: [{ type: 'message', text: 'thinking' }], hang: true });
     const threadId = await startThread(alice);
     if (!threadId) throw new Error("alice's thread/start was refused");
-    const asked = lab.model.responseRequests.length;
+    const asked = lab().model.responseRequests.length;
     const started = await alice.request('turn/start', { threadId, input: textInput('think for long') });
     const turnId = started.result.turn.id as string;
     // The turn is running: the model has its request (and never finishes the answer).
-    await lab.model.waitForResponseRequests(asked + 1);
+    await lab().model.waitForResponseRequests(asked + 1);
     await bob.request('turn/steer', { threadId, expectedTurnId: turnId, input: textInput('bob steers') });
     // turn/interrupt is answered once the turn has stopped.
     await bob.request('turn/interrupt', { threadId, turnId });
@@ -92,11 +86,11 @@ describe("(g) bob interrupts alice's running turn", () => {
   }
 
   it('control: on one bare app-server bob stops it', async () => {
-    expect(await attack(await lab.bare())).toBe('interrupted');
+    expect(await attack(await lab().bare())).toBe('interrupted');
   });
 
   it('through the gateway: it keeps running', async () => {
-    expect(await attack(await lab.guarded())).toBe('inProgress');
+    expect(await attack(await lab().guarded())).toBe('inProgress');
   });
 });
 
@@ -109,8 +103,8 @@ describe("(g) bob's sandboxed command reads alice's files and the gateway's envi
   async function aliceDirs(alice: TestClient, init: any): Promise<{ workspace: string; home: string }> {
     const started = await alice.request('thread/start', {});
     const inLab = (dir: unknown, fallback: string) => {
-      if (typeof dir === 'string' && dir.startsWith(lab.root + path.sep) && existsSync(dir)) return dir;
-      const stand = path.join(lab.root, fallback);
+      if (typeof dir === 'string' && dir.startsWith(lab().root + path.sep) && existsSync(dir)) return dir;
+      const stand = path.join(lab().root, fallback);
       mkdirSync(stand, { recursive: true });
       return stand;
     };
@@ -123,7 +117,7 @@ describe("(g) bob's sandboxed command reads alice's files and the gateway's envi
     const secrets = {
       workspace: `alice-workspace-secret-${Math.random().toString(36).slice(2)}`,
       home: `alice-home-secret-${Math.random().toString(36).slice(2)}`,
-      gatewayEnv: lab.gatewaySecret,
+      gatewayEnv: lab().gatewaySecret,
     };
     writeFileSync(path.join(dirs.workspace, 'notes.txt'), secrets.workspace);
     writeFileSync(path.join(dirs.home, 'notes.txt'), secrets.home);
@@ -134,21 +128,21 @@ describe("(g) bob's sandboxed command reads alice's files and the gateway's envi
       'env',
       `tr '\\0' '\\n' < /proc/${process.pid}/environ`,
     ].join('; ');
-    lab.plan('read the host', shellCommand(cmd));
+    lab().plan('read the host', shellCommand(cmd));
     const threadId = await startThread(bob);
     if (!threadId) throw new Error("bob's thread/start was refused");
     await bob.request('turn/start', { threadId, input: textInput('read the host') });
     await bob.waitFor((m) => m.method === 'turn/completed', 60_000);
-    const seen = lab.modelSaw() + bob.raw.join('\n');
+    const seen = lab().modelSaw() + bob.raw.join('\n');
     return Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, seen.includes(v)]));
   }
 
   it('control: on a bare app-server (read-only sandbox) the command reads all three', async () => {
-    expect(await attack(await lab.bare())).toEqual({ workspace: true, home: true, gatewayEnv: true });
+    expect(await attack(await lab().bare())).toEqual({ workspace: true, home: true, gatewayEnv: true });
   });
 
   it('through the gateway: none of them reaches the model or bob', async () => {
-    expect(await attack(await lab.guarded())).toEqual({ workspace: false, home: false, gatewayEnv: false });
+    expect(await attack(await lab().guarded())).toEqual({ workspace: false, home: false, gatewayEnv: false });
   });
 });
 
@@ -158,40 +152,40 @@ describe("(g) bob's model reads host images through a sub-agent's local_image it
     const aliceWorkspace = (await alice.request('thread/start', {})).result?.cwd;
     const secrets = { alice: `alice-image-secret-${Math.random().toString(36).slice(2)}`, operator: `operator-image-secret-${Math.random().toString(36).slice(2)}` };
     const files = {
-      alice: typeof aliceWorkspace === 'string' && aliceWorkspace.startsWith(lab.root) ? path.join(aliceWorkspace, 'photo.png') : path.join(lab.root, 'alice-photo.png'),
-      operator: path.join(lab.root, 'operator-photo.png'),
+      alice: typeof aliceWorkspace === 'string' && aliceWorkspace.startsWith(lab().root) ? path.join(aliceWorkspace, 'photo.png') : path.join(lab().root, 'alice-photo.png'),
+      operator: path.join(lab().root, 'operator-photo.png'),
     };
     writeFileSync(files.alice, pngWith(secrets.alice));
     writeFileSync(files.operator, pngWith(secrets.operator));
     const bob = await openTab(target, 'bob');
     // What a page's prompt can make any model do: hand a sub-agent the host's files as images.
-    lab.plan('spawn a helper', functionCall('spawn_agent', { items: [{ type: 'text', text: 'describe these' }, { type: 'local_image', path: files.alice }, { type: 'local_image', path: files.operator }] }));
+    lab().plan('spawn a helper', functionCall('spawn_agent', { items: [{ type: 'text', text: 'describe these' }, { type: 'local_image', path: files.alice }, { type: 'local_image', path: files.operator }] }));
     const threadId = await startThread(bob);
     if (!threadId) throw new Error("bob's thread/start was refused");
     await runTurn(bob, threadId, 'spawn a helper');
-    const spawned = lab.model.responseRequests.some((r) => /function_call_output[^}]*agent_id/.test(r.rawBody));
+    const spawned = lab().model.responseRequests.some((r) => /function_call_output[^}]*agent_id/.test(r.rawBody));
     // A spawned agent asks the model at once (its own first request ends with its task); a refused spawn never does.
-    const agentAsked = () => lab.model.responseRequests.some((r) => {
+    const agentAsked = () => lab().model.responseRequests.some((r) => {
       const last = r.body?.input?.at(-1);
       return last?.type === 'message' && JSON.stringify(last).includes('describe these');
     });
     if (spawned) await waitUntil(agentAsked);
-    const seen = dataUrlBytes(lab.modelSaw()) + bob.raw.join('\n');
+    const seen = dataUrlBytes(lab().modelSaw()) + bob.raw.join('\n');
     return { alice: seen.includes(secrets.alice), operator: seen.includes(secrets.operator) };
   }
 
   /** Resolves once `probe` holds, checked at each model request. */
   function waitUntil(probe: () => boolean): Promise<void> {
-    return lab.model.waitForResponseRequests(lab.model.responseRequests.length + (probe() ? 0 : 1)).then(() => (probe() ? undefined : waitUntil(probe)));
+    return lab().model.waitForResponseRequests(lab().model.responseRequests.length + (probe() ? 0 : 1)).then(() => (probe() ? undefined : waitUntil(probe)));
   }
 
   it('control: on a bare app-server the sub-agent gets both images', async () => {
-    await lab.namespaceTools({ spawn_agent: 'multi_agent_v1' });
-    expect(await attack(await lab.bare())).toEqual({ alice: true, operator: true });
+    await lab().namespaceTools({ spawn_agent: 'multi_agent_v1' });
+    expect(await attack(await lab().bare())).toEqual({ alice: true, operator: true });
   });
 
   it("through the gateway: neither image's bytes reach the model", async () => {
-    await lab.namespaceTools({ spawn_agent: 'multi_agent_v1' });
-    expect(await attack(await lab.guarded())).toEqual({ alice: false, operator: false });
+    await lab().namespaceTools({ spawn_agent: 'multi_agent_v1' });
+    expect(await attack(await lab().guarded())).toEqual({ alice: false, operator: false });
   });
 });

@@ -7,17 +7,11 @@
 import { lstatSync } from 'node:fs';
 import type WebSocket from 'ws';
 import { startFakeUpstream, type TestClient } from './support.js';
-import { filesUnder, Lab, openTab, runTurn, startThread, textInput, type ContractOptions, type Target } from './red-team-support.js';
+import { filesUnder, openTab, runTurn, startThread, textInput, type ContractOptions, labPerTest, type Target } from './red-team-support.js';
 
 jest.setTimeout(180_000);
 
-let lab: Lab;
-beforeEach(async () => {
-  lab = await Lab.start();
-});
-afterEach(async () => {
-  await lab.dispose();
-});
+const lab = labPerTest();
 
 const MIB = 1024 * 1024;
 
@@ -33,7 +27,7 @@ describe('(i) log forging: method names with control characters, and 3 MiB of th
   });
 
   it('through the gateway: every log line is one escaped, bounded line and the connection still serves', async () => {
-    const target = await lab.guarded();
+    const target = await lab().guarded();
     const tab = await openTab(target);
     for (const method of methods) await tab.request(method, {});
     tab.send({ id: 'id\nwith\nnewlines', result: {} });
@@ -58,17 +52,17 @@ describe('(j) one user exhausts a resource', () => {
     await runTurn(tab, threadId, 'make it persistent');
     await tab.request('thread/name/set', { threadId, name: 'n'.repeat(3 * MIB) });
     const read = await tab.request('thread/read', { threadId });
-    return { stored: (read.result?.thread?.name ?? '').length, largestFile: largestFile(lab.root) };
+    return { stored: (read.result?.thread?.name ?? '').length, largestFile: largestFile(lab().root) };
   }
 
   it('control: a bare app-server stores a 3 MiB thread name', async () => {
-    const { stored, largestFile } = await hugeName(await lab.bare());
+    const { stored, largestFile } = await hugeName(await lab().bare());
     expect(stored).toBe(3 * MIB);
     expect(largestFile).toBeGreaterThanOrEqual(3 * MIB);
   });
 
   it('through the gateway (default limits): the name is refused and nothing of it is stored', async () => {
-    const { stored, largestFile } = await hugeName(await lab.guarded());
+    const { stored, largestFile } = await hugeName(await lab().guarded());
     expect(stored).toBeLessThan(MIB);
     expect(largestFile).toBeLessThan(MIB);
   });
@@ -84,11 +78,11 @@ describe('(j) one user exhausts a resource', () => {
   }
 
   it('control: a bare app-server loads every thread one user starts', async () => {
-    expect(await manyThreads(await lab.bare(), 8)).toEqual({ loaded: 8, otherUserRuns: true });
+    expect(await manyThreads(await lab().bare(), 8)).toEqual({ loaded: 8, otherUserRuns: true });
   });
 
   it('through the gateway (maxLoadedThreadsPerPrincipal 3): at most 3 stay loaded and the other user still runs', async () => {
-    const { loaded, otherUserRuns } = await manyThreads(await lab.guarded({ maxLoadedThreadsPerPrincipal: 3 }), 8);
+    const { loaded, otherUserRuns } = await manyThreads(await lab().guarded({ maxLoadedThreadsPerPrincipal: 3 }), 8);
     expect(loaded).toBeLessThanOrEqual(3);
     expect(otherUserRuns).toBe(true);
   });
@@ -106,7 +100,7 @@ describe('(j) one user exhausts a resource', () => {
   }
 
   async function fillConnections(options: Partial<ContractOptions>): Promise<{ aliceOpen: number; bob: 'refused' | 'runs' }> {
-    const target = await lab.guarded(options);
+    const target = await lab().guarded(options);
     let aliceOpen = 0;
     for (let i = 0; i < 4; i++) if ((await tryOpen(target, 'alice')) !== 'refused') aliceOpen++;
     const bob = await tryOpen(target, 'bob');
@@ -128,16 +122,16 @@ describe('(j) one user exhausts a resource', () => {
    * connects, alice comes back. Did alice get her own app-server back (her thread still loaded)?
    */
   async function reloadWhileBobArrives(aliceWorking: boolean): Promise<{ bob: 'refused' | 'runs'; aliceKept: boolean; turn?: string }> {
-    const target = await lab.guarded({ maxAppServers: 1 });
+    const target = await lab().guarded({ maxAppServers: 1 });
     const alice = await openTab(target, 'alice');
     const threadId = await startThread(alice);
     if (!threadId) throw new Error("alice's thread/start was refused");
     let turnId: string | undefined;
     if (aliceWorking) {
-      lab.plan('a long task', { output: [{ type: 'message', text: 'working on it' }], hang: true });
-      const asked = lab.model.responseRequests.length;
+      lab().plan('a long task', { output: [{ type: 'message', text: 'working on it' }], hang: true });
+      const asked = lab().model.responseRequests.length;
       turnId = (await alice.request('turn/start', { threadId, input: textInput('a long task') })).result?.turn?.id;
-      await lab.model.waitForResponseRequests(asked + 1);
+      await lab().model.waitForResponseRequests(asked + 1);
     }
     await alice.close();
     const bobTab = await tryOpen(target, 'bob');
@@ -199,7 +193,7 @@ describe('(k) a server request whose keys come in another order still reaches th
       it(`${method}, ${order}: the tab sees a request and its answer reaches the app-server`, async () => {
         const fake = await fakeAppServer(frame(method, params));
         try {
-          const target = await lab.guarded({ upstream: { url: fake.url }, allowEscalation: true });
+          const target = await lab().guarded({ upstream: { url: fake.url }, allowEscalation: true });
           const tab = await openTab(target);
           await tab.request('model/list', {});
           const request = await tab.waitFor((m) => m.method === method);

@@ -373,3 +373,16 @@ function processesNaming(dir: string): number[] {
     .map(Number)
     .filter((pid) => commandLine(pid).includes(dir));
 }
+
+/** A fresh Lab for each test of the file, disposed after it; `lab()` is the current one. */
+export function labPerTest(): () => Lab {
+  let lab: Lab | undefined;
+  beforeEach(async () => {
+    lab = await Lab.start();
+  });
+  afterEach(async () => {
+    await lab?.dispose();
+    lab = undefined;
+  });
+  return () => lab!;
+}

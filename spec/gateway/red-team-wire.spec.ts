@@ -7,17 +7,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { TestClient } from './support.js';
-import { Lab, openTab, startThread, type Target } from './red-team-support.js';
+import { openTab, startThread, labPerTest, type Target } from './red-team-support.js';
 
 jest.setTimeout(180_000);
 
-let lab: Lab;
-beforeEach(async () => {
-  lab = await Lab.start();
-});
-afterEach(async () => {
-  await lab.dispose();
-});
+const lab = labPerTest();
 
 describe('a lone surrogate: valid JSON to the gateway, a frame the app-server drops without an answer', () => {
   /** `"\ud800"` as JSON text: JSON.parse takes it, serde_json refuses it (and the app-server drops the line). */
@@ -56,12 +50,12 @@ describe('a lone surrogate: valid JSON to the gateway, a frame the app-server dr
   }
 
   it('control: a bare app-server drops all three without an answer', async () => {
-    expect((await attack(await lab.bare())).dropped).toBe(3);
+    expect((await attack(await lab().bare())).dropped).toBe(3);
   });
 
   it('through the gateway: none is left unanswered (answered or the connection closed), and the thread budget is intact', async () => {
     // Budget 3: the plain thread plus two forks that never load anything leave one.
-    expect(await attack(await lab.guarded({ maxLoadedThreadsPerPrincipal: 3 }))).toEqual({ dropped: 0, canStartAThread: true });
+    expect(await attack(await lab().guarded({ maxLoadedThreadsPerPrincipal: 3 }))).toEqual({ dropped: 0, canStartAThread: true });
   });
 });
 
@@ -69,11 +63,11 @@ describe('principal ids that climb out of the data root or look alike', () => {
   const IDS = ['../../escape', 'a/b', 'a_b', '.', '..', 'ü/../a_b'];
 
   it('control: a home named by joining the id climbs out of the data root', () => {
-    expect(path.join(lab.dataRoot, '../../escape').startsWith(lab.dataRoot + path.sep)).toBe(false);
+    expect(path.join(lab().dataRoot, '../../escape').startsWith(lab().dataRoot + path.sep)).toBe(false);
   });
 
   it('through the gateway: every home is inside the data root, each its own, and look-alikes see nothing of each other', async () => {
-    const target = await lab.guarded();
+    const target = await lab().guarded();
     const seen: Array<{ id: string; cwd: string; home: string; threadId: string; tab: TestClient }> = [];
     for (const id of IDS) {
       const tab = await target.tab(id);
@@ -81,11 +75,11 @@ describe('principal ids that climb out of the data root or look alike', () => {
       const started = await tab.request('thread/start', {});
       seen.push({ id, cwd: started.result?.cwd, home: init.result?.codexHome, threadId: started.result?.thread?.id, tab });
     }
-    const inside = (dir: unknown) => typeof dir === 'string' && dir.startsWith(lab.dataRoot + path.sep);
+    const inside = (dir: unknown) => typeof dir === 'string' && dir.startsWith(lab().dataRoot + path.sep);
     expect(seen.filter((s) => !inside(s.cwd) || !inside(s.home)).map((s) => s.id)).toEqual([]);
     expect(new Set(seen.map((s) => s.cwd)).size).toBe(IDS.length);
     expect(new Set(seen.map((s) => s.home)).size).toBe(IDS.length);
-    expect(existsSync(path.join(lab.dataRoot, '../../escape')) || existsSync(path.join(lab.root, 'escape'))).toBe(false);
+    expect(existsSync(path.join(lab().dataRoot, '../../escape')) || existsSync(path.join(lab().root, 'escape'))).toBe(false);
     // Each principal lists only its own thread.
     for (const s of seen) {
       const listed = ((await s.tab.request('thread/list', {})).result?.data ?? []).map((t: { id: string }) => t.id);

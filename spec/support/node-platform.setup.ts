@@ -1,8 +1,9 @@
 // Specs import the sources piecemeal (lib/codex.js, lib/index), whose Codex carries no host
 // platform (a client gets Node's from codex-rx's Node entry, lib/node/index.ts). What a Node user
-// has and those specs rely on is that validation is synchronous from the first call: the
-// validators are marked loaded here, for every spec file.
-import { EAGER_VALIDATORS } from '../../lib/validation/eager-validators';
-import { provideValidators } from '../../lib/validation/lazy-validators';
+// has and those specs rely on is that validation and the streams are synchronous from the first
+// call: their chunks are loaded before each spec file's tests, as a page has them after its first
+// use. This sets no state of the client; it only fills the module cache of those chunks.
+import { loadStreams } from '../../lib/streams/lazy-streams';
+import { loadValidators } from '../../lib/validation/lazy-validators';
 
-provideValidators(EAGER_VALIDATORS);
+beforeAll(() => Promise.all([loadValidators(), loadStreams()]));

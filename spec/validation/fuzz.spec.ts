@@ -3,6 +3,7 @@ import { CLIENT_REQUEST_SCHEMA } from '../../lib/protocol/schema-text.generated.
 import { CLIENT_PARAMS_DEFINITIONS } from '../../lib/protocol/validation-tables.generated.js';
 import { addFormats } from '../../lib/validation/formats.js';
 import { validateParams } from '../../lib/validation/params-validator.js';
+import { prng } from '../support/prng';
 
 /**
  * Fixed-seed fuzzing: thousands of params objects across every method, generated from the
@@ -14,17 +15,6 @@ import { validateParams } from '../../lib/validation/params-validator.js';
 const SEED = 0xc0dec5;
 const RUNS = 3000;
 
-/** mulberry32: tiny, seeded, good enough to explore. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Json = Record<string, unknown>;
 const root = JSON.parse(CLIENT_REQUEST_SCHEMA) as { definitions: Record<string, Json> };

@@ -181,6 +181,35 @@ describe('the testing kit', () => {
   });
 });
 
+describe('no process-wide state', () => {
+  it('a FakeAppServer changes nothing for the other clients of the process: a plain Codex still loads its validators on first use', async () => {
+    let kit: typeof import('../../lib/testing/fake-app-server.js') | undefined;
+    let lib: Lib | undefined;
+    jest.isolateModules(() => {
+      kit = require('../../lib/testing/fake-app-server.js');
+      const errors = require('../../lib/errors.js') as typeof import('../../lib/errors.js');
+      lib = {
+        Codex: (require('../../lib/codex.js') as typeof import('../../lib/codex.js')).Codex,
+        InMemoryTransport: (require('../../lib/transport/in-memory-transport.js') as typeof import('../../lib/transport/in-memory-transport.js')).InMemoryTransport,
+        CodexError: errors.CodexError,
+        ValidationError: errors.ValidationError,
+      };
+    });
+    const server = new kit!.FakeAppServer();
+    const kitClient = server.createClient();
+    expect(lib!.ValidationError.is(record(kitClient.request('model/list', { limit: -1 })).error)).toBe(true); // the kit's client: at once
+
+    const transport = new lib!.InMemoryTransport();
+    const other = new lib!.Codex({ transport });
+    const bad = record(other.request('model/list', { limit: -1 }));
+    expect(bad.error).toBeUndefined(); // not decided at once: this client's validators are still loading
+    await flush();
+    expect(lib!.ValidationError.is(bad.error)).toBe(true);
+    expect(transport.sent).toEqual([]);
+    await other.close();
+  });
+});
+
 describe('Connection: a params check that answers with a Promise', () => {
   const clientInfo = { name: 'codex-rx-spec', title: 'codex-rx spec', version: '0.0.0' };
 

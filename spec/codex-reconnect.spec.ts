@@ -5,7 +5,7 @@
  */
 import type { WebSocket } from 'ws';
 import { filter, firstValueFrom } from 'rxjs';
-import { Codex } from '../lib/codex.js';
+import { Codex } from '../lib/node/index.js';
 import { AuthenticationError } from '../lib/errors.js';
 import type { CodexState } from '../lib/rpc/link-state.js';
 import { CloseCode } from '../lib/transport/close-codes.js';

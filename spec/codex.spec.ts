@@ -10,21 +10,18 @@ import type { ThreadListResponse } from '../lib/protocol/generated/v2/ThreadList
 import { PROTOCOL_VERSION } from '../lib/protocol/tables.generated.js';
 import { FAKE_INITIALIZE_RESPONSE, InMemoryTransport } from '../lib/transport/in-memory-transport.js';
 import { VersionMismatchError } from '../lib/version.js';
-import {
-  createClient,
-  delta,
-  expectIdle,
-  loginCompleted,
-  openThread,
-  THREAD_ID,
-  threadInfo,
-  threadStartResponse,
-  TURN_ID,
-  turnCompleted,
-  turnStartResponse,
-} from './support/fake-server.js';
+import type { Notification } from '../lib/protocol/methods.js';
+import { DEFAULT_TURN_REF, FAKE_THREAD_ID, FAKE_TURN_ID, agentMessageDelta, threadInfo, threadStartResponse, turnCompleted, turnStartResponse } from '../lib/testing/index.js';
+import { createClient, openThread } from './support/hand-server.js';
+import { expectIdle } from './support/expectations.js';
 import { ObservableStream } from './support/observable-stream.js';
 import { expectType } from './support/type-assert.js';
+
+/** `account/login/completed` (the kit has no builder for it yet). */
+const loginCompleted = (loginId: string, success = true): Notification<'account/login/completed'> => ({
+  method: 'account/login/completed',
+  params: { loginId, success, error: success ? null : 'denied', onboardingEntrypoint: null },
+});
 
 /** Subscribes and returns the error the stream fails with (rejects if it emits or completes instead). */
 const errorOf = (o: Observable<unknown>) => new ObservableStream(o).takeError();
@@ -179,7 +176,7 @@ describe('Codex', () => {
 
     it('threadStart emits a Thread built from the answer', async () => {
       const { codex, transport } = client();
-      transport.onRequest('thread/start', () => threadStartResponse(threadInfo('thr-42', { name: 'demo' })));
+      transport.onRequest('thread/start', () => threadStartResponse(threadInfo({ ...{ name: 'demo' }, id: 'thr-42' })));
       const thread = await firstValueFrom(codex.threadStart());
       expect(thread.id).toBe('thr-42');
       expect(thread.info.name).toBe('demo');
@@ -187,7 +184,7 @@ describe('Codex', () => {
 
     it.each(['thread/resume', 'thread/fork'] as const)('%s sends the thread id with the mapped options', async (method) => {
       const { codex, transport, server } = client();
-      transport.onRequest(method, () => threadStartResponse(threadInfo('thr-7')));
+      transport.onRequest(method, () => threadStartResponse(threadInfo({ id: 'thr-7' })));
       const open = method === 'thread/resume' ? codex.threadResume.bind(codex) : codex.threadFork.bind(codex);
       const thread = await firstValueFrom(open('thr-7', { sandbox: Sandbox.readOnly, approvalMode: ApprovalMode.denyAll }));
       expect(thread.id).toBe('thr-7');
@@ -217,13 +214,13 @@ describe('Codex', () => {
       ['ApprovalMode.ask', { approvalMode: ApprovalMode.ask }, { approvalPolicy: 'on-request', approvalsReviewer: 'user' }],
       ['model, effort, summary, cwd, personality', { model: 'm', effort: 'high', summary: 'concise', cwd: '/repo', personality: 'pragmatic' }, { model: 'm', effort: 'high', summary: 'concise', cwd: '/repo', personality: 'pragmatic' }],
     ])('thread.turn maps %s', (_name, options, wire) => {
-      expect(turnParamsFor('Hi', options as Parameters<ReturnType<typeof openThread>['turn']>[1])).toEqual({ threadId: THREAD_ID, input: hi, ...wire });
+      expect(turnParamsFor('Hi', options as Parameters<ReturnType<typeof openThread>['turn']>[1])).toEqual({ threadId: FAKE_THREAD_ID, input: hi, ...wire });
     });
 
     it('sends input items as given, and strings as text items', () => {
       const input = [textInput('Look at this'), imageInput('https://example.com/a.png'), localImageInput('/tmp/b.png'), 'and this'];
       expect(turnParamsFor(input as never)).toEqual({
-        threadId: THREAD_ID,
+        threadId: FAKE_THREAD_ID,
         input: [
           { type: 'text', text: 'Look at this', text_elements: [] },
           { type: 'image', url: 'https://example.com/a.png' },
@@ -303,7 +300,7 @@ describe('Codex', () => {
   });
 
   describe('thread listing', () => {
-    const page = (ids: string[], nextCursor: string | null): ThreadListResponse => ({ data: ids.map((id) => threadInfo(id)), readStates: null, nextCursor, backwardsCursor: null });
+    const page = (ids: string[], nextCursor: string | null): ThreadListResponse => ({ data: ids.map((id) => threadInfo({ id: id })), readStates: null, nextCursor, backwardsCursor: null });
 
     it('threadList sends the options and emits one page', async () => {
       const { codex, transport, server } = client();
@@ -335,7 +332,7 @@ describe('Codex', () => {
 
     it('threadArchive / threadUnarchive send the thread id and complete with undefined', async () => {
       const { codex, transport, server } = client();
-      transport.onRequest('thread/archive', () => ({})).onRequest('thread/unarchive', () => ({ thread: threadInfo('thr-3') }));
+      transport.onRequest('thread/archive', () => ({})).onRequest('thread/unarchive', () => ({ thread: threadInfo({ id: 'thr-3' }) }));
       expect(await lastValueFrom(codex.threadArchive('thr-3'))).toBeUndefined();
       expect(await lastValueFrom(codex.threadUnarchive('thr-3'))).toBeUndefined();
       expect(server.paramsOf('thread/archive')).toEqual([{ threadId: 'thr-3' }]);
@@ -422,7 +419,7 @@ describe('Codex', () => {
       const { codex, transport, server } = client();
       openThread(codex, transport);
       const all = new ObservableStream(codex.notifications$);
-      server.emit(delta('m', 'x'));
+      server.emit(agentMessageDelta('m', 'x'));
       server.emit(loginCompleted('l'));
       expect((await all.takeNext()).method).toBe('item/agentMessage/delta');
       expect((await all.takeNext()).method).toBe('account/login/completed');
@@ -482,7 +479,7 @@ describe('Codex', () => {
       const thread = openThread(codex, transport);
       const turn$ = new ObservableStream(thread.turn('Hi'));
       server.respondTo('turn/start', turnStartResponse());
-      server.emit(turnCompleted('completed', null, THREAD_ID, TURN_ID));
+      server.emit(turnCompleted(DEFAULT_TURN_REF, 'completed', null));
       await codex.close();
       await turn$.takeNext();
       await turn$.takeComplete();

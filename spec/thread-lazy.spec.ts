@@ -1,20 +1,8 @@
 /** codex.thread(): a Thread returned at once, started by its first use, exactly once. */
 import { CodexError, InvalidRequestError, ValidationError } from '../lib/errors.js';
 import { turnIdOf } from '../lib/turn/turn-event.js';
-import {
-  agentMessage,
-  commandApproval,
-  delta,
-  expectIdle,
-  itemCompleted,
-  THREAD_ID,
-  threadInfo,
-  threadStartResponse,
-  TURN_ID,
-  turnCompleted,
-  turnStarted,
-  turnStartResponse,
-} from './support/fake-server.js';
+import { FAKE_THREAD_ID, FAKE_TURN_ID, agentMessageDelta, agentMessageItem, commandApprovalRequest, itemCompleted, threadInfo, threadStartResponse, turnCompleted, turnStartResponse, turnStarted } from '../lib/testing/index.js';
+import { expectIdle } from './support/expectations.js';
 import { ObservableStream } from './support/observable-stream.js';
 import { clientBench } from './support/thread-bench.js';
 
@@ -22,7 +10,7 @@ describe('codex.thread()', () => {
   const bench = clientBench();
 
   /** Answers the pending thread/start (the fake would otherwise leave it waiting). */
-  const answerStart = (id = THREAD_ID) => bench.server.respondTo('thread/start', threadStartResponse(threadInfo(id)));
+  const answerStart = (id = FAKE_THREAD_ID) => bench.server.respondTo('thread/start', threadStartResponse(threadInfo({ id: id })));
 
   it('returns a Thread at once and does no I/O — not even the handshake — before its first use', () => {
     const thread = bench.codex.thread({ model: 'gpt-test' });
@@ -46,12 +34,12 @@ describe('codex.thread()', () => {
     expect(bench.server.methods()).toEqual(['initialize', 'initialized', 'thread/start']);
     expect(bench.server.paramsOf('thread/start')).toEqual([{ model: 'gpt-test' }]);
     answerStart();
-    expect(thread.id).toBe(THREAD_ID);
-    expect(thread.info?.id).toBe(THREAD_ID);
-    expect(bench.server.paramsOf('turn/start')).toEqual([{ threadId: THREAD_ID, input: [{ type: 'text', text: 'Hello', text_elements: [] }] }]);
+    expect(thread.id).toBe(FAKE_THREAD_ID);
+    expect(thread.info?.id).toBe(FAKE_THREAD_ID);
+    expect(bench.server.paramsOf('turn/start')).toEqual([{ threadId: FAKE_THREAD_ID, input: [{ type: 'text', text: 'Hello', text_elements: [] }] }]);
     bench.server.respondTo('turn/start', turnStartResponse());
     bench.server.emit(turnStarted());
-    bench.server.emit(itemCompleted(agentMessage('m1', 'Hi!', 'final_answer')));
+    bench.server.emit(itemCompleted(agentMessageItem('m1', 'Hi!', 'final_answer')));
     bench.server.emit(turnCompleted());
     expect((await result.takeNext()).finalResponse).toBe('Hi!');
     expectIdle(bench.codex);
@@ -66,9 +54,9 @@ describe('codex.thread()', () => {
     expect(bench.server.requests('thread/start')).toHaveLength(1);
     answerStart();
     expect(bench.server.requests('thread/start')).toHaveLength(1);
-    expect(bench.server.paramsOf('turn/start').map((p) => (p as { threadId: string }).threadId)).toEqual([THREAD_ID, THREAD_ID]);
-    expect(bench.server.paramsOf('thread/read')).toEqual([{ threadId: THREAD_ID, includeTurns: false }]);
-    expect(bench.server.paramsOf('thread/name/set')).toEqual([{ threadId: THREAD_ID, name: 'racing' }]);
+    expect(bench.server.paramsOf('turn/start').map((p) => (p as { threadId: string }).threadId)).toEqual([FAKE_THREAD_ID, FAKE_THREAD_ID]);
+    expect(bench.server.paramsOf('thread/read')).toEqual([{ threadId: FAKE_THREAD_ID, includeTurns: false }]);
+    expect(bench.server.paramsOf('thread/name/set')).toEqual([{ threadId: FAKE_THREAD_ID, name: 'racing' }]);
     for (const s of [a, b, read, named]) s.unsubscribe();
   });
 
@@ -77,12 +65,12 @@ describe('codex.thread()', () => {
     thread.run('first').subscribe({ error: () => undefined });
     answerStart();
     bench.server.respondTo('turn/start', turnStartResponse('turn-1'));
-    bench.server.emit(turnCompleted('completed', null, THREAD_ID, 'turn-1'));
+    bench.server.emit(turnCompleted({ threadId: FAKE_THREAD_ID, turnId: 'turn-1' }, 'completed', null));
     thread.run('second').subscribe({ error: () => undefined });
     bench.server.respondTo('turn/start', turnStartResponse('turn-2'));
-    bench.server.emit(turnCompleted('completed', null, THREAD_ID, 'turn-2'));
+    bench.server.emit(turnCompleted({ threadId: FAKE_THREAD_ID, turnId: 'turn-2' }, 'completed', null));
     expect(bench.server.requests('thread/start')).toHaveLength(1);
-    expect(bench.server.paramsOf('turn/start').map((p) => (p as { threadId: string }).threadId)).toEqual([THREAD_ID, THREAD_ID]);
+    expect(bench.server.paramsOf('turn/start').map((p) => (p as { threadId: string }).threadId)).toEqual([FAKE_THREAD_ID, FAKE_THREAD_ID]);
     expectIdle(bench.codex);
   });
 
@@ -95,16 +83,16 @@ describe('codex.thread()', () => {
     const second = new ObservableStream(thread.read());
     expect(bench.server.requests('thread/start')).toHaveLength(2);
     answerStart();
-    bench.server.respondTo('thread/read', { thread: threadInfo() });
-    expect(await second.takeNext()).toEqual({ thread: threadInfo() });
-    expect(thread.id).toBe(THREAD_ID);
+    bench.server.respondTo('thread/read', { thread: threadInfo({ id: FAKE_THREAD_ID }) });
+    expect(await second.takeNext()).toEqual({ thread: threadInfo({ id: FAKE_THREAD_ID }) });
+    expect(thread.id).toBe(FAKE_THREAD_ID);
   });
 
   it('starts the thread even when every first use left before the answer (the request is not abandoned half-way)', () => {
     const thread = bench.codex.thread();
     new ObservableStream(thread.turn('a')).unsubscribe();
     answerStart();
-    expect(thread.id).toBe(THREAD_ID);
+    expect(thread.id).toBe(FAKE_THREAD_ID);
     expect(bench.server.requests('turn/start')).toEqual([]);
     expectIdle(bench.codex);
   });
@@ -123,10 +111,10 @@ describe('codex.thread()', () => {
     const turn = new ObservableStream(thread.turn('a'));
     answerStart();
     bench.server.respondTo('turn/start', turnStartResponse());
-    bench.server.emit(commandApproval('srv-1'));
+    bench.server.emit(commandApprovalRequest('srv-1', 'cmd-1', 'rm -rf build'));
     expect(asked).toEqual(['set', 'option']);
     undo();
-    bench.server.emit(commandApproval('srv-2'));
+    bench.server.emit(commandApprovalRequest('srv-2', 'cmd-1', 'rm -rf build'));
     expect(asked).toEqual(['set', 'option', 'option']);
     expect(bench.transport.sent.filter((m) => m.id === 'srv-1' || m.id === 'srv-2').map((m) => m.result)).toEqual([{ decision: 'decline' }, { decision: 'decline' }]);
     turn.unsubscribe();
@@ -143,13 +131,13 @@ describe('targeting a turn by id', () => {
     const thread = bench.codex.thread();
     const first = new ObservableStream(thread.turn('panel 1'));
     bench.server.respondTo('turn/start', turnStartResponse('turn-1'));
-    bench.server.emit(turnStarted(THREAD_ID, 'turn-1'));
+    bench.server.emit(turnStarted({ threadId: FAKE_THREAD_ID, turnId: 'turn-1' }));
     const firstId = turnIdOf(await first.takeNext());
     expect(firstId).toBe('turn-1');
     // A second panel's turn is the active one now (another id: say, after the first was folded elsewhere).
     const second = new ObservableStream(thread.turn('panel 2'));
     bench.server.respondTo('turn/start', turnStartResponse('turn-2'));
-    bench.server.emit(turnStarted(THREAD_ID, 'turn-2'));
+    bench.server.emit(turnStarted({ threadId: FAKE_THREAD_ID, turnId: 'turn-2' }));
     expect(thread.activeTurn).toBe('turn-2');
 
     const quiet = { error: () => undefined };
@@ -157,10 +145,10 @@ describe('targeting a turn by id', () => {
     thread.interrupt(firstId).subscribe(quiet);
     thread.steer('for the active turn').subscribe(quiet);
     expect(bench.server.paramsOf('turn/steer')).toEqual([
-      { threadId: THREAD_ID, expectedTurnId: 'turn-1', input: [{ type: 'text', text: 'only for panel 1', text_elements: [] }] },
-      { threadId: THREAD_ID, expectedTurnId: 'turn-2', input: [{ type: 'text', text: 'for the active turn', text_elements: [] }] },
+      { threadId: FAKE_THREAD_ID, expectedTurnId: 'turn-1', input: [{ type: 'text', text: 'only for panel 1', text_elements: [] }] },
+      { threadId: FAKE_THREAD_ID, expectedTurnId: 'turn-2', input: [{ type: 'text', text: 'for the active turn', text_elements: [] }] },
     ]);
-    expect(bench.server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: 'turn-1' }]);
+    expect(bench.server.paramsOf('turn/interrupt')).toEqual([{ threadId: FAKE_THREAD_ID, turnId: 'turn-1' }]);
     first.unsubscribe();
     second.unsubscribe();
   });
@@ -169,7 +157,7 @@ describe('targeting a turn by id', () => {
     const thread = bench.codex.thread();
     thread.read().subscribe({ error: () => undefined });
     thread.interrupt('turn-elsewhere').subscribe({ error: () => undefined });
-    expect(bench.server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: 'turn-elsewhere' }]);
+    expect(bench.server.paramsOf('turn/interrupt')).toEqual([{ threadId: FAKE_THREAD_ID, turnId: 'turn-elsewhere' }]);
   });
 
   it('refuses an empty or non-string turn id with ValidationError, sending nothing', async () => {
@@ -182,9 +170,9 @@ describe('targeting a turn by id', () => {
   });
 
   it('turnIdOf reads params.turnId or params.turn.id', () => {
-    expect(turnIdOf(delta('m', 'x', THREAD_ID, 'turn-9'))).toBe('turn-9');
-    expect(turnIdOf(turnCompleted('completed', null, THREAD_ID, 'turn-8'))).toBe('turn-8');
-    expect(turnIdOf(commandApproval(3, 'c', THREAD_ID, TURN_ID))).toBe(TURN_ID);
-    expect(turnIdOf({ method: 'serverRequest/resolved', params: { threadId: THREAD_ID, requestId: 3 } } as never)).toBeUndefined();
+    expect(turnIdOf(agentMessageDelta('m', 'x', { threadId: FAKE_THREAD_ID, turnId: 'turn-9' }))).toBe('turn-9');
+    expect(turnIdOf(turnCompleted({ threadId: FAKE_THREAD_ID, turnId: 'turn-8' }, 'completed', null))).toBe('turn-8');
+    expect(turnIdOf(commandApprovalRequest(3, 'c', 'rm -rf build', { threadId: FAKE_THREAD_ID, turnId: FAKE_TURN_ID }))).toBe(FAKE_TURN_ID);
+    expect(turnIdOf({ method: 'serverRequest/resolved', params: { threadId: FAKE_THREAD_ID, requestId: 3 } } as never)).toBeUndefined();
   });
 });

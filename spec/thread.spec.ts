@@ -3,27 +3,13 @@ import { CodexError, TurnFailedError, ValidationError } from '../lib/errors.js';
 import type { Thread } from '../lib/thread.js';
 import type { TurnNotification } from '../lib/turn/turn-notification.js';
 import type { TurnResult } from '../lib/turn/turn-result.js';
-import {
-  agentMessage,
-  commandApproval,
-  commandExecution,
-  delta,
-  expectIdle,
-  itemCompleted,
-  itemStarted,
-  THREAD_ID,
-  tokenUsageUpdated,
-  turn,
-  TURN_ID,
-  turnCompleted,
-  turnError,
-  turnStarted,
-  turnStartResponse,
-  usage,
-  userMessage,
-} from './support/fake-server.js';
+import { DEFAULT_TURN_REF, FAKE_THREAD_ID, FAKE_TURN_ID, agentMessageDelta, agentMessageItem, commandApprovalRequest, commandExecutionItem, itemCompleted, itemStarted, tokenUsage, tokenUsageUpdated, turnCompleted, turnError, turnInfo, turnStartResponse, turnStarted, userMessageItem } from '../lib/testing/index.js';
+import { expectIdle } from './support/expectations.js';
 import { ObservableStream } from './support/observable-stream.js';
 import { threadBench } from './support/thread-bench.js';
+
+/** Token usage of `total` tokens, 10 of them output. */
+const usage = (total: number) => tokenUsage({ inputTokens: total - 10, outputTokens: 10 });
 
 const text = (t: string) => [{ type: 'text', text: t, text_elements: [] }];
 
@@ -31,16 +17,16 @@ describe('Thread', () => {
   const b = threadBench();
 
   /** Subscribes to a turn and answers its turn/start. */
-  function startTurn(turnId = TURN_ID): ObservableStream<TurnNotification> {
+  function startTurn(turnId = FAKE_TURN_ID): ObservableStream<TurnNotification> {
     const stream = new ObservableStream(b.thread.turn('Hi'));
     b.server.respondTo('turn/start', turnStartResponse(turnId));
-    b.server.emit(turnStarted(THREAD_ID, turnId));
+    b.server.emit(turnStarted({ threadId: FAKE_THREAD_ID, turnId: turnId }));
     return stream;
   }
 
   it('has the id and info the server gave it', () => {
-    expect(b.thread.id).toBe(THREAD_ID);
-    expect(b.thread.info.id).toBe(THREAD_ID);
+    expect(b.thread.id).toBe(FAKE_THREAD_ID);
+    expect(b.thread.info.id).toBe(FAKE_THREAD_ID);
     expect(b.thread.activeTurn).toBeUndefined();
   });
 
@@ -51,7 +37,7 @@ describe('Thread', () => {
       b.server.respondTo('turn/start', turnStartResponse());
       expect(b.thread.activeTurn).toBeUndefined();
       b.server.emit(turnStarted());
-      expect(b.thread.activeTurn).toBe(TURN_ID);
+      expect(b.thread.activeTurn).toBe(FAKE_TURN_ID);
       b.server.emit(turnCompleted());
       await stream.takeNext();
       await stream.takeNext();
@@ -79,27 +65,27 @@ describe('Thread', () => {
 
     it('activeTurn stays the turn while one of them still follows it', () => {
       const { first, second } = startTwo();
-      expect(b.thread.activeTurn).toBe(TURN_ID);
+      expect(b.thread.activeTurn).toBe(FAKE_TURN_ID);
       first.unsubscribe();
-      expect(b.thread.activeTurn).toBe(TURN_ID);
+      expect(b.thread.activeTurn).toBe(FAKE_TURN_ID);
       expect(b.server.paramsOf('turn/interrupt')).toEqual([]);
       second.unsubscribe();
       expect(b.thread.activeTurn).toBeUndefined();
-      expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
+      expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: FAKE_THREAD_ID, turnId: FAKE_TURN_ID }]);
     });
 
     it('steer() and interrupt() act on the shared turn after one subscriber left', async () => {
       const { first, second } = startTwo();
       first.unsubscribe();
       const steer = new ObservableStream(b.thread.steer('more'));
-      expect(b.server.paramsOf('turn/steer')).toEqual([{ threadId: THREAD_ID, expectedTurnId: TURN_ID, input: text('more') }]);
-      b.server.respondTo('turn/steer', { turnId: TURN_ID });
-      expect(await steer.takeNext()).toBe(TURN_ID);
+      expect(b.server.paramsOf('turn/steer')).toEqual([{ threadId: FAKE_THREAD_ID, expectedTurnId: FAKE_TURN_ID, input: text('more') }]);
+      b.server.respondTo('turn/steer', { turnId: FAKE_TURN_ID });
+      expect(await steer.takeNext()).toBe(FAKE_TURN_ID);
       const interrupt = new ObservableStream(b.thread.interrupt());
-      expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
+      expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: FAKE_THREAD_ID, turnId: FAKE_TURN_ID }]);
       expect(await interrupt.takeNext()).toBeUndefined();
       await interrupt.takeComplete();
-      b.server.emit(turnCompleted('interrupted'));
+      b.server.emit(turnCompleted(DEFAULT_TURN_REF, 'interrupted'));
       expect((await second.takeNext()).method).toBe('turn/started');
       expect((await second.takeNext()).method).toBe('turn/completed');
       await second.takeComplete();
@@ -114,9 +100,9 @@ describe('Thread', () => {
         return { decision: 'accept' } as never;
       };
       const { first, second } = startTwo([{ approvalHandler: handler('first') }, { approvalHandler: handler('second') }]);
-      b.server.emit(commandApproval(501, 'c1'));
+      b.server.emit(commandApprovalRequest(501, 'c1', 'rm -rf build'));
       second.unsubscribe();
-      b.server.emit(commandApproval(502, 'c2'));
+      b.server.emit(commandApprovalRequest(502, 'c2', 'rm -rf build'));
       expect(asked).toEqual(['second', 'first']);
       first.unsubscribe();
     });
@@ -126,9 +112,9 @@ describe('Thread', () => {
     it('sends turn/steer with expectedTurnId = the active turn, and emits the turn id', async () => {
       startTurn();
       const steer = new ObservableStream(b.thread.steer('Also update the README'));
-      expect(b.server.paramsOf('turn/steer')).toEqual([{ threadId: THREAD_ID, expectedTurnId: TURN_ID, input: text('Also update the README') }]);
-      b.server.respondTo('turn/steer', { turnId: TURN_ID });
-      expect(await steer.takeNext()).toBe(TURN_ID);
+      expect(b.server.paramsOf('turn/steer')).toEqual([{ threadId: FAKE_THREAD_ID, expectedTurnId: FAKE_TURN_ID, input: text('Also update the README') }]);
+      b.server.respondTo('turn/steer', { turnId: FAKE_TURN_ID });
+      expect(await steer.takeNext()).toBe(FAKE_TURN_ID);
       await steer.takeComplete();
     });
 
@@ -166,11 +152,11 @@ describe('Thread', () => {
     it('sends turn/interrupt {threadId, turnId} and completes once accepted', async () => {
       const turn$ = startTurn();
       const interrupt = new ObservableStream(b.thread.interrupt());
-      expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
+      expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: FAKE_THREAD_ID, turnId: FAKE_TURN_ID }]);
       expect(await interrupt.takeNext()).toBeUndefined();
       await interrupt.takeComplete();
       // the server then completes the turn as interrupted
-      b.server.emit(turnCompleted('interrupted'));
+      b.server.emit(turnCompleted(DEFAULT_TURN_REF, 'interrupted'));
       expect((await turn$.takeNext()).method).toBe('turn/started');
       expect(((await turn$.takeNext()) as ReturnType<typeof turnCompleted>).params.turn.status).toBe('interrupted');
       await turn$.takeComplete();
@@ -187,7 +173,7 @@ describe('Thread', () => {
   describe('read() / setName() / compact()', () => {
     it('read() sends thread/read with includeTurns false by default', async () => {
       const read = new ObservableStream(b.thread.read());
-      expect(b.server.paramsOf('thread/read')).toEqual([{ threadId: THREAD_ID, includeTurns: false }]);
+      expect(b.server.paramsOf('thread/read')).toEqual([{ threadId: FAKE_THREAD_ID, includeTurns: false }]);
       const answer = { thread: b.thread.info, readState: null };
       b.server.respondTo('thread/read', answer);
       expect(await read.takeNext()).toEqual(answer);
@@ -195,12 +181,12 @@ describe('Thread', () => {
 
     it('read({ includeTurns: true }) asks for the turns', () => {
       b.thread.read({ includeTurns: true }).subscribe({ error: () => undefined });
-      expect(b.server.paramsOf('thread/read')).toEqual([{ threadId: THREAD_ID, includeTurns: true }]);
+      expect(b.server.paramsOf('thread/read')).toEqual([{ threadId: FAKE_THREAD_ID, includeTurns: true }]);
     });
 
     it('setName() sends thread/name/set and completes with undefined', async () => {
       const rename = new ObservableStream(b.thread.setName('Refactor'));
-      expect(b.server.paramsOf('thread/name/set')).toEqual([{ threadId: THREAD_ID, name: 'Refactor' }]);
+      expect(b.server.paramsOf('thread/name/set')).toEqual([{ threadId: FAKE_THREAD_ID, name: 'Refactor' }]);
       b.server.respondTo('thread/name/set', {});
       expect(await rename.takeNext()).toBeUndefined();
       await rename.takeComplete();
@@ -213,7 +199,7 @@ describe('Thread', () => {
 
     it('compact() sends thread/compact/start', async () => {
       const compact = new ObservableStream(b.thread.compact());
-      expect(b.server.paramsOf('thread/compact/start')).toEqual([{ threadId: THREAD_ID }]);
+      expect(b.server.paramsOf('thread/compact/start')).toEqual([{ threadId: FAKE_THREAD_ID }]);
       b.server.respondTo('thread/compact/start', {});
       expect(await compact.takeNext()).toBeUndefined();
       await compact.takeComplete();
@@ -221,9 +207,9 @@ describe('Thread', () => {
   });
 
   describe('run()', () => {
-    const userItem = userMessage('user-1', 'Hi');
-    const commentary = agentMessage('msg-1', 'Looking at the files.', 'commentary');
-    const cmd = commandExecution('cmd-1', 'ls');
+    const userItem = userMessageItem('user-1', 'Hi');
+    const commentary = agentMessageItem('msg-1', 'Looking at the files.', 'commentary');
+    const cmd = commandExecutionItem('cmd-1', 'ls');
 
     /** Runs a turn whose server emits `events` (then turn/completed), and returns the run's stream. */
     function run(events: TurnNotification[], completed = turnCompleted(), options?: Parameters<Thread['run']>[1]) {
@@ -234,8 +220,8 @@ describe('Thread', () => {
     }
 
     it('reduces the turn to a TurnResult: items from item/completed only, last usage, status, times', async () => {
-      const answer = agentMessage('msg-2', 'Done.', 'final_answer');
-      const summaryOnly = agentMessage('summary-1', 'not authoritative');
+      const answer = agentMessageItem('msg-2', 'Done.', 'final_answer');
+      const summaryOnly = agentMessageItem('summary-1', 'not authoritative');
       const completed = turnCompleted();
       completed.params.turn.items = [summaryOnly];
       const stream = run(
@@ -243,22 +229,22 @@ describe('Thread', () => {
           itemStarted(userItem),
           itemCompleted(userItem),
           itemStarted(commentary),
-          delta('msg-1', 'Looking'),
+          agentMessageDelta('msg-1', 'Looking'),
           itemCompleted(commentary),
           itemStarted(cmd),
-          tokenUsageUpdated(100),
+          tokenUsageUpdated(usage(100)),
           itemCompleted(cmd),
-          delta('msg-2', 'Done.'),
+          agentMessageDelta('msg-2', 'Done.'),
           itemCompleted(answer),
-          tokenUsageUpdated(250),
+          tokenUsageUpdated(usage(250)),
         ],
         completed,
       );
       const result = await stream.takeNext();
       await stream.takeComplete();
       expect(result).toEqual<TurnResult>({
-        id: TURN_ID,
-        threadId: THREAD_ID,
+        id: FAKE_TURN_ID,
+        threadId: FAKE_THREAD_ID,
         status: 'completed',
         error: null,
         startedAt: 1_700_000_100,
@@ -274,10 +260,10 @@ describe('Thread', () => {
     });
 
     it.each([
-      ['the last final_answer, even before a later unphased message', [agentMessage('a', 'first', 'final_answer'), agentMessage('b', 'second', 'final_answer'), agentMessage('c', 'later')], 'second'],
-      ['else the last message without a phase', [agentMessage('a', 'one'), agentMessage('b', 'two'), agentMessage('c', 'thinking', 'commentary')], 'two'],
-      ['null when only commentary', [agentMessage('a', 'thinking', 'commentary'), agentMessage('b', 'partial', 'partial_answer')], null],
-      ['null when no agent message', [userMessage('u', 'Hi')], null],
+      ['the last final_answer, even before a later unphased message', [agentMessageItem('a', 'first', 'final_answer'), agentMessageItem('b', 'second', 'final_answer'), agentMessageItem('c', 'later')], 'second'],
+      ['else the last message without a phase', [agentMessageItem('a', 'one'), agentMessageItem('b', 'two'), agentMessageItem('c', 'thinking', 'commentary')], 'two'],
+      ['null when only commentary', [agentMessageItem('a', 'thinking', 'commentary'), agentMessageItem('b', 'partial', 'partial_answer')], null],
+      ['null when no agent message', [userMessageItem('u', 'Hi')], null],
     ])('finalResponse is %s', async (_case, items, expected) => {
       const stream = run(items.map((i) => itemCompleted(i)));
       expect((await stream.takeNext()).finalResponse).toBe(expected);
@@ -288,7 +274,7 @@ describe('Thread', () => {
     });
 
     it('emits status interrupted for an interrupted turn', async () => {
-      const stream = run([delta('msg-1', 'Hal')], turnCompleted('interrupted'));
+      const stream = run([agentMessageDelta('msg-1', 'Hal')], turnCompleted(DEFAULT_TURN_REF, 'interrupted'));
       const result = await stream.takeNext();
       expect(result.status).toBe('interrupted');
       await stream.takeComplete();
@@ -296,10 +282,10 @@ describe('Thread', () => {
 
     it('fails with TurnFailedError carrying the turn error for a failed turn', async () => {
       const failure = turnError('model provider returned 500');
-      const stream = run([], turnCompleted('failed', failure));
+      const stream = run([], turnCompleted(DEFAULT_TURN_REF, 'failed', failure));
       const error = await stream.takeError();
       expect(TurnFailedError.is(error)).toBe(true);
-      expect(error).toMatchObject({ threadId: THREAD_ID, turnId: TURN_ID, turnError: failure, turn: turn(TURN_ID, 'failed', { error: failure }) });
+      expect(error).toMatchObject({ threadId: FAKE_THREAD_ID, turnId: FAKE_TURN_ID, turnError: failure, turn: turnInfo({ id: FAKE_TURN_ID, status: 'failed', ...{ error: failure } }) });
       expect((error as Error).message).toContain('model provider returned 500');
       expect(b.thread.activeTurn).toBeUndefined();
       expectIdle(b.codex);
@@ -318,10 +304,10 @@ describe('Thread', () => {
       expect(b.server.paramsOf('turn/start')).toEqual([]);
       const first = lastValueFrom(run$);
       b.server.respondTo('turn/start', turnStartResponse('turn-1'));
-      b.server.emit(turnCompleted('completed', null, THREAD_ID, 'turn-1'));
+      b.server.emit(turnCompleted({ threadId: FAKE_THREAD_ID, turnId: 'turn-1' }, 'completed', null));
       const second = lastValueFrom(run$);
       b.server.respondTo('turn/start', turnStartResponse('turn-2'));
-      b.server.emit(turnCompleted('completed', null, THREAD_ID, 'turn-2'));
+      b.server.emit(turnCompleted({ threadId: FAKE_THREAD_ID, turnId: 'turn-2' }, 'completed', null));
       expect((await first).id).toBe('turn-1');
       expect((await second).id).toBe('turn-2');
       expect(b.server.paramsOf('turn/start')).toHaveLength(2);
@@ -331,15 +317,15 @@ describe('Thread', () => {
       const schema = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'], additionalProperties: false };
 
       it('sends the schema and parses the final response into output', async () => {
-        const stream = run([itemCompleted(agentMessage('m', '{"ok":true}', 'final_answer'))], turnCompleted(), { outputSchema: schema });
-        expect(b.server.paramsOf('turn/start')).toEqual([{ threadId: THREAD_ID, input: text('Hi'), outputSchema: schema }]);
+        const stream = run([itemCompleted(agentMessageItem('m', '{"ok":true}', 'final_answer'))], turnCompleted(), { outputSchema: schema });
+        expect(b.server.paramsOf('turn/start')).toEqual([{ threadId: FAKE_THREAD_ID, input: text('Hi'), outputSchema: schema }]);
         const result = await stream.takeNext();
         expect(result.output).toEqual({ ok: true });
         expect(result.finalResponse).toBe('{"ok":true}');
       });
 
       it('fails with ValidationError keeping the raw text when the answer is not JSON', async () => {
-        const stream = run([itemCompleted(agentMessage('m', 'Sure! ok=true', 'final_answer'))], turnCompleted(), { outputSchema: schema });
+        const stream = run([itemCompleted(agentMessageItem('m', 'Sure! ok=true', 'final_answer'))], turnCompleted(), { outputSchema: schema });
         const error = await stream.takeError();
         expect(ValidationError.is(error)).toBe(true);
         expect(error).toMatchObject({ raw: 'Sure! ok=true' });
@@ -351,7 +337,7 @@ describe('Thread', () => {
       });
 
       it('leaves output undefined without a schema', async () => {
-        const result = await run([itemCompleted(agentMessage('m', '{"ok":true}', 'final_answer'))]).takeNext();
+        const result = await run([itemCompleted(agentMessageItem('m', '{"ok":true}', 'final_answer'))]).takeNext();
         expect(result.output).toBeUndefined();
       });
     });

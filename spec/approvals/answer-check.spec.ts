@@ -97,3 +97,18 @@ describe('answerIssues: answers checked against the binary’s result schema of 
     expect(answerIssues(LEGACY_CURRENT_TIME, { currentTimeAt: 'now' })).toEqual([{ path: 'currentTimeAt', message: 'must be a number (Unix seconds)' }]);
   });
 });
+
+describe('answerIssues on malformed answers', () => {
+  it('malformed answers are caught before they are sent', () => {
+    expect(answerIssues('item/commandExecution/requestApproval', 'accept')).toEqual([{ path: '', message: expect.stringContaining('must be an object') }]);
+    expect(answerIssues('item/commandExecution/requestApproval', { decision: 'yes' })).toEqual([{ path: 'decision', message: expect.stringContaining('"accept"') }]);
+    expect(answerIssues('item/fileChange/requestApproval', { decision: { acceptWithExecpolicyAmendment: { execpolicy_amendment: [] } } })).toHaveLength(1);
+    expect(answerIssues('item/permissions/requestApproval', { permissions: {}, scope: 'forever' })).toHaveLength(1);
+    expect(answerIssues('mcpServer/elicitation/request', { action: 'ok' })).toHaveLength(1);
+    expect(answerIssues('item/tool/call', { contentItems: 'x' })).toHaveLength(2);
+    expect(answerIssues('execCommandApproval', { decision: 'approved' })).toEqual([]);
+    expect(answerIssues('execCommandApproval', { decision: 'yes' })).toHaveLength(1);
+    expect(answerIssues('some/unknown', null)).toHaveLength(1);
+    expect(answerIssues('some/unknown', { anything: true })).toEqual([]);
+  });
+});

@@ -1,5 +1,4 @@
-/** UTF-8 byte counts for the gateway's size limits, and the shared JSON string scan. */
-import { stringEnd } from '../../lib/gateway/json-text.js';
+/** UTF-8 byte counts for the gateway's size limits. */
 import { firstOverLong, overBytes, utf8Length } from '../../lib/gateway/utf8-length.js';
 
 describe('utf8Length / overBytes / firstOverLong', () => {
@@ -20,11 +19,5 @@ describe('utf8Length / overBytes / firstOverLong', () => {
     expect(firstOverLong(value, 'v', 8)).toBe('v.a[1].b');
     expect(firstOverLong(value, 'v', 8, (p) => p === 'v.a')).toBe('v');
     expect(firstOverLong({ a: 'x' }, 'v', 8)).toBeUndefined();
-  });
-});
-
-describe('stringEnd', () => {
-  it('finds the closing quote past escaped quotes and backslashes', () => {
-    for (const [text, end] of [['"abc"', 4], ['"a\\"b"', 5], ['"a\\\\"', 4], ['"\\\\\\""', 5], ['"abc', -1], ['"a\\"', -1]] as const) expect([text, stringEnd(text, 0)]).toEqual([text, end]);
   });
 });

@@ -12,49 +12,35 @@ import type { Thread } from '../../lib/thread.js';
 import { turnProgress } from '../../lib/operators/turn-progress.js';
 import { toTurnResult } from '../../lib/turn/turn-result.js';
 import * as kit from '../../lib/testing/payloads/index.js';
-import {
-  agentMessage,
-  commandApproval,
-  delta,
-  expectIdle,
-  itemCompleted,
-  itemStarted,
-  requestResolved,
-  threadInfo,
-  THREAD_ID,
-  TURN_ID,
-  turn as turnPayload,
-  turnCompleted,
-  turnStarted,
-  userMessage,
-} from '../support/fake-server.js';
+import { DEFAULT_TURN_REF, FAKE_THREAD_ID, FAKE_TURN_ID, agentMessageDelta, agentMessageItem, commandApprovalRequest, itemCompleted, itemStarted, serverRequestResolved, threadInfo, turnCompleted, turnInfo, turnStarted, userMessageItem } from '../../lib/testing/index.js';
+import { expectIdle } from '../support/expectations.js';
 import { clientBench, type HotFn, type Step } from '../support/thread-bench.js';
 
-const USER = userMessage('user-1', 'Write a poem');
-const ANSWER = agentMessage('msg-1', 'Hello', 'final_answer');
+const USER = userMessageItem('user-1', 'Write a poem');
+const ANSWER = agentMessageItem('msg-1', 'Hello', 'final_answer');
 
 /** The server's record of turn-1: status and finished items. */
 function record(status: Turn['status'], items: ThreadItem[]): Turn {
-  return turnPayload(TURN_ID, status, { items, startedAt: 1_700_000_000, ...(status === 'inProgress' ? {} : { completedAt: 1_700_000_005, durationMs: 5000 }) });
+  return turnInfo({ id: FAKE_TURN_ID, status, items, startedAt: 1_700_000_000, ...(status === 'inProgress' ? {} : { completedAt: 1_700_000_005, durationMs: 5000 }) });
 }
 
 /** What attach emits for the record's turn/started: the turn as it started (no items yet). */
 function recordStarted(turn: Turn) {
-  return { method: 'turn/started', params: { threadId: THREAD_ID, turn: { ...turn, items: [], status: 'inProgress', error: null, completedAt: null, durationMs: null } } };
+  return { method: 'turn/started', params: { threadId: FAKE_THREAD_ID, turn: { ...turn, items: [], status: 'inProgress', error: null, completedAt: null, durationMs: null } } };
 }
 
 /** What attach emits for a finished item of the record. */
 function recordItem(item: ThreadItem) {
-  return { method: 'item/completed', params: { item, threadId: THREAD_ID, turnId: TURN_ID, completedAtMs: expect.any(Number) } };
+  return { method: 'item/completed', params: { item, threadId: FAKE_THREAD_ID, turnId: FAKE_TURN_ID, completedAtMs: expect.any(Number) } };
 }
 
 const n = {
   s: turnStarted(),
-  t: itemStarted(agentMessage('msg-1', '')),
-  d: delta('msg-1', 'Hel'),
-  e: delta('msg-1', 'lo'),
+  t: itemStarted(agentMessageItem('msg-1', '')),
+  d: agentMessageDelta('msg-1', 'Hel'),
+  e: agentMessageDelta('msg-1', 'lo'),
   i: itemCompleted(ANSWER),
-  c: turnCompleted('completed'),
+  c: turnCompleted(DEFAULT_TURN_REF, 'completed'),
 };
 
 const SENT: Record<string, string> = { R: 'thread/read', Q: 'thread/resume', I: 'turn/interrupt', A: 'answer' };
@@ -69,7 +55,7 @@ describe('thread.attach() (marbles)', () => {
   /** A thread resumed by hand: `R` answers its thread/resume with `info` (the thread exists after that). */
   function resumed(info: ThreadInfo): { thread: () => Thread; answer: () => void } {
     let thread: Thread | undefined;
-    b.codex.threadResume(THREAD_ID).subscribe((t) => (thread = t));
+    b.codex.threadResume(FAKE_THREAD_ID).subscribe((t) => (thread = t));
     return {
       thread: () => thread!,
       answer: () => b.server.respondTo('thread/resume', kit.threadResumeResponse(info)),
@@ -78,14 +64,14 @@ describe('thread.attach() (marbles)', () => {
 
   /** A thread open here with no turn listed (thread/start answered at once). */
   function started(): Thread {
-    b.transport.onRequest('thread/start', () => kit.threadStartResponse(threadInfo()));
+    b.transport.onRequest('thread/start', () => kit.threadStartResponse(threadInfo({ id: FAKE_THREAD_ID })));
     let thread: Thread | undefined;
     b.codex.threadStart().subscribe((t) => (thread = t));
     b.transport.clearSent();
     return thread!;
   }
 
-  const readAnswer = (turn: Turn) => () => b.server.respondTo('thread/read', kit.threadReadResponse(threadInfo(THREAD_ID, { turns: [turn] })));
+  const readAnswer = (turn: Turn) => () => b.server.respondTo('thread/read', kit.threadReadResponse(threadInfo({ ...{ turns: [turn] }, id: FAKE_THREAD_ID })));
 
   it('joined before turn/started: the record first, then every live event; the live turn/started is not doubled', () => {
     const rec = record('inProgress', []);
@@ -96,9 +82,9 @@ describe('thread.attach() (marbles)', () => {
       const sent = '    R';
       serve(hot, script, { r: readAnswer(rec) });
       expectObservable(sent$()).toBe(sent, SENT);
-      expectObservable(thread.attach(TURN_ID)).toBe(expected, { ...n, S: recordStarted(rec) });
+      expectObservable(thread.attach(FAKE_TURN_ID)).toBe(expected, { ...n, S: recordStarted(rec) });
     });
-    expect(b.server.paramsOf('thread/read')).toEqual([{ threadId: THREAD_ID, includeTurns: true }]);
+    expect(b.server.paramsOf('thread/read')).toEqual([{ threadId: FAKE_THREAD_ID, includeTurns: true }]);
     expectIdle(b.codex);
   });
 
@@ -110,7 +96,7 @@ describe('thread.attach() (marbles)', () => {
       const script = '  --s-t-d-i-r------c';
       const expected = '----------(SUI)--(c|)';
       serve(hot, script, { r: readAnswer(rec) });
-      expectObservable(thread.attach(TURN_ID)).toBe(expected, { ...n, S: recordStarted(rec), U: recordItem(USER), I: recordItem(ANSWER) });
+      expectObservable(thread.attach(FAKE_TURN_ID)).toBe(expected, { ...n, S: recordStarted(rec), U: recordItem(USER), I: recordItem(ANSWER) });
     });
     expectIdle(b.codex);
   });
@@ -119,13 +105,13 @@ describe('thread.attach() (marbles)', () => {
     // The gateway replays the running item's item/started and deltas right after the resume answer.
     const rec = record('inProgress', [USER]);
     b.scheduler.run(({ hot, expectObservable }) => {
-      const r = resumed(threadInfo(THREAD_ID, { turns: [rec], status: { type: 'active', activeFlags: [] } }));
+      const r = resumed(threadInfo({ ...{ turns: [rec], status: { type: 'active', activeFlags: [] } }, id: FAKE_THREAD_ID }));
       const script = '  -(Rtd)----e-i-c';
       const sub = '     ----^';
       const expected = '----(SUtd)e-i-(c|)';
       serve(hot, script, { R: r.answer });
-      hot('---x').subscribe(() => expect(r.thread().runningTurnId).toBe(TURN_ID));
-      expectObservable(defer$(() => r.thread().attach(TURN_ID)), sub).toBe(expected, { ...n, S: recordStarted(rec), U: recordItem(USER) });
+      hot('---x').subscribe(() => expect(r.thread().runningTurnId).toBe(FAKE_TURN_ID));
+      expectObservable(defer$(() => r.thread().attach(FAKE_TURN_ID)), sub).toBe(expected, { ...n, S: recordStarted(rec), U: recordItem(USER) });
       hot('---------------x').subscribe(() => expect(r.thread().runningTurnId).toBeUndefined()); // seen completing
     });
     expect(b.server.methods().filter((m) => m === 'thread/read')).toEqual([]); // the resume answer was the record
@@ -135,9 +121,9 @@ describe('thread.attach() (marbles)', () => {
   it('runningTurnId: the turn the resume answer listed, until it completes (attached or not)', () => {
     const rec = record('inProgress', [USER]);
     b.scheduler.run(({ hot, expectObservable }) => {
-      const r = resumed(threadInfo(THREAD_ID, { turns: [turnPayload('turn-0', 'completed'), rec] }));
+      const r = resumed(threadInfo({ ...{ turns: [turnInfo({ id: 'turn-0', status: 'completed' }), rec] }, id: FAKE_THREAD_ID }));
       serve(hot, '-R--i--c', { R: r.answer });
-      expectObservable(hot('--x--x--x').pipe(map(() => r.thread().runningTurnId))).toBe('--a--a--u', { a: TURN_ID, u: undefined });
+      expectObservable(hot('--x--x--x').pipe(map(() => r.thread().runningTurnId))).toBe('--a--a--u', { a: FAKE_TURN_ID, u: undefined });
     });
   });
 
@@ -148,11 +134,11 @@ describe('thread.attach() (marbles)', () => {
       const script = '  --r';
       const expected = '--(SUIC|)';
       serve(hot, script, { r: readAnswer(rec) });
-      expectObservable(thread.attach(TURN_ID)).toBe(expected, {
+      expectObservable(thread.attach(FAKE_TURN_ID)).toBe(expected, {
         S: recordStarted(rec),
         U: recordItem(USER),
         I: recordItem(ANSWER),
-        C: { method: 'turn/completed', params: { threadId: THREAD_ID, turn: rec } },
+        C: { method: 'turn/completed', params: { threadId: FAKE_THREAD_ID, turn: rec } },
       });
     });
     expectIdle(b.codex);
@@ -161,14 +147,14 @@ describe('thread.attach() (marbles)', () => {
   it('folds with toTurnResult and turnProgress as a live turn does', () => {
     const rec = record('inProgress', [USER]);
     b.scheduler.run(({ hot, expectObservable }) => {
-      const r = resumed(threadInfo(THREAD_ID, { turns: [rec] }));
+      const r = resumed(threadInfo({ ...{ turns: [rec] }, id: FAKE_THREAD_ID }));
       const script = '  -(Rtd)----e-i-c';
       const sub = '     ----^';
       serve(hot, script, { R: r.answer });
-      expectObservable(defer$(() => r.thread().attach(TURN_ID).pipe(toTurnResult())), sub).toBe('--------------(x|)', {
-        x: expect.objectContaining({ id: TURN_ID, status: 'completed', finalResponse: 'Hello', items: [USER, ANSWER] }),
+      expectObservable(defer$(() => r.thread().attach(FAKE_TURN_ID).pipe(toTurnResult())), sub).toBe('--------------(x|)', {
+        x: expect.objectContaining({ id: FAKE_TURN_ID, status: 'completed', finalResponse: 'Hello', items: [USER, ANSWER] }),
       });
-      expectObservable(defer$(() => r.thread().attach(TURN_ID).pipe(turnProgress(), last())), sub).toBe('--------------(x|)', {
+      expectObservable(defer$(() => r.thread().attach(FAKE_TURN_ID).pipe(turnProgress(), last())), sub).toBe('--------------(x|)', {
         x: expect.objectContaining({ status: 'completed', text: 'Hello', items: [expect.objectContaining({ id: 'user-1', status: 'completed' }), expect.objectContaining({ id: 'msg-1', status: 'completed', text: 'Hello' })] }),
       });
     });
@@ -177,13 +163,13 @@ describe('thread.attach() (marbles)', () => {
   it('a replay heard twice (a second resume on one connection) does not double the text', () => {
     const rec = record('inProgress', [USER]);
     b.scheduler.run(({ hot, expectObservable }) => {
-      const r = resumed(threadInfo(THREAD_ID, { turns: [rec] }));
+      const r = resumed(threadInfo({ ...{ turns: [rec] }, id: FAKE_THREAD_ID }));
       // t d: the replay after the first resume; t d again: the replay of another resume; then live.
       const script = '  -(Rtd)-(td)-e-i-c';
       const sub = '     ----^';
       const expected = '----(SUtd)--e-i-(c|)';
       serve(hot, script, { R: r.answer });
-      expectObservable(defer$(() => r.thread().attach(TURN_ID)), sub).toBe(expected, { ...n, S: recordStarted(rec), U: recordItem(USER) });
+      expectObservable(defer$(() => r.thread().attach(FAKE_TURN_ID)), sub).toBe(expected, { ...n, S: recordStarted(rec), U: recordItem(USER) });
     });
   });
 
@@ -197,18 +183,18 @@ describe('thread.attach() (marbles)', () => {
       const sent = '    R---------';
       serve(hot, script, { r: readAnswer(rec) });
       expectObservable(sent$()).toBe(sent, SENT);
-      expectObservable(thread.attach(TURN_ID), sub).toBe(expected, { ...n, S: recordStarted(rec) });
+      expectObservable(thread.attach(FAKE_TURN_ID), sub).toBe(expected, { ...n, S: recordStarted(rec) });
     });
     expect(b.server.methods()).not.toContain('turn/interrupt');
-    thread.interrupt(TURN_ID).subscribe();
-    expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
+    thread.interrupt(FAKE_TURN_ID).subscribe();
+    expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: FAKE_THREAD_ID, turnId: FAKE_TURN_ID }]);
   });
 
   it('server requests of the turn still pending when it attaches are in its stream, and answered once', () => {
     // A client-level observer keeps the approval waiting (as a page's dialog would).
     const waiting: Array<{ respond(r: unknown): void }> = [];
     b.codex.pendingRequests$.subscribe((p) => waiting.push(p as never));
-    const a = commandApproval(41);
+    const a = commandApprovalRequest(41, 'cmd-1', 'rm -rf build');
     const rec = record('inProgress', [USER]);
     const thread = started();
     b.scheduler.run(({ hot, expectObservable }) => {
@@ -216,8 +202,8 @@ describe('thread.attach() (marbles)', () => {
       const script = '  a-r-----y-z-c';
       const sub = '     -^';
       const expected = '--(SUa)---z-(c|)';
-      serve(hot, script, { a, z: requestResolved(41), r: readAnswer(rec), y: () => waiting[0]!.respond({ decision: 'accept' }) });
-      expectObservable(thread.attach(TURN_ID), sub).toBe(expected, { ...n, a, z: requestResolved(41), S: recordStarted(rec), U: recordItem(USER) });
+      serve(hot, script, { a, z: serverRequestResolved(41), r: readAnswer(rec), y: () => waiting[0]!.respond({ decision: 'accept' }) });
+      expectObservable(thread.attach(FAKE_TURN_ID), sub).toBe(expected, { ...n, a, z: serverRequestResolved(41), S: recordStarted(rec), U: recordItem(USER) });
     });
     expect(waiting).toHaveLength(1);
     expect(b.transport.sent.filter((m) => m.id === 41)).toEqual([{ id: 41, result: { decision: 'accept' } }]);
@@ -226,8 +212,8 @@ describe('thread.attach() (marbles)', () => {
   it('a turn the thread does not have: a CodexError naming it', () => {
     const thread = started();
     b.scheduler.run(({ hot, expectObservable }) => {
-      serve(hot, '--r', { r: () => b.server.respondTo('thread/read', kit.threadReadResponse(threadInfo(THREAD_ID, { turns: [] }))) });
-      expectObservable(thread.attach(TURN_ID)).toBe('--#', undefined, expect.objectContaining({ name: 'CodexError', message: `thread ${THREAD_ID} has no turn ${TURN_ID}` }));
+      serve(hot, '--r', { r: () => b.server.respondTo('thread/read', kit.threadReadResponse(threadInfo({ ...{ turns: [] }, id: FAKE_THREAD_ID }))) });
+      expectObservable(thread.attach(FAKE_TURN_ID)).toBe('--#', undefined, expect.objectContaining({ name: 'CodexError', message: `thread ${FAKE_THREAD_ID} has no turn ${FAKE_TURN_ID}` }));
     });
     expectIdle(b.codex);
   });

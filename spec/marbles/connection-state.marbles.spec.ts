@@ -8,7 +8,7 @@ import { AuthenticationError, TransportClosedError } from '../../lib/errors.js';
 import { Connection } from '../../lib/rpc/connection.js';
 import { codexState, type CodexState } from '../../lib/rpc/link-state.js';
 import { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
-import { testScheduler } from '../support/fake-server.js';
+import { testScheduler } from '../support/expectations';
 
 const S: Record<string, CodexState> = { i: 'idle', c: 'connecting', o: 'open', r: 'reconnecting', x: 'closed' };
 

@@ -11,49 +11,34 @@ import { turnProgress } from '../../lib/operators/turn-progress.js';
 import { CodexError, InvalidParamsError, RetryLimitExceededError, ServerBusyError, TurnFailedError } from '../../lib/errors.js';
 import { toTurnResult } from '../../lib/turn/turn-result.js';
 import type { TurnNotification } from '../../lib/turn/turn-notification.js';
-import {
-  agentMessage,
-  anError,
-  commandApproval,
-  commandExecution,
-  createClient,
-  delta,
-  expectIdle,
-  itemCompleted,
-  itemStarted,
-  requestResolved,
-  testScheduler,
-  THREAD_ID,
-  tokenUsageUpdated,
-  TURN_ID,
-  turnCompleted,
-  turnError,
-  turnStarted,
-  usage,
-  userMessage,
-} from '../support/fake-server.js';
+import { DEFAULT_TURN_REF, FAKE_THREAD_ID, FAKE_TURN_ID, agentMessageDelta, agentMessageItem, commandApprovalRequest, commandExecutionItem, itemCompleted, itemStarted, serverRequestResolved, tokenUsage, tokenUsageUpdated, turnCompleted, turnError, turnStarted, userMessageItem } from '../../lib/testing/index.js';
+import { createClient } from '../support/hand-server.js';
+import { anError, expectIdle, testScheduler } from '../support/expectations.js';
 
-const userItem = userMessage('user-1', 'Write a haiku');
-const commentary = agentMessage('msg-1', 'Old pond.', 'commentary');
-const answer = agentMessage('msg-2', 'Frog jumps', 'final_answer');
+/** Token usage of `total` tokens, 10 of them output. */
+const usage = (total: number) => tokenUsage({ inputTokens: total - 10, outputTokens: 10 });
+
+const userItem = userMessageItem('user-1', 'Write a haiku');
+const commentary = agentMessageItem('msg-1', 'Old pond.', 'commentary');
+const answer = agentMessageItem('msg-2', 'Frog jumps', 'final_answer');
 
 /** A turn's events, by marble letter. */
 const ev: Record<string, TurnNotification> = {
   s: turnStarted(),
   u: itemCompleted(userItem),
-  a: delta('msg-1', 'Old '),
-  b: delta('msg-1', 'pond'),
+  a: agentMessageDelta('msg-1', 'Old '),
+  b: agentMessageDelta('msg-1', 'pond'),
   A: itemCompleted(commentary),
-  d: delta('msg-2', 'Frog '),
-  e: delta('msg-2', 'jumps'),
+  d: agentMessageDelta('msg-2', 'Frog '),
+  e: agentMessageDelta('msg-2', 'jumps'),
   E: itemCompleted(answer),
-  x: itemStarted(commandExecution('cmd-1', 'ls', 'inProgress')),
-  X: itemCompleted(commandExecution('cmd-1', 'ls')),
-  t: tokenUsageUpdated(100),
-  T: tokenUsageUpdated(250),
-  c: turnCompleted('completed'),
-  i: turnCompleted('interrupted'),
-  f: turnCompleted('failed', turnError('quota exceeded')),
+  x: itemStarted(commandExecutionItem('cmd-1', 'ls', { status: 'inProgress' })),
+  X: itemCompleted(commandExecutionItem('cmd-1', 'ls')),
+  t: tokenUsageUpdated(usage(100)),
+  T: tokenUsageUpdated(usage(250)),
+  c: turnCompleted(DEFAULT_TURN_REF, 'completed'),
+  i: turnCompleted(DEFAULT_TURN_REF, 'interrupted'),
+  f: turnCompleted(DEFAULT_TURN_REF, 'failed', turnError('quota exceeded')),
 };
 
 let scheduler: TestScheduler;
@@ -127,8 +112,8 @@ describe('toTurnResult()', () => {
       const sub = '         ^--------------!';
       expectObservable(turn$.pipe(toTurnResult())).toBe(expected, {
         r: expect.objectContaining({
-          id: TURN_ID,
-          threadId: THREAD_ID,
+          id: FAKE_TURN_ID,
+          threadId: FAKE_THREAD_ID,
           status: 'completed',
           finalResponse: 'Frog jumps',
           items: [userItem, commentary, answer],
@@ -152,7 +137,7 @@ describe('toTurnResult()', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const turn$ = cold('  -s-f|', ev);
       const expected = '    ---#';
-      const error = anError(TurnFailedError, { turnId: TURN_ID, threadId: THREAD_ID, turnError: turnError('quota exceeded') });
+      const error = anError(TurnFailedError, { turnId: FAKE_TURN_ID, threadId: FAKE_THREAD_ID, turnError: turnError('quota exceeded') });
       expectObservable(turn$.pipe(toTurnResult())).toBe(expected, undefined, error);
     });
   });
@@ -176,8 +161,8 @@ describe('toTurnResult()', () => {
 
 describe('turnProgress()', () => {
   it('emits one snapshot per event', () => {
-    const q = commandApproval(9);
-    const r = requestResolved(9);
+    const q = commandApprovalRequest(9, 'cmd-1', 'rm -rf build');
+    const r = serverRequestResolved(9);
     scheduler.run(({ cold, expectObservable }) => {
       const turn$ = cold('  -s-x-q-r-X-a-c|', { ...ev, q, r });
       const expected = '    -1-2-3-4-5-6-7|';

@@ -8,21 +8,13 @@
 import type { Observable } from 'rxjs';
 import type { TurnNotification } from '../../lib/turn/turn-notification.js';
 import type { TurnResult } from '../../lib/turn/turn-result.js';
-import {
-  createClient,
-  expectIdle,
-  itemCompleted,
-  openThread,
-  THREAD_ID,
-  TURN_ID,
-  turnCompleted,
-  turnStartResponse,
-  userMessage,
-} from '../support/fake-server.js';
+import { DEFAULT_TURN_REF, FAKE_THREAD_ID, FAKE_TURN_ID, itemCompleted, turnCompleted, turnStartResponse, userMessageItem } from '../../lib/testing/index.js';
+import { createClient, openThread } from '../support/hand-server.js';
+import { expectIdle } from '../support/expectations.js';
 import { threadBench, TURN_NOTIFICATIONS, type HotFn, type Step } from '../support/thread-bench.js';
 
 /** The notifications of turn-1 by marble letter, and `m`: the second input, folded into it. */
-const n = { ...TURN_NOTIFICATIONS, m: itemCompleted(userMessage('user-2', 'and also this')) };
+const n = { ...TURN_NOTIFICATIONS, m: itemCompleted(userMessageItem('user-2', 'and also this')) };
 
 const SENT = { S: 'turn/start', I: 'turn/interrupt' };
 
@@ -84,7 +76,7 @@ describe('two turn/start answered with one turn id (marbles)', () => {
     });
     expect(results[0]).toHaveLength(1);
     expect(results[1]).toEqual(results[0]);
-    expect(results[0]![0]).toMatchObject({ id: TURN_ID, threadId: THREAD_ID, status: 'completed', finalResponse: 'Hello', usage: n.u.params.tokenUsage });
+    expect(results[0]![0]).toMatchObject({ id: FAKE_TURN_ID, threadId: FAKE_THREAD_ID, status: 'completed', finalResponse: 'Hello', usage: n.u.params.tokenUsage });
     expect(results[0]![0]!.items.map((i) => i.id)).toEqual(['user-2', 'msg-1']);
     expectIdle(b.codex);
   });
@@ -111,17 +103,17 @@ describe('two turn/start answered with one turn id (marbles)', () => {
       const sub1 = '     ^------!';
       const sub2 = '     ^--------!';
       const sent = '     (SS)-----I--';
-      serve(hot, script, { c: turnCompleted('interrupted') });
+      serve(hot, script, { c: turnCompleted(DEFAULT_TURN_REF, 'interrupted') });
       expectObservable(sent$()).toBe(sent, SENT);
       expectObservable(b.thread.turn('first'), sub1).toBe('------s-', n);
       expectObservable(b.thread.turn('second'), sub2).toBe('------s-d-', n);
     });
-    expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
+    expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: FAKE_THREAD_ID, turnId: FAKE_TURN_ID }]);
     expectIdle(b.codex);
   });
 
   it('a start answered after the only follower left joins the interrupted turn and sees it end', () => {
-    const c = turnCompleted('interrupted');
+    const c = turnCompleted(DEFAULT_TURN_REF, 'interrupted');
     b.scheduler.run(({ hot, expectObservable }) => {
       const script = '   --a-s-d-b-c';
       const sub1 = '     ^----!';
@@ -137,7 +129,7 @@ describe('two turn/start answered with one turn id (marbles)', () => {
 
   it('a second start answered with another turn id gets its own turn; the first route is released', () => {
     const B = () => b.transport.respond(b.server.requests('turn/start')[1]!.id!, turnStartResponse('turn-2'));
-    const C = turnCompleted('completed', null, THREAD_ID, 'turn-2');
+    const C = turnCompleted({ threadId: FAKE_THREAD_ID, turnId: 'turn-2' }, 'completed', null);
     b.scheduler.run(({ hot, expectObservable }) => {
       const script = '   --a-s-c-B-C';
       serve(hot, script, { B, C });

@@ -5,27 +5,17 @@
  * the client wrote (S = turn/start, I = turn/interrupt, A = an answer to a server request).
  */
 import { InvalidParamsError, InvalidRequestError, JsonRpcError, ServerBusyError, TransportClosedError } from '../../lib/errors.js';
-import {
-  anError,
-  commandApproval,
-  delta,
-  expectIdle,
-  requestResolved,
-  THREAD_ID,
-  TURN_ID,
-  turnCompleted,
-  turnStarted,
-  turnStartResponse,
-} from '../support/fake-server.js';
+import { DEFAULT_TURN_REF, FAKE_THREAD_ID, FAKE_TURN_ID, agentMessageDelta, commandApprovalRequest, serverRequestResolved, turnCompleted, turnStartResponse, turnStarted } from '../../lib/testing/index.js';
+import { anError, expectIdle } from '../support/expectations.js';
 import { threadBench, TURN_NOTIFICATIONS, type HotFn, type Step } from '../support/thread-bench.js';
 
 /** The notifications of turn-1 (and a few strangers), by marble letter. */
 const n = {
   ...TURN_NOTIFICATIONS,
   // strangers: another turn of the same thread, and another thread
-  x: turnStarted(THREAD_ID, 'turn-0'),
-  X: delta('msg-0', 'not mine', THREAD_ID, 'turn-0'),
-  y: delta('msg-9', 'other thread', 'thr-9', 'turn-9'),
+  x: turnStarted({ threadId: FAKE_THREAD_ID, turnId: 'turn-0' }),
+  X: agentMessageDelta('msg-0', 'not mine', { threadId: FAKE_THREAD_ID, turnId: 'turn-0' }),
+  y: agentMessageDelta('msg-9', 'other thread', { threadId: 'thr-9', turnId: 'turn-9' }),
 };
 
 const SENT = { S: 'turn/start', I: 'turn/interrupt', A: 'answer' };
@@ -51,7 +41,7 @@ describe('thread.turn() timing (marbles)', () => {
       expectObservable(sent$()).toBe(sent, SENT);
       expectObservable(turn$, sub).toBe(expected, n);
     });
-    expect(b.server.paramsOf('turn/start')).toEqual([{ threadId: THREAD_ID, input: [{ type: 'text', text: 'Hello', text_elements: [] }] }]);
+    expect(b.server.paramsOf('turn/start')).toEqual([{ threadId: FAKE_THREAD_ID, input: [{ type: 'text', text: 'Hello', text_elements: [] }] }]);
     expectIdle(b.codex);
   });
 
@@ -91,7 +81,7 @@ describe('thread.turn() timing (marbles)', () => {
   });
 
   it.each(['completed', 'interrupted', 'failed'] as const)('completes right after turn/completed with status %s', (status) => {
-    const c = turnCompleted(status, null);
+    const c = turnCompleted(DEFAULT_TURN_REF, status, null, { error: null });
     b.scheduler.run(({ hot, expectObservable }) => {
       const script = '  --r-s-c-d';
       const sub = '     ^---------!';
@@ -115,8 +105,8 @@ describe('thread.turn() timing (marbles)', () => {
   });
 
   it('shows the turn’s server requests in the stream and still answers them (safely)', () => {
-    const a = commandApproval(77);
-    const z = requestResolved(77);
+    const a = commandApprovalRequest(77, 'cmd-1', 'rm -rf build');
+    const z = serverRequestResolved(77);
     b.scheduler.run(({ hot, expectObservable }) => {
       const script = '  --r-s-a-z-c';
       const expected = '----s-a-z-(c|)';
@@ -130,8 +120,8 @@ describe('thread.turn() timing (marbles)', () => {
   });
 
   it('routes serverRequest/resolved to the turn even when the request arrived before the turn/start answer', () => {
-    const a = commandApproval(78);
-    const z = requestResolved(78);
+    const a = commandApprovalRequest(78, 'cmd-1', 'rm -rf build');
+    const z = serverRequestResolved(78);
     b.scheduler.run(({ hot, expectObservable }) => {
       const script = '  --s-a-r---z-c';
       const expected = '------(sa)z-(c|)';
@@ -147,11 +137,11 @@ describe('thread.turn() timing (marbles)', () => {
       const sub = '     -^------!';
       const expected = '----s-d--';
       const sent = '    -S------I';
-      serve(hot, script, { c: turnCompleted('interrupted') });
+      serve(hot, script, { c: turnCompleted(DEFAULT_TURN_REF, 'interrupted') });
       expectObservable(sent$()).toBe(sent, SENT);
       expectObservable(b.thread.turn('Hi'), sub).toBe(expected, n);
     });
-    expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
+    expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: FAKE_THREAD_ID, turnId: FAKE_TURN_ID }]);
     expectIdle(b.codex);
   });
 
@@ -161,11 +151,11 @@ describe('thread.turn() timing (marbles)', () => {
       const sub = '     -^--!';
       const expected = '---';
       const sent = '    -S----I';
-      serve(hot, script, { c: turnCompleted('interrupted') });
+      serve(hot, script, { c: turnCompleted(DEFAULT_TURN_REF, 'interrupted') });
       expectObservable(sent$()).toBe(sent, SENT);
       expectObservable(b.thread.turn('Hi'), sub).toBe(expected, n);
     });
-    expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
+    expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: FAKE_THREAD_ID, turnId: FAKE_TURN_ID }]);
     expectIdle(b.codex);
   });
 
@@ -197,7 +187,7 @@ describe('thread.turn() timing (marbles)', () => {
 
   it('starts a second turn for a second subscription', () => {
     const R = () => b.server.respondTo('turn/start', turnStartResponse('turn-2'));
-    const C = turnCompleted('completed', null, THREAD_ID, 'turn-2');
+    const C = turnCompleted({ threadId: FAKE_THREAD_ID, turnId: 'turn-2' }, 'completed', null);
     b.scheduler.run(({ hot, expectObservable }) => {
       const turn$ = b.thread.turn('Hi');
       const script = '   ----r-c-----R-C';

@@ -2,16 +2,16 @@ import { from, lastValueFrom, toArray } from 'rxjs';
 import { agentText } from '../../lib/operators/agent-text.js';
 import type { TurnNotification } from '../../lib/turn/turn-notification.js';
 import {
-  agentMessage,
-  commandExecution,
-  delta,
+  agentMessageDelta as delta,
+  agentMessageItem as agentMessage,
+  commandExecutionItem,
+  commandOutputDelta,
   itemCompleted,
   itemStarted,
-  outputDelta,
   tokenUsageUpdated,
   turnCompleted,
   turnStarted,
-} from '../support/fake-server.js';
+} from '../../lib/testing/index.js';
 
 const texts = (events: TurnNotification[]) => lastValueFrom(from(events).pipe(agentText(), toArray()));
 
@@ -37,8 +37,8 @@ describe('agentText()', () => {
   });
 
   it('ignores everything that is not agent text', async () => {
-    const cmd = commandExecution('c1', 'ls');
-    expect(await texts([turnStarted(), itemStarted(cmd), outputDelta('c1', 'file.txt'), itemCompleted(cmd), tokenUsageUpdated(3), turnCompleted()])).toEqual([]);
+    const cmd = commandExecutionItem('c1', 'ls');
+    expect(await texts([turnStarted(), itemStarted(cmd), commandOutputDelta('c1', 'file.txt'), itemCompleted(cmd), tokenUsageUpdated(), turnCompleted()])).toEqual([]);
   });
 
   it('completes when the source completes', async () => {

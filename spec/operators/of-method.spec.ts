@@ -2,10 +2,10 @@ import { from, lastValueFrom, toArray, type Observable } from 'rxjs';
 import { ofMethod } from '../../lib/operators/of-method.js';
 import type { Notification } from '../../lib/protocol/methods.js';
 import type { TurnNotification } from '../../lib/turn/turn-notification.js';
-import { commandApproval, delta, itemCompleted, agentMessage, turnCompleted, turnStarted } from '../support/fake-server.js';
+import { agentMessageDelta as delta, agentMessageItem, commandApprovalRequest, itemCompleted, turnCompleted, turnStarted } from '../../lib/testing/index.js';
 import { expectType } from '../support/type-assert.js';
 
-const events: TurnNotification[] = [turnStarted(), delta('m', 'a'), commandApproval(1), itemCompleted(agentMessage('m', 'a')), delta('m', 'b'), turnCompleted()];
+const events: TurnNotification[] = [turnStarted(), delta('m', 'a'), commandApprovalRequest(1, 'cmd-1', 'ls'), itemCompleted(agentMessageItem('m', 'a')), delta('m', 'b'), turnCompleted()];
 
 describe('ofMethod()', () => {
   it('keeps only events of the given method, in order', async () => {

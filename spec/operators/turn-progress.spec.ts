@@ -1,24 +1,10 @@
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { INITIAL_TURN_PROGRESS, reduceTurnProgress, turnProgress, type TurnProgress } from '../../lib/operators/turn-progress.js';
 import type { TurnNotification } from '../../lib/turn/turn-notification.js';
-import {
-  agentMessage,
-  commandApproval,
-  commandExecution,
-  delta,
-  diffUpdated,
-  itemCompleted,
-  itemStarted,
-  outputDelta,
-  planUpdated,
-  requestResolved,
-  tokenUsageUpdated,
-  TURN_ID,
-  turnCompleted,
-  turnError,
-  turnStarted,
-  usage,
-} from '../support/fake-server.js';
+import { DEFAULT_TURN_REF, FAKE_TURN_ID, agentMessageDelta, agentMessageItem, commandApprovalRequest, commandExecutionItem, commandOutputDelta, diffUpdated, itemCompleted, itemStarted, planUpdated, serverRequestResolved, tokenUsage, tokenUsageUpdated, turnCompleted, turnError, turnStarted } from '../../lib/testing/index.js';
+
+/** Token usage of `total` tokens, 10 of them output. */
+const usage = (total: number) => tokenUsage({ inputTokens: total - 10, outputTokens: 10 });
 
 const fold = (events: TurnNotification[], from: TurnProgress = INITIAL_TURN_PROGRESS) => events.reduce(reduceTurnProgress, from);
 
@@ -29,56 +15,56 @@ describe('reduceTurnProgress', () => {
   });
 
   it('turn/started sets the turn id and status inProgress', () => {
-    expect(fold([turnStarted()])).toMatchObject({ turnId: TURN_ID, status: 'inProgress' });
+    expect(fold([turnStarted()])).toMatchObject({ turnId: FAKE_TURN_ID, status: 'inProgress' });
   });
 
   it('tracks items by id, in start order, with live status', () => {
-    const cmd = commandExecution('cmd-1', 'npm test', 'inProgress');
-    const msg = agentMessage('msg-1', '');
-    const s = fold([itemStarted(cmd), itemStarted(msg), itemCompleted(commandExecution('cmd-1', 'npm test'))]);
+    const cmd = commandExecutionItem('cmd-1', 'npm test', { status: 'inProgress' });
+    const msg = agentMessageItem('msg-1', '');
+    const s = fold([itemStarted(cmd), itemStarted(msg), itemCompleted(commandExecutionItem('cmd-1', 'npm test'))]);
     expect(s.items.map((i) => [i.id, i.type, i.status])).toEqual([
       ['cmd-1', 'commandExecution', 'completed'],
       ['msg-1', 'agentMessage', 'inProgress'],
     ]);
-    expect(s.items[0].item).toEqual(commandExecution('cmd-1', 'npm test'));
+    expect(s.items[0].item).toEqual(commandExecutionItem('cmd-1', 'npm test'));
   });
 
   it('streams agent text into the item and into text; item/completed sets the final text', () => {
-    const streaming = fold([itemStarted(agentMessage('msg-1', '')), delta('msg-1', 'Hel'), delta('msg-1', 'lo')]);
+    const streaming = fold([itemStarted(agentMessageItem('msg-1', '')), agentMessageDelta('msg-1', 'Hel'), agentMessageDelta('msg-1', 'lo')]);
     expect(streaming.text).toBe('Hello');
     expect(streaming.items[0]).toMatchObject({ id: 'msg-1', status: 'inProgress', text: 'Hello' });
-    const done = fold([itemCompleted(agentMessage('msg-1', 'Hello!'))], streaming);
+    const done = fold([itemCompleted(agentMessageItem('msg-1', 'Hello!'))], streaming);
     expect(done.text).toBe('Hello!');
     expect(done.items[0]).toMatchObject({ status: 'completed', text: 'Hello!' });
   });
 
   it('text follows the latest agent message', () => {
-    const s = fold([delta('msg-1', 'First.'), itemCompleted(agentMessage('msg-1', 'First.')), delta('msg-2', 'Sec')]);
+    const s = fold([agentMessageDelta('msg-1', 'First.'), itemCompleted(agentMessageItem('msg-1', 'First.')), agentMessageDelta('msg-2', 'Sec')]);
     expect(s.text).toBe('Sec');
     expect(s.items.map((i) => i.text)).toEqual(['First.', 'Sec']);
   });
 
   it('accepts a delta for an item it has not seen start', () => {
-    const s = fold([delta('msg-1', 'Hi')]);
+    const s = fold([agentMessageDelta('msg-1', 'Hi')]);
     expect(s.items).toEqual([expect.objectContaining({ id: 'msg-1', type: 'agentMessage', status: 'inProgress', text: 'Hi' })]);
   });
 
   it('streams command output into the item but not into text', () => {
-    const s = fold([itemStarted(commandExecution('cmd-1', 'ls', 'inProgress')), outputDelta('cmd-1', 'a.txt\n'), outputDelta('cmd-1', 'b.txt\n')]);
+    const s = fold([itemStarted(commandExecutionItem('cmd-1', 'ls', { status: 'inProgress' })), commandOutputDelta('cmd-1', 'a.txt\n'), commandOutputDelta('cmd-1', 'b.txt\n')]);
     expect(s.items[0].text).toBe('a.txt\nb.txt\n');
     expect(s.text).toBe('');
     // completion keeps the streamed output
-    expect(fold([itemCompleted(commandExecution('cmd-1', 'ls'))], s).items[0].text).toBe('a.txt\nb.txt\n');
+    expect(fold([itemCompleted(commandExecutionItem('cmd-1', 'ls'))], s).items[0].text).toBe('a.txt\nb.txt\n');
   });
 
   it('keeps the latest plan, diff and usage', () => {
     const s = fold([
       planUpdated([{ step: 'read', status: 'inProgress' }]),
       diffUpdated('--- a\n+++ b\n'),
-      tokenUsageUpdated(10),
+      tokenUsageUpdated(usage(10)),
       planUpdated([{ step: 'read', status: 'completed' }, { step: 'write', status: 'inProgress' }]),
       diffUpdated('--- a\n+++ c\n'),
-      tokenUsageUpdated(30),
+      tokenUsageUpdated(usage(30)),
     ]);
     expect(s.plan).toEqual([{ step: 'read', status: 'completed' }, { step: 'write', status: 'inProgress' }]);
     expect(s.diff).toBe('--- a\n+++ c\n');
@@ -86,13 +72,13 @@ describe('reduceTurnProgress', () => {
   });
 
   it('adds a server request to pendingRequests and removes it on serverRequest/resolved', () => {
-    const first = commandApproval(1, 'cmd-1');
-    const second = commandApproval('r-2', 'cmd-2');
+    const first = commandApprovalRequest(1, 'cmd-1', 'rm -rf build');
+    const second = commandApprovalRequest('r-2', 'cmd-2', 'rm -rf build');
     const waiting = fold([first, second]);
     expect(waiting.pendingRequests).toEqual([first, second]);
-    expect(fold([requestResolved(1)], waiting).pendingRequests).toEqual([second]);
-    expect(fold([requestResolved('r-2'), requestResolved(1)], waiting).pendingRequests).toEqual([]);
-    expect(fold([requestResolved(99)], waiting).pendingRequests).toEqual([first, second]);
+    expect(fold([serverRequestResolved(1)], waiting).pendingRequests).toEqual([second]);
+    expect(fold([serverRequestResolved('r-2'), serverRequestResolved(1)], waiting).pendingRequests).toEqual([]);
+    expect(fold([serverRequestResolved(99)], waiting).pendingRequests).toEqual([first, second]);
   });
 
   it.each([
@@ -100,22 +86,22 @@ describe('reduceTurnProgress', () => {
     ['interrupted', null],
     ['failed', turnError('boom')],
   ] as const)('turn/completed sets status %s and the error, and clears pending requests', (status, error) => {
-    const s = fold([turnStarted(), commandApproval(1), turnCompleted(status, error)]);
-    expect(s).toMatchObject({ turnId: TURN_ID, status, error, pendingRequests: [] });
+    const s = fold([turnStarted(), commandApprovalRequest(1, 'cmd-1', 'rm -rf build'), turnCompleted(DEFAULT_TURN_REF, status, error)]);
+    expect(s).toMatchObject({ turnId: FAKE_TURN_ID, status, error, pendingRequests: [] });
   });
 
   it('returns a new object for every event that changes it, and never mutates earlier snapshots', () => {
     const events: TurnNotification[] = [
       turnStarted(),
-      itemStarted(agentMessage('msg-1', '')),
-      delta('msg-1', 'a'),
-      delta('msg-1', 'b'),
-      commandApproval(1),
-      requestResolved(1),
+      itemStarted(agentMessageItem('msg-1', '')),
+      agentMessageDelta('msg-1', 'a'),
+      agentMessageDelta('msg-1', 'b'),
+      commandApprovalRequest(1, 'cmd-1', 'rm -rf build'),
+      serverRequestResolved(1),
       planUpdated([{ step: 'x', status: 'pending' }]),
       diffUpdated('d'),
-      tokenUsageUpdated(1),
-      itemCompleted(agentMessage('msg-1', 'ab')),
+      tokenUsageUpdated(usage(1)),
+      itemCompleted(agentMessageItem('msg-1', 'ab')),
       turnCompleted(),
     ];
     const snapshots = [INITIAL_TURN_PROGRESS];
@@ -136,7 +122,7 @@ describe('reduceTurnProgress', () => {
 
 describe('turnProgress()', () => {
   it('emits one snapshot per event (no initial emission) and completes with the source', async () => {
-    const out = await lastValueFrom(from<TurnNotification[]>([turnStarted(), delta('msg-1', 'Hi'), turnCompleted()]).pipe(turnProgress(), toArray()));
+    const out = await lastValueFrom(from<TurnNotification[]>([turnStarted(), agentMessageDelta('msg-1', 'Hi'), turnCompleted()]).pipe(turnProgress(), toArray()));
     expect(out.map((p) => [p.status, p.text])).toEqual([
       ['inProgress', ''],
       ['inProgress', 'Hi'],
@@ -146,7 +132,7 @@ describe('turnProgress()', () => {
   });
 
   it('starts from the initial snapshot for each subscription', async () => {
-    const p$ = from<TurnNotification[]>([delta('msg-1', 'Hi')]).pipe(turnProgress());
+    const p$ = from<TurnNotification[]>([agentMessageDelta('msg-1', 'Hi')]).pipe(turnProgress());
     expect((await lastValueFrom(p$)).text).toBe('Hi');
     expect((await lastValueFrom(p$)).text).toBe('Hi');
   });

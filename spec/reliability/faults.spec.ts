@@ -13,7 +13,7 @@ import type { Thread } from '../../lib/thread.js';
 import type { FakeAction, FakeScenario } from '../support/fake-app-server-harness.js';
 import { ObservableStream } from '../support/observable-stream.js';
 import { eventually, processGone, useFakeAppServer, waitGone, ZERO_STATS } from './support.js';
-import { turn } from '../support/fake-server.js';
+import { turnInfo } from '../../lib/testing/index.js';
 
 jest.setTimeout(30_000);
 
@@ -21,10 +21,10 @@ jest.setTimeout(30_000);
 const BOUND_MS = 5000;
 
 const THREAD = 'thr-1';
-const respondTurn = (id: string): FakeAction => ({ respond: { turn: turn(id) } });
-const turnStarted = (id: string): FakeAction => ({ send: { method: 'turn/started', params: { threadId: THREAD, turn: turn(id) } } });
+const respondTurn = (id: string): FakeAction => ({ respond: { turn: turnInfo({ id }) } });
+const turnStarted = (id: string): FakeAction => ({ send: { method: 'turn/started', params: { threadId: THREAD, turn: turnInfo({ id }) } } });
 const deltaMessage = (turnId: string, text: string) => ({ method: 'item/agentMessage/delta', params: { threadId: THREAD, turnId, itemId: 'msg-1', delta: text } });
-const turnCompleted = (id: string): FakeAction => ({ send: { method: 'turn/completed', params: { threadId: THREAD, turn: turn(id, 'completed') } } });
+const turnCompleted = (id: string): FakeAction => ({ send: { method: 'turn/completed', params: { threadId: THREAD, turn: turnInfo({ id, status: 'completed' }) } } });
 const approvalRequest = (id: string | number, turnId = 'turn-x') => ({
   id,
   method: 'item/commandExecution/requestApproval',

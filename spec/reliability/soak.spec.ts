@@ -11,7 +11,7 @@ import { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
 import type { Thread } from '../../lib/thread.js';
 import type { TurnResult } from '../../lib/turn/turn-result.js';
 import { ZERO_STATS } from './support.js';
-import { turn } from '../support/fake-server.js';
+import { turnInfo } from '../../lib/testing/index.js';
 
 jest.setTimeout(120_000);
 
@@ -37,7 +37,7 @@ describe('reliability: soak', () => {
     const transport = new InMemoryTransport({ recordSent: false });
     let n = 0;
     transport.onRequest('thread/start', () => ({ thread: { id: THREAD } }));
-    transport.onRequest('turn/start', () => ({ turn: turn(`turn-${++n}`) }));
+    transport.onRequest('turn/start', () => ({ turn: turnInfo({ id: `turn-${++n}` }) }));
     const codex = new Codex({ transport, validate: true });
     let thread!: Thread;
     codex.threadStart().subscribe((t) => (thread = t));
@@ -68,7 +68,7 @@ describe('reliability: soak', () => {
             })
           : thread.turn(`turn ${i}`).subscribe({ next: () => events++, complete: () => (done = true) });
       const turnId = `turn-${n}`;
-      transport.notify('turn/started', { threadId: THREAD, turn: turn(turnId) });
+      transport.notify('turn/started', { threadId: THREAD, turn: turnInfo({ id: turnId }) });
       transport.notify('item/agentMessage/delta', { threadId: THREAD, turnId, itemId: `m${i}`, delta: `answer ${i}` });
       if (i % 100 === 0) {
         // An approval nobody handles: answered with the safe default at once, then resolved.
@@ -85,7 +85,7 @@ describe('reliability: soak', () => {
         completedAtMs: 2,
         item: { type: 'agentMessage', id: `m${i}`, text: `answer ${i}`, phase: null, moderation: null, memoryCitation: null, delivery: null, questions: null },
       });
-      transport.notify('turn/completed', { threadId: THREAD, turn: turn(turnId, 'completed') });
+      transport.notify('turn/completed', { threadId: THREAD, turn: turnInfo({ id: turnId, status: 'completed' }) });
       if (!done) throw new Error(`turn ${i} did not complete`);
       sub.unsubscribe();
       if (i === 10_000 || i === TURNS / 2 || i === TURNS) samples.push({ turn: i, heapUsed: heap() });

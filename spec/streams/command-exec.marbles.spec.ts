@@ -8,7 +8,7 @@ import { of } from 'rxjs';
 import { TransportClosedError, ValidationError, InvalidRequestError } from '../../lib/errors.js';
 import { OutputLimitExceededError } from '../../lib/streams/output-chunk.js';
 import type { CommandEvent } from '../../lib/streams/command-exec.js';
-import { anError, expectIdle } from '../support/fake-server.js';
+import { anError, expectIdle } from '../support/expectations';
 import { b64, bytes, eachStreamBench } from './support.js';
 
 const PID = 'p-1';

@@ -4,7 +4,7 @@
  * W = fs/watch, U = fs/unwatch.
  */
 import { TransportClosedError, ValidationError } from '../../lib/errors.js';
-import { anError, expectIdle } from '../support/fake-server.js';
+import { anError, expectIdle } from '../support/expectations';
 import { eachStreamBench } from './support.js';
 
 const ID = 'w-1';

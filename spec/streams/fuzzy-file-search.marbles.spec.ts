@@ -7,7 +7,7 @@
 import { TransportClosedError, ValidationError } from '../../lib/errors.js';
 import type { FuzzyFileSearchResult } from '../../lib/protocol/generated/FuzzyFileSearchResult.js';
 import type { FileSearchSnapshot } from '../../lib/streams/fuzzy-file-search.js';
-import { anError, expectIdle } from '../support/fake-server.js';
+import { anError, expectIdle } from '../support/expectations';
 import { eachStreamBench } from './support.js';
 
 const SID = 's-1';

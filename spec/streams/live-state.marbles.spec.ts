@@ -9,12 +9,17 @@ import type { RateLimitSnapshot } from '../../lib/protocol/generated/v2/RateLimi
 import { liveState, MAX_CHANGES_BEFORE_READ, stateChange } from '../../lib/streams/live-state.js';
 import { mergeRateLimits } from '../../lib/streams/live-states.js';
 import type { Thread } from '../../lib/thread.js';
-import { anError, expectIdle, openThread, THREAD_ID, threadInfo, tokenUsageUpdated, usage } from '../support/fake-server.js';
+import { FAKE_THREAD_ID, FAKE_TURN_ID, threadInfo, tokenUsage, tokenUsageUpdated } from '../../lib/testing/index.js';
+import { openThread } from '../support/hand-server.js';
+import { anError, expectIdle } from '../support/expectations.js';
 import { eachStreamBench, streamBench } from './support.js';
 
+/** Token usage of `total` tokens, 10 of them output. */
+const usage = (total: number) => tokenUsage({ inputTokens: total - 10, outputTokens: 10 });
+
 const status = (type: 'idle' | 'active') => (type === 'idle' ? { type } : { type, activeFlags: [] });
-const statusChanged = (type: 'idle' | 'active', threadId = THREAD_ID) => ({ method: 'thread/status/changed', params: { threadId, status: status(type) } });
-const readAnswer = (overrides = {}) => ({ thread: threadInfo(THREAD_ID, overrides), readState: null });
+const statusChanged = (type: 'idle' | 'active', threadId = FAKE_THREAD_ID) => ({ method: 'thread/status/changed', params: { threadId, status: status(type) } });
+const readAnswer = (overrides = {}) => ({ thread: threadInfo({ ...overrides, id: FAKE_THREAD_ID }), readState: null });
 
 describe('live state (marbles)', () => {
   let thread: Thread;
@@ -29,7 +34,7 @@ describe('live state (marbles)', () => {
       expectObservable(b.sent$({ R: 'thread/read' })).toBe('-R', { R: 'thread/read' });
       expectObservable(thread.status$, sub).toBe('--i-a---i', { i: status('idle'), a: status('active') });
     });
-    expect(b.server.paramsOf('thread/read')).toEqual([{ threadId: THREAD_ID, includeTurns: false }]);
+    expect(b.server.paramsOf('thread/read')).toEqual([{ threadId: FAKE_THREAD_ID, includeTurns: false }]);
     expect(b.transport.sent.map((m) => m.method)).toEqual(['thread/read']); // nothing to clean up
     expectIdle(b.codex);
     expect(b.transport.keepingAlive).toBe(false); // unsubscribed: nothing keeps the host process alive
@@ -44,7 +49,7 @@ describe('live state (marbles)', () => {
 
   it('thread.name$: the read name (null when unnamed), then every thread/name/updated', () => {
     b.scheduler.run(({ hot, expectObservable }) => {
-      const renamed = (threadName?: string) => ({ method: 'thread/name/updated', params: threadName === undefined ? { threadId: THREAD_ID } : { threadId: THREAD_ID, threadName } });
+      const renamed = (threadName?: string) => ({ method: 'thread/name/updated', params: threadName === undefined ? { threadId: FAKE_THREAD_ID } : { threadId: FAKE_THREAD_ID, threadName } });
       b.serve(hot, '  r-p-u', { r: () => b.server.respondTo('thread/read', readAnswer()), p: renamed('Picnic'), u: renamed() });
       expectObservable(thread.name$).toBe('n-p-n', { n: null, p: 'Picnic' });
     });
@@ -52,7 +57,7 @@ describe('live state (marbles)', () => {
 
   it('thread.tokenUsage$: null (no read exists), then every thread/tokenUsage/updated of this thread', () => {
     b.scheduler.run(({ hot, expectObservable }) => {
-      b.serve(hot, '  -u-x-v', { u: tokenUsageUpdated(100), x: tokenUsageUpdated(5, 'thr-9'), v: tokenUsageUpdated(250) });
+      b.serve(hot, '  -u-x-v', { u: tokenUsageUpdated(usage(100)), x: tokenUsageUpdated(usage(5), { threadId: 'thr-9', turnId: FAKE_TURN_ID }), v: tokenUsageUpdated(usage(250)) });
       expectObservable(thread.tokenUsage$).toBe('nu---v', { n: null, u: usage(100), v: usage(250) });
     });
     expect(b.transport.sent).toEqual([]);

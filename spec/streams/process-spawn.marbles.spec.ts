@@ -5,7 +5,7 @@
  */
 import { TransportClosedError, ValidationError } from '../../lib/errors.js';
 import type { ProcessEvent } from '../../lib/streams/process-spawn.js';
-import { anError, expectIdle } from '../support/fake-server.js';
+import { anError, expectIdle } from '../support/expectations';
 import { b64, bytes, eachStreamBench, streamBench } from './support.js';
 
 const H = 'h-1';

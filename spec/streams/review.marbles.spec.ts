@@ -10,19 +10,21 @@ import { TransportClosedError } from '../../lib/errors.js';
 import { turnProgress } from '../../lib/operators/turn-progress.js';
 import type { Thread } from '../../lib/thread.js';
 import { toTurnResult } from '../../lib/turn/turn-result.js';
-import { agentMessage, anError, expectIdle, itemCompleted, openThread, THREAD_ID, turn, TURN_ID, turnCompleted } from '../support/fake-server.js';
+import { DEFAULT_TURN_REF, FAKE_THREAD_ID, FAKE_TURN_ID, agentMessageItem, itemCompleted, turnCompleted, turnInfo } from '../../lib/testing/index.js';
+import { openThread } from '../support/hand-server.js';
+import { anError, expectIdle } from '../support/expectations.js';
 import { eachStreamBench } from './support.js';
 
 const RUN_ID = 'turn-1b';
 const SENT = { R: 'review/start', I: 'turn/interrupt' };
-const reviewStarted = { method: 'turn/started', params: { threadId: THREAD_ID, turn: turn(RUN_ID, 'inProgress', { rootTurnId: TURN_ID }) } };
+const reviewStarted = { method: 'turn/started', params: { threadId: FAKE_THREAD_ID, turn: turnInfo({ id: RUN_ID, status: 'inProgress', ...{ rootTurnId: FAKE_TURN_ID } }) } };
 const n = {
   s: reviewStarted,
-  i: itemCompleted(agentMessage('msg-1', 'Looks good: no issues found.')),
-  c: turnCompleted('completed'),
-  C: turnCompleted('interrupted'),
+  i: itemCompleted(agentMessageItem('msg-1', 'Looks good: no issues found.')),
+  c: turnCompleted(DEFAULT_TURN_REF, 'completed'),
+  C: turnCompleted(DEFAULT_TURN_REF, 'interrupted'),
   // another turn of the thread: not the review
-  o: { method: 'turn/started', params: { threadId: THREAD_ID, turn: turn('turn-0') } },
+  o: { method: 'turn/started', params: { threadId: FAKE_THREAD_ID, turn: turnInfo({ id: 'turn-0' }) } },
 };
 
 describe('thread.review() (marbles)', () => {
@@ -31,7 +33,7 @@ describe('thread.review() (marbles)', () => {
     thread = openThread(b.codex, b.transport);
     b.transport.onRequest('turn/interrupt', () => ({}));
   });
-  const answer = () => b.server.respondTo('review/start', { turn: turn(TURN_ID), reviewThreadId: THREAD_ID });
+  const answer = () => b.server.respondTo('review/start', { turn: turnInfo({ id: FAKE_TURN_ID }), reviewThreadId: FAKE_THREAD_ID });
 
   it('is cold; emits turn/started, the items and turn/completed of the review, then completes', () => {
     b.scheduler.run(({ hot, expectObservable }) => {
@@ -41,7 +43,7 @@ describe('thread.review() (marbles)', () => {
       expectObservable(b.sent$(SENT)).toBe('-R', SENT);
       expectObservable(review$, sub).toBe('------s-i-(c|)', n);
     });
-    expect(b.server.paramsOf('review/start')).toEqual([{ threadId: THREAD_ID, target: { type: 'uncommittedChanges' } }]);
+    expect(b.server.paramsOf('review/start')).toEqual([{ threadId: FAKE_THREAD_ID, target: { type: 'uncommittedChanges' } }]);
     expectIdle(b.codex);
   });
 
@@ -60,7 +62,7 @@ describe('thread.review() (marbles)', () => {
       expectObservable(b.sent$(SENT)).toBe('R------I', SENT);
       expectObservable(thread.review({ type: 'uncommittedChanges' }), sub).toBe('---s-i--', n);
     });
-    expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: RUN_ID }]);
+    expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: FAKE_THREAD_ID, turnId: RUN_ID }]);
     expect(b.warnings).toEqual([]);
     expectIdle(b.codex);
   });
@@ -72,7 +74,7 @@ describe('thread.review() (marbles)', () => {
       expectObservable(b.sent$(SENT)).toBe('R------I', SENT);
       expectObservable(thread.review({ type: 'uncommittedChanges' }), sub).toBe('---', n);
     });
-    expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: RUN_ID }]);
+    expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: FAKE_THREAD_ID, turnId: RUN_ID }]);
     expectIdle(b.codex);
   });
 
@@ -87,10 +89,10 @@ describe('thread.review() (marbles)', () => {
   });
 
   it('works with toTurnResult() and turnProgress()', async () => {
-    b.transport.onRequest('review/start', () => ({ turn: turn(TURN_ID), reviewThreadId: THREAD_ID }));
+    b.transport.onRequest('review/start', () => ({ turn: turnInfo({ id: FAKE_TURN_ID }), reviewThreadId: FAKE_THREAD_ID }));
     const result = lastValueFrom(thread.review({ type: 'uncommittedChanges' }).pipe(toTurnResult()));
     for (const m of [n.s, n.i, n.c]) b.server.emit(m);
-    await expect(result).resolves.toEqual(expect.objectContaining({ id: TURN_ID, status: 'completed', finalResponse: 'Looks good: no issues found.' }));
+    await expect(result).resolves.toEqual(expect.objectContaining({ id: FAKE_TURN_ID, status: 'completed', finalResponse: 'Looks good: no issues found.' }));
 
     const progress: string[] = [];
     thread.review({ type: 'uncommittedChanges' }).pipe(turnProgress()).subscribe((p) => progress.push(`${p.status}:${p.items.length}`));
@@ -100,14 +102,14 @@ describe('thread.review() (marbles)', () => {
   });
 
   it('a running review is the active turn: thread.interrupt() stops it by its turn/started id', async () => {
-    b.transport.onRequest('review/start', () => ({ turn: turn(TURN_ID), reviewThreadId: THREAD_ID }));
+    b.transport.onRequest('review/start', () => ({ turn: turnInfo({ id: FAKE_TURN_ID }), reviewThreadId: FAKE_THREAD_ID }));
     const events: string[] = [];
     const sub = thread.review({ type: 'uncommittedChanges' }).subscribe({ next: (e) => events.push(e.method), complete: () => events.push('complete') });
     expect(thread.activeTurn).toBeUndefined(); // answered, not running yet
     b.server.emit(n.s);
     expect(thread.activeTurn).toBe(RUN_ID);
     await lastValueFrom(thread.interrupt());
-    expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: RUN_ID }]);
+    expect(b.server.paramsOf('turn/interrupt')).toEqual([{ threadId: FAKE_THREAD_ID, turnId: RUN_ID }]);
     b.server.emit(n.C);
     expect(events).toEqual(['turn/started', 'turn/completed', 'complete']);
     expect(thread.activeTurn).toBeUndefined();
@@ -116,7 +118,7 @@ describe('thread.review() (marbles)', () => {
   });
 
   it('a review left before it runs never becomes the active turn; one left while running stops being it', () => {
-    b.transport.onRequest('review/start', () => ({ turn: turn(TURN_ID), reviewThreadId: THREAD_ID }));
+    b.transport.onRequest('review/start', () => ({ turn: turnInfo({ id: FAKE_TURN_ID }), reviewThreadId: FAKE_THREAD_ID }));
     thread.review({ type: 'uncommittedChanges' }).subscribe().unsubscribe();
     b.server.emit(n.s);
     expect(thread.activeTurn).toBeUndefined();
@@ -128,8 +130,8 @@ describe('thread.review() (marbles)', () => {
     running.unsubscribe();
     expect(thread.activeTurn).toBeUndefined();
     expect(b.server.paramsOf('turn/interrupt')).toEqual([
-      { threadId: THREAD_ID, turnId: RUN_ID },
-      { threadId: THREAD_ID, turnId: RUN_ID },
+      { threadId: FAKE_THREAD_ID, turnId: RUN_ID },
+      { threadId: FAKE_THREAD_ID, turnId: RUN_ID },
     ]);
     b.server.emit(n.C);
     expectIdle(b.codex);

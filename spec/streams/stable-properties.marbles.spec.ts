@@ -6,11 +6,12 @@
  */
 import type { Observable, Subscription } from 'rxjs';
 import type { Thread } from '../../lib/thread.js';
-import { openThread, THREAD_ID, threadInfo } from '../support/fake-server.js';
+import { FAKE_THREAD_ID, threadInfo } from '../../lib/testing/index.js';
+import { openThread } from '../support/hand-server.js';
 import { eachStreamBench } from './support.js';
 
-const statusChanged = (type: 'idle' | 'active') => ({ method: 'thread/status/changed', params: { threadId: THREAD_ID, status: type === 'idle' ? { type } : { type, activeFlags: [] } } });
-const readAnswer = () => ({ thread: threadInfo(THREAD_ID), readState: null });
+const statusChanged = (type: 'idle' | 'active') => ({ method: 'thread/status/changed', params: { threadId: FAKE_THREAD_ID, status: type === 'idle' ? { type } : { type, activeFlags: [] } } });
+const readAnswer = () => ({ thread: threadInfo({ id: FAKE_THREAD_ID }), readState: null });
 
 /** What the `async` pipe does with a property: on each change detection it reads it, and resubscribes only when it got a different object. */
 class AsyncPipeLike<T> {
@@ -65,7 +66,7 @@ describe('stable $ properties', () => {
       hot('--------------x').subscribe(() => pipe.destroy());
     });
     expect(seen).toEqual([undefined, undefined, { type: 'idle' }, { type: 'idle' }, { type: 'active', activeFlags: [] }, { type: 'active', activeFlags: [] }, { type: 'idle' }]);
-    expect(b.server.paramsOf('thread/read')).toEqual([{ threadId: THREAD_ID, includeTurns: false }]);
+    expect(b.server.paramsOf('thread/read')).toEqual([{ threadId: FAKE_THREAD_ID, includeTurns: false }]);
   });
 
   it('a second subscriber shares the read and gets the latest value at once', () => {

@@ -1,7 +1,7 @@
 // The StreamRouter: notifications reach only the streams whose id they carry, through maps.
 import { TransportClosedError } from '../../lib/errors.js';
 import { ANY_KEY, routeKey, routerOf } from '../../lib/streams/stream-router.js';
-import { anError } from '../support/fake-server.js';
+import { anError } from '../support/expectations';
 import { eachStreamBench } from './support.js';
 
 describe('StreamRouter', () => {

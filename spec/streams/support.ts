@@ -8,7 +8,8 @@ import type { Connection, ProtocolWarning } from '../../lib/rpc/connection.js';
 import { toBase64 } from '../../lib/streams/output-chunk.js';
 import { PROTOCOL_VERSION } from '../../lib/protocol/tables.generated.js';
 import { FAKE_INITIALIZE_RESPONSE, InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
-import { createClient, testScheduler } from '../support/fake-server.js';
+import { createClient } from '../support/hand-server.js';
+import { testScheduler } from '../support/expectations.js';
 import type { ClientBench } from '../support/thread-bench.js';
 
 /** A ClientBench (spec/support/thread-bench.ts) whose `sent$` keeps only the methods a spec names. */

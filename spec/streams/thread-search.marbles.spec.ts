@@ -6,11 +6,12 @@
 import { TransportClosedError, ValidationError } from '../../lib/errors.js';
 import type { ThreadSearchResult } from '../../lib/protocol/generated/v2/ThreadSearchResult.js';
 import { MAX_PARTIAL_SEARCH_ROWS, type ThreadSearchUpdate } from '../../lib/streams/thread-search.js';
-import { anError, expectIdle, threadInfo } from '../support/fake-server.js';
+import { threadInfo } from '../../lib/testing/index.js';
+import { anError, expectIdle } from '../support/expectations.js';
 import { eachStreamBench } from './support.js';
 
 const SENT = { Q: 'thread/search/stream', C: 'thread/search/stream/cancel' };
-const row = (id: string): ThreadSearchResult => ({ thread: threadInfo(id), snippet: `…${id}…` });
+const row = (id: string): ThreadSearchResult => ({ thread: threadInfo({ id: id }), snippet: `…${id}…` });
 
 describe('codex.threadSearch() (marbles)', () => {
   const b = eachStreamBench(() => b.transport.onRequest('thread/search/stream/cancel', () => ({})));

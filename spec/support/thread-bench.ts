@@ -9,19 +9,12 @@ import type { TestScheduler } from 'rxjs/testing';
 import type { Codex } from '../../lib/codex.js';
 import type { Thread } from '../../lib/thread.js';
 import type { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
-import {
-  agentMessage,
-  createClient,
-  delta,
-  FakeServer,
-  itemCompleted,
-  itemStarted,
-  openThread,
-  testScheduler,
-  tokenUsageUpdated,
-  turnCompleted,
-  turnStarted,
-} from './fake-server.js';
+import { DEFAULT_TURN_REF, agentMessageDelta, agentMessageItem, itemCompleted, itemStarted, tokenUsage, tokenUsageUpdated, turnCompleted, turnStarted } from '../../lib/testing/index.js';
+import { createClient, HandServer, openThread } from '../support/hand-server.js';
+import { testScheduler } from '../support/expectations.js';
+
+/** Token usage of `total` tokens, 10 of them output. */
+const usage = (total: number) => tokenUsage({ inputTokens: total - 10, outputTokens: 10 });
 
 /** The `hot` helper of `TestScheduler.run()`. */
 export type HotFn = Parameters<Parameters<TestScheduler['run']>[0]>[0]['hot'];
@@ -31,12 +24,12 @@ export type Step = object | (() => void);
 /** The notifications of one plain turn (turn-1 of THREAD_ID) by marble letter: started, a streamed answer, usage, completed. */
 export const TURN_NOTIFICATIONS = {
   s: turnStarted(),
-  t: itemStarted(agentMessage('msg-1', '')),
-  d: delta('msg-1', 'Hel'),
-  e: delta('msg-1', 'lo'),
-  i: itemCompleted(agentMessage('msg-1', 'Hello', 'final_answer')),
-  u: tokenUsageUpdated(120),
-  c: turnCompleted('completed'),
+  t: itemStarted(agentMessageItem('msg-1', '')),
+  d: agentMessageDelta('msg-1', 'Hel'),
+  e: agentMessageDelta('msg-1', 'lo'),
+  i: itemCompleted(agentMessageItem('msg-1', 'Hello', 'final_answer')),
+  u: tokenUsageUpdated(usage(120)),
+  c: turnCompleted(DEFAULT_TURN_REF, 'completed'),
 };
 
 /** The current test's client. */
@@ -44,7 +37,7 @@ export interface ClientBench {
   scheduler: TestScheduler;
   codex: Codex;
   transport: InMemoryTransport;
-  server: FakeServer;
+  server: HandServer;
   /** Plays a script marble: each letter's step is delivered (a message) or run (a function). */
   serve(hot: HotFn, marble: string, steps: Record<string, Step>): void;
   /** Every message the client writes from now on: its method, or `answer` for an answer. */

@@ -3,20 +3,11 @@ import { CodexError, InvalidParamsError, ProtocolError, TransportClosedError } f
 import type { TurnStartParams } from '../../lib/protocol/generated/v2/TurnStartParams.js';
 import { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
 import { turnStream, type TurnHooks } from '../../lib/turn/turn-stream.js';
-import {
-  agentMessage,
-  delta,
-  FakeServer,
-  itemCompleted,
-  THREAD_ID,
-  TURN_ID,
-  turnCompleted,
-  turnStarted,
-  turnStartResponse,
-} from '../support/fake-server.js';
+import { FAKE_THREAD_ID, FAKE_TURN_ID, agentMessageDelta, agentMessageItem, itemCompleted, turnCompleted, turnStartResponse, turnStarted } from '../../lib/testing/index.js';
+import { HandServer } from '../support/hand-server.js';
 import { ObservableStream } from '../support/observable-stream.js';
 
-const params: TurnStartParams = { threadId: THREAD_ID, input: [{ type: 'text', text: 'Hi', text_elements: [] }] };
+const params: TurnStartParams = { threadId: FAKE_THREAD_ID, input: [{ type: 'text', text: 'Hi', text_elements: [] }] };
 
 function setup(options: { maxBufferedPerThread?: number } = {}) {
   const transport = new InMemoryTransport();
@@ -24,7 +15,7 @@ function setup(options: { maxBufferedPerThread?: number } = {}) {
   const connection = new Connection(transport, { clientInfo: { name: 'spec', title: null, version: '0.0.0' }, ...options });
   connection.connect().subscribe();
   transport.clearSent();
-  const server = new FakeServer(transport);
+  const server = new HandServer(transport);
   const calls: string[] = [];
   const hooks: TurnHooks = {
     started: (id) => calls.push(`started:${id}`),
@@ -45,8 +36,8 @@ describe('turnStream', () => {
     expect(server.paramsOf('turn/start')).toEqual([params]);
     server.respondTo('turn/start', turnStartResponse());
     server.emit(turnStarted());
-    server.emit(delta('msg-1', 'Hi there'));
-    server.emit(itemCompleted(agentMessage('msg-1', 'Hi there', 'final_answer')));
+    server.emit(agentMessageDelta('msg-1', 'Hi there'));
+    server.emit(itemCompleted(agentMessageItem('msg-1', 'Hi there', 'final_answer')));
     server.emit(turnCompleted());
     expect((await stream.takeNext()).method).toBe('turn/started');
     expect((await stream.takeNext()).method).toBe('item/agentMessage/delta');
@@ -62,9 +53,9 @@ describe('turnStream', () => {
       const { connection, server, hooks, calls } = setup();
       turnStream(connection, params, hooks).subscribe({ error: () => undefined });
       server.respondTo('turn/start', turnStartResponse());
-      expect(calls).toEqual([`started:${TURN_ID}`]);
+      expect(calls).toEqual([`started:${FAKE_TURN_ID}`]);
       server.emit(turnCompleted());
-      expect(calls).toEqual([`started:${TURN_ID}`, `ended:${TURN_ID}`]);
+      expect(calls).toEqual([`started:${FAKE_TURN_ID}`, `ended:${FAKE_TURN_ID}`]);
     });
 
     it('reports ended once when turn/completed arrived before the turn/start answer', () => {
@@ -74,7 +65,7 @@ describe('turnStream', () => {
       server.emit(turnCompleted());
       server.respondTo('turn/start', turnStartResponse());
       expect(stream.peekAll().map((e) => e.type)).toEqual(['next', 'next', 'complete']);
-      expect(calls).toEqual([`started:${TURN_ID}`, `running:${TURN_ID}`, `ended:${TURN_ID}`]);
+      expect(calls).toEqual([`started:${FAKE_TURN_ID}`, `running:${FAKE_TURN_ID}`, `ended:${FAKE_TURN_ID}`]);
       expectConnectionIdle(connection);
     });
 
@@ -84,11 +75,11 @@ describe('turnStream', () => {
       expect(calls).toEqual([]);
       server.respondTo('turn/start', turnStartResponse());
       // The server refuses turn/interrupt until the turn runs: wait for turn/started.
-      expect(calls).toEqual([`started:${TURN_ID}`]);
+      expect(calls).toEqual([`started:${FAKE_TURN_ID}`]);
       expect(server.paramsOf('turn/interrupt')).toEqual([]);
       server.emit(turnStarted());
-      expect(calls).toEqual([`started:${TURN_ID}`, `running:${TURN_ID}`, `ended:${TURN_ID}`]);
-      expect(server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
+      expect(calls).toEqual([`started:${FAKE_TURN_ID}`, `running:${FAKE_TURN_ID}`, `ended:${FAKE_TURN_ID}`]);
+      expect(server.paramsOf('turn/interrupt')).toEqual([{ threadId: FAKE_THREAD_ID, turnId: FAKE_TURN_ID }]);
       expectConnectionIdle(connection);
     });
 
@@ -100,8 +91,8 @@ describe('turnStream', () => {
       expect(server.paramsOf('turn/interrupt')).toEqual([]);
       expect(connection.stats.routes).toBe(1); // still following the turn, invisibly
       server.emit(turnStarted());
-      expect(server.paramsOf('turn/interrupt')).toEqual([{ threadId: THREAD_ID, turnId: TURN_ID }]);
-      expect(calls).toEqual([`started:${TURN_ID}`, `running:${TURN_ID}`, `ended:${TURN_ID}`]);
+      expect(server.paramsOf('turn/interrupt')).toEqual([{ threadId: FAKE_THREAD_ID, turnId: FAKE_TURN_ID }]);
+      expect(calls).toEqual([`started:${FAKE_TURN_ID}`, `running:${FAKE_TURN_ID}`, `ended:${FAKE_TURN_ID}`]);
       expectConnectionIdle(connection);
     });
 
@@ -112,7 +103,7 @@ describe('turnStream', () => {
       server.emit(turnStarted());
       sub.unsubscribe();
       sub.unsubscribe();
-      expect(calls).toEqual([`started:${TURN_ID}`, `running:${TURN_ID}`, `ended:${TURN_ID}`]);
+      expect(calls).toEqual([`started:${FAKE_TURN_ID}`, `running:${FAKE_TURN_ID}`, `ended:${FAKE_TURN_ID}`]);
       expect(server.paramsOf('turn/interrupt')).toHaveLength(1);
     });
 
@@ -165,8 +156,8 @@ describe('turnStream', () => {
     const { connection, server } = setup({ maxBufferedPerThread: 2 });
     const stream = new ObservableStream(turnStream(connection, params));
     server.emit(turnStarted());
-    server.emit(delta('msg-1', 'a'));
-    server.emit(delta('msg-1', 'b'));
+    server.emit(agentMessageDelta('msg-1', 'a'));
+    server.emit(agentMessageDelta('msg-1', 'b'));
     const error = await stream.takeError();
     expect(ProtocolError.is(error)).toBe(true);
     expect(CodexError.is(error)).toBe(true);
@@ -179,8 +170,8 @@ describe('turnStream', () => {
     const { connection, server, transport } = setup({ maxBufferedPerThread: 2 });
     const stream = new ObservableStream(turnStream(connection, params));
     server.emit(turnStarted());
-    server.emit(delta('msg-1', 'a'));
-    server.emit(delta('msg-1', 'b'));
+    server.emit(agentMessageDelta('msg-1', 'a'));
+    server.emit(agentMessageDelta('msg-1', 'b'));
     expect(ProtocolError.is(await stream.takeError())).toBe(true);
     expect(transport.sent.filter((m) => m.method === 'turn/interrupt')).toEqual([]);
     server.respondTo('turn/start', turnStartResponse());

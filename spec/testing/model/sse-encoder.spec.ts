@@ -1,5 +1,5 @@
-import { encodeStep, idCounter, toSseFrame, type ResponseEvent } from '../../lib/testing/model/sse-encoder.js';
-import { applyPatch, message, shellCommand } from '../../lib/testing/model/steps.js';
+import { encodeStep, idCounter, toSseFrame, type ResponseEvent } from '../../../lib/testing/model/sse-encoder.js';
+import { applyPatch, message, shellCommand } from '../../../lib/testing/model/steps.js';
 
 const fixed = { createdAt: 1_700_000_000 };
 const types = (events: ResponseEvent[]) => events.map((e) => e.type);

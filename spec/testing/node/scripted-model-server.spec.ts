@@ -12,8 +12,8 @@ import {
   resolveCodexBinary,
   shellCommand,
   type CodexHome,
-} from '../../lib/testing/node/index.js';
-import { Waiters } from '../support/waiters.js';
+} from '../../../lib/testing/node/index.js';
+import { Waiters } from '../../support/waiters.js';
 
 /** One parsed SSE frame. */
 interface SseEvent {

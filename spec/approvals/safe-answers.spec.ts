@@ -1,5 +1,4 @@
 import { answerIssues } from '../../lib/approvals/answer-check';
-import { Answers } from '../../lib/approvals/answers';
 import { safeAnswer } from '../../lib/approvals/safe-answers';
 import { MethodNotFoundError } from '../../lib/errors';
 import { SERVER_REQUEST_METHODS } from '../../lib/protocol/tables.generated';
@@ -71,33 +70,5 @@ describe('safe defaults: a server request nobody claims', () => {
     expect(answer.currentTimeAt).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
     expect(answerIssues('currentTime/read', { currentTimeAt: 'now' })).toHaveLength(1);
     expect(h.failures).toEqual([]);
-  });
-
-  it('Answers helpers build answers the router accepts', () => {
-    expect(answerIssues('item/commandExecution/requestApproval', Answers.accept())).toEqual([]);
-    expect(answerIssues('item/commandExecution/requestApproval', Answers.acceptForSession())).toEqual([]);
-    expect(answerIssues('item/commandExecution/requestApproval', Answers.acceptWithExecpolicyAmendment(['touch', 'x']))).toEqual([]);
-    expect(answerIssues('item/fileChange/requestApproval', Answers.decline())).toEqual([]);
-    expect(answerIssues('item/fileChange/requestApproval', Answers.cancel())).toEqual([]);
-    expect(answerIssues('item/permissions/requestApproval', Answers.grantPermissions({ network: { enabled: true } }, 'session'))).toEqual([]);
-    expect(answerIssues('item/permissions/requestApproval', Answers.denyPermissions())).toEqual([]);
-    expect(answerIssues('item/tool/requestUserInput', Answers.answerQuestions({ q1: 'yes', q2: ['a', 'b'] }))).toEqual([]);
-    expect(Answers.answerQuestions({ q1: 'yes', q2: ['a', 'b'] })).toEqual({ answers: { q1: { answers: ['yes'] }, q2: { answers: ['a', 'b'] } } });
-    expect(answerIssues('mcpServer/elicitation/request', Answers.acceptElicitation({ name: 'x' }))).toEqual([]);
-    expect(answerIssues('mcpServer/elicitation/request', Answers.declineElicitation())).toEqual([]);
-    expect(answerIssues('item/tool/call', Answers.toolResult('42'))).toEqual([]);
-  });
-
-  it('malformed answers are caught before they are sent', () => {
-    expect(answerIssues('item/commandExecution/requestApproval', 'accept')).toEqual([{ path: '', message: expect.stringContaining('must be an object') }]);
-    expect(answerIssues('item/commandExecution/requestApproval', { decision: 'yes' })).toEqual([{ path: 'decision', message: expect.stringContaining('"accept"') }]);
-    expect(answerIssues('item/fileChange/requestApproval', { decision: { acceptWithExecpolicyAmendment: { execpolicy_amendment: [] } } })).toHaveLength(1);
-    expect(answerIssues('item/permissions/requestApproval', { permissions: {}, scope: 'forever' })).toHaveLength(1);
-    expect(answerIssues('mcpServer/elicitation/request', { action: 'ok' })).toHaveLength(1);
-    expect(answerIssues('item/tool/call', { contentItems: 'x' })).toHaveLength(2);
-    expect(answerIssues('execCommandApproval', { decision: 'approved' })).toEqual([]);
-    expect(answerIssues('execCommandApproval', { decision: 'yes' })).toHaveLength(1);
-    expect(answerIssues('some/unknown', null)).toHaveLength(1);
-    expect(answerIssues('some/unknown', { anything: true })).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import { PROTOCOL_VERSION } from '../../lib/protocol/tables.generated';
 import type { ProtocolWarning } from '../../lib/rpc/connection';
 import { FAKE_INITIALIZE_RESPONSE, InMemoryTransport } from '../../lib/transport/in-memory-transport';
 import { checkRequest, validateParams } from '../../lib/validation/params-validator';
-import { threadStartResponse, turn, THREAD_ID, TURN_ID } from '../support/fake-server';
+import { FAKE_THREAD_ID as THREAD_ID, FAKE_TURN_ID as TURN_ID, threadStartResponse, turnInfo } from '../../lib/testing/index.js';
 
 const [MAJOR, MINOR] = PROTOCOL_VERSION.split('.').map(Number) as [number, number];
 const NEWER = `codex_cli_rs/${MAJOR}.${MINOR + 1}.0 (Linux) codex-rx`;
@@ -19,7 +19,7 @@ const NO_VERSION = 'a-fork (Linux)';
 function client(userAgent: string) {
   const transport = new InMemoryTransport({ initializeResponse: { ...FAKE_INITIALIZE_RESPONSE, userAgent } });
   transport.onRequest('thread/start', () => threadStartResponse());
-  transport.onRequest('turn/start', () => ({ turn: turn() }));
+  transport.onRequest('turn/start', () => ({ turn: turnInfo() }));
   transport.onRequest('thread/teleport', (params) => ({ arrived: params }));
   const codex = new Codex({ transport });
   const warnings: ProtocolWarning[] = [];
@@ -139,7 +139,7 @@ describe('inbound messages the pinned protocol does not know (a newer server)', 
     transport.notify('turn/teleport/progress', { threadId: THREAD_ID, turnId: TURN_ID, percent: 50 });
     transport.notify('turn/teleport/progress', { threadId: THREAD_ID, turnId: 'turn-other', percent: 1 });
     transport.notify('server/teleport/ready', { anything: true });
-    transport.notify('turn/completed', { threadId: THREAD_ID, turn: turn(TURN_ID, 'completed') });
+    transport.notify('turn/completed', { threadId: THREAD_ID, turn: turnInfo({ id: TURN_ID, status: 'completed' }) });
     const turnEvents = await events;
     expect(all).toEqual(['turn/teleport/progress', 'turn/teleport/progress', 'server/teleport/ready', 'turn/completed']);
     expect(turnEvents.map((e) => e.method)).toEqual(['turn/teleport/progress', 'turn/completed']);

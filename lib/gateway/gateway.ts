@@ -8,7 +8,7 @@ import { mayCarryToken, parseAppServerUrl } from '../transport/websocket-url.js'
 import { redactSecrets } from '../secret-redaction.js';
 import { createHubPolicy } from './hub-policy.js';
 import { logSafe } from './log-safe.js';
-import type { MethodPolicy } from './policy.js';
+import type { GatewayPolicyOptions } from './policy.js';
 import { principalOf, type AuthenticateResult, type Principal } from './principal.js';
 import { openDataRoot, principalHome, principalUpstream, type DataRoot } from './principal-home.js';
 import { PrincipalHub } from './principal-hub.js';
@@ -19,8 +19,12 @@ import { SUBPROTOCOL, tokenOf } from './token.js';
 import { isWebSocketUpstream, type UpstreamConfig, type UpstreamEvents } from './upstream.js';
 import { openWebSocketUpstream } from './ws-upstream.js';
 
-/** Options of {@link createCodexGateway}. */
-export interface CodexGatewayOptions {
+/**
+ * Options of {@link createCodexGateway}; the policy's (`allowedMethods`, `models`,
+ * `allowedDecisions`, `allowEscalation`, `maxStringBytes`) are documented on GatewayPolicyOptions.
+ */
+export interface CodexGatewayOptions
+  extends Pick<GatewayPolicyOptions, 'allowedMethods' | 'models' | 'allowedDecisions' | 'allowEscalation' | 'maxStringBytes'> {
   /**
    * Origins allowed to connect, exactly as browsers send them (`https://app.example.com`), or a
    * function deciding. Required; there is no wildcard. Requests without an Origin (non-browser
@@ -45,14 +49,6 @@ export interface CodexGatewayOptions {
   readonly dataRoot?: string;
   /** How long a principal's app-server outlives its last tab (default 5 min), so a reload keeps a running turn. */
   readonly principalGraceMs?: number;
-  /** Client→server methods that pass (default DEFAULT_ALLOWED_METHODS), or a function deciding per call. */
-  readonly allowedMethods?: MethodPolicy;
-  /** Models a page may choose (`model` is refused unless listed). Default: none (the operator's config decides). */
-  readonly models?: readonly string[];
-  /** Decisions a page may answer approvals with (default accept, decline, cancel). */
-  readonly allowedDecisions?: readonly string[];
-  /** Let server requests that ask to run outside the sandbox or for more permissions reach the page (default false: the gateway declines them). */
-  readonly allowEscalation?: boolean;
   /** Live client connections at most, all principals together (default 100); more are closed with 4503. */
   readonly maxConnections?: number;
   /** App-servers (principals) at most (default 20). A new principal then takes the place of one whose tabs all left, else gets 4503. */
@@ -61,8 +57,6 @@ export interface CodexGatewayOptions {
   readonly maxConnectionsPerPrincipal?: number;
   /** Threads one principal may hold loaded (default 16); more `thread/start|resume|fork` get a JSON-RPC error. */
   readonly maxLoadedThreadsPerPrincipal?: number;
-  /** Longest string a client may send in a field (default 64 KiB). */
-  readonly maxStringBytes?: number;
   /** Largest client frame in bytes (default 4 MiB); a larger one closes the connection with 1009. */
   readonly maxFrameBytes?: number;
   /** Client messages per second per principal, all its tabs together (default 100); the tab that sends more is closed with 4429. */

@@ -43,6 +43,9 @@ export const MAX_IN_FLIGHT = 1000;
 /** Answered server requests remembered until resolved, at most (the oldest forgotten first). */
 const MAX_ANSWERED = 1000;
 
+/** Notifications the hub acts on itself (noteNotification), in the order it looks for them. */
+const NOTED_METHODS = ['serverRequest/resolved', 'turn/started', 'turn/completed', 'thread/closed'];
+
 /** Methods whose answer names a thread the app-server now holds loaded for this principal. */
 const LOADS_THREAD = new Set(['thread/start', 'thread/resume', 'thread/fork']);
 
@@ -349,25 +352,33 @@ export class PrincipalHub {
   }
 
   private noteNotification(data: string | Buffer): void {
-    // Rare methods the hub acts on; a frame is parsed only when it may be one of them.
-    const method = leadingMethod(data);
-    const maybe = (name: string) => (method !== undefined ? method === name : data.includes(`"${name}"`));
-    if (maybe('serverRequest/resolved')) {
-      const m = parse(data) as { method?: unknown; params?: { requestId?: unknown } };
-      if (m?.method === 'serverRequest/resolved' && m.params && (typeof m.params.requestId === 'number' || typeof m.params.requestId === 'string')) {
-        const key = JSON.stringify(m.params.requestId);
-        this.pending.delete(key);
-        this.answered.delete(key);
+    // Rare methods the hub acts on; a frame is parsed only when it may be one of them. The method
+    // is read in place when it leads the frame, else looked for in it.
+    const method = leadingMethod(data) ?? NOTED_METHODS.find((name) => data.includes(`"${name}"`));
+    switch (method) {
+      case 'serverRequest/resolved': {
+        const m = parse(data) as { method?: unknown; params?: { requestId?: unknown } };
+        if (m?.method === 'serverRequest/resolved' && m.params && (typeof m.params.requestId === 'number' || typeof m.params.requestId === 'string')) {
+          const key = JSON.stringify(m.params.requestId);
+          this.pending.delete(key);
+          this.answered.delete(key);
+        }
+        return;
       }
-    } else if (maybe('turn/started') || maybe('turn/completed')) {
-      const m = parse(data) as { method?: unknown; params?: { turn?: { id?: unknown } } };
-      const id = m?.params?.turn?.id;
-      if (typeof id !== 'string') return;
-      if (m.method === 'turn/started') this.runningTurns.add(id);
-      else if (m.method === 'turn/completed') this.runningTurns.delete(id);
-    } else if (maybe('thread/closed')) {
-      const m = parse(data) as { method?: unknown; params?: { threadId?: unknown } };
-      if (m?.method === 'thread/closed' && typeof m.params?.threadId === 'string') this.loadedThreads.delete(m.params.threadId);
+      case 'turn/started':
+      case 'turn/completed': {
+        const m = parse(data) as { method?: unknown; params?: { turn?: { id?: unknown } } };
+        const id = m?.params?.turn?.id;
+        if (typeof id !== 'string') return;
+        if (m.method === 'turn/started') this.runningTurns.add(id);
+        else if (m.method === 'turn/completed') this.runningTurns.delete(id);
+        return;
+      }
+      case 'thread/closed': {
+        const m = parse(data) as { method?: unknown; params?: { threadId?: unknown } };
+        if (m?.method === 'thread/closed' && typeof m.params?.threadId === 'string') this.loadedThreads.delete(m.params.threadId);
+        return;
+      }
     }
   }
 

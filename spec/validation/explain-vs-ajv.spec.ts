@@ -16,24 +16,13 @@ import { SERVER_NOTIFICATION_SCHEMA, SERVER_REQUEST_SCHEMA } from '../../lib/pro
 import { formatPath, issuesOf } from '../../lib/validation/explain';
 import { ProtocolSchema } from '../../lib/validation/protocol-schemas';
 import { addFormats } from '../../lib/validation/formats';
+import { prng } from '../support/prng';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Schema = boolean | { readonly [keyword: string]: unknown };
 
 const VALUES_PER_SCHEMA = 12;
 const MUTATIONS_PER_VALUE = 4;
-
-/** mulberry32: a small seeded generator, so every run checks the same values. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A value meant to satisfy `schema` (it may not: ajv is the judge, the spec only compares verdicts). */
 class Generator {
@@ -204,7 +193,7 @@ function compare(what: string, definitions: Record<string, unknown>, names: read
     const check = shipped(name, root);
     const reference = plain.getSchema(`plain#/definitions/${name}`)!;
     tally.schemas++;
-    const generator = new Generator(definitions, seeded(0x5eed + n));
+    const generator = new Generator(definitions, prng(0x5eed + n));
     const values: Json[] = [];
     for (let i = 0; i < VALUES_PER_SCHEMA; i++) {
       const value = generator.value(root);

@@ -1,6 +1,6 @@
 import { tap, type Observable } from 'rxjs';
 import * as kit from '../../lib/testing/payloads/index.js';
-import { agentMessage, itemStarted, threadInfo, THREAD_ID, turn, TURN_ID, turnCompleted } from '../support/fake-server.js';
+import { agentMessageItem, FAKE_THREAD_ID as THREAD_ID, FAKE_TURN_ID as TURN_ID, itemStarted, threadInfo, turnCompleted, turnInfo } from '../../lib/testing/payloads/index.js';
 
 // The recorders of attached turns load with the streams chunk (lib/turn/lazy-recorders.ts).
 // Here the client runs as a page does: fresh modules, nothing preloaded.
@@ -28,10 +28,10 @@ describe('attached turns on a page (the recorders load on first use)', () => {
   it('what a gateway replays right after the thread/resume answer, while the chunk loads, reaches a later attach once', async () => {
     const lib = pageLibrary();
     const transport = new lib.InMemoryTransport();
-    const running = threadInfo(THREAD_ID, { turns: [turn(TURN_ID, 'inProgress')] });
+    const running = threadInfo({ id: THREAD_ID, turns: [turnInfo({ id: TURN_ID, status: 'inProgress' })] });
     transport.onRequest('thread/resume', () => kit.threadResumeResponse(running));
     const codex = new lib.Codex({ transport });
-    const replayed = itemStarted(agentMessage('msg-1', ''));
+    const replayed = itemStarted(agentMessageItem('msg-1', ''));
     // At once after the answer: the chunk is still loading, nothing has been built to hear it.
     const opened = collect(codex.threadResume(THREAD_ID).pipe(tap(() => transport.emit(replayed))));
     await new Promise<void>((resolve) => {
@@ -43,7 +43,7 @@ describe('attached turns on a page (the recorders load on first use)', () => {
     expect(thread.runningTurnId).toBe(TURN_ID);
     transport.clearSent();
     const attached = collect(thread.attach(TURN_ID));
-    transport.emit(turnCompleted('completed'));
+    transport.emit(turnCompleted());
     await flush();
     expect(attached.error).toBeUndefined();
     expect(attached.values.map((e) => e.method)).toEqual(['turn/started', 'item/started', 'turn/completed']);

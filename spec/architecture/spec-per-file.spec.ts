@@ -34,8 +34,6 @@ const WITHOUT_SPEC: Readonly<Record<string, string>> = {
   'gateway/stdio-upstream.ts': 'backlog (tested in gateway/upstream.spec.ts)',
   'gateway/tab.ts': 'backlog',
   'gateway/ws-upstream.ts': 'backlog (tested in gateway/upstream.spec.ts)',
-  'node/platform.ts': 'backlog',
-  'node/signed-bearer-token.ts': 'backlog',
   'rpc/handshake.ts': 'backlog (tested in rpc/connection.spec.ts)',
   'rpc/params-check.ts': 'backlog (tested in validation/params-validator.spec.ts)',
   'streams/live-states.ts': 'backlog (tested in streams/live-state.marbles.spec.ts)',

@@ -7,28 +7,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openWebSocketUpstream } from '../../lib/gateway/ws-upstream.js';
-import type { UpstreamEvents } from '../../lib/gateway/upstream.js';
 import { Waiters } from '../support/waiters.js';
-import { startFakeUpstream, type FakeUpstream } from './support.js';
-
-/** What an upstream reported, with a way to wait for it. */
-function recorder() {
-  const messages: Array<string | Buffer> = [];
-  const failures: string[] = [];
-  const waiters = new Waiters();
-  const events: UpstreamEvents = {
-    message: (data) => {
-      messages.push(data);
-      waiters.poke();
-    },
-    failed: (reason) => {
-      failures.push(reason);
-      waiters.poke();
-    },
-  };
-  const until = <R>(probe: () => R | undefined, what: string) => waiters.until(probe, 10_000, () => `no ${what}; got ${JSON.stringify({ messages: messages.map(String), failures })}`);
-  return { events, messages, failures, failed: () => until(() => failures[0], 'failure'), message: () => until(() => messages[0], 'message') };
-}
+import { startFakeUpstream, upstreamRecorder as recorder, type FakeUpstream } from './support.js';
 
 describe('openWebSocketUpstream', () => {
   let upstream: FakeUpstream;

@@ -41,7 +41,6 @@ const WITHOUT_SPEC: Readonly<Record<string, string>> = {
   'streams/live-states.ts': 'backlog (tested in streams/live-state.marbles.spec.ts)',
   'streams/process-input.ts': 'backlog (tested in streams/process-spawn.marbles.spec.ts)',
   'streams/stream-host.ts': 'backlog',
-  'structured-output.ts': 'backlog (tested in validation/structured-output.spec.ts: move it to spec/structured-output.spec.ts)',
   'testing/model/steps.ts': 'backlog (tested in testing/model/sse-encoder.spec.ts)',
   'testing/node/codex-home.ts': 'backlog (tested in testing/node/scripted-model-server.spec.ts and e2e)',
   'testing/node/model-catalog.ts': 'backlog',
@@ -55,9 +54,7 @@ const WITHOUT_SPEC: Readonly<Record<string, string>> = {
   'transport/websocket-like.ts': 'backlog (tested in transport/websocket-transport.spec.ts)',
   'turn/attach-stream.ts': 'backlog (tested in marbles/attach.marbles.spec.ts)',
   'turn/turn-recorder.ts': 'backlog',
-  'validation/formats.ts': 'backlog (tested in validation/fuzz.spec.ts)',
   'validation/inbound-validator.ts': 'backlog',
-  'validation/output-validator.ts': 'backlog (tested in validation/structured-output.spec.ts)',
   'validation/protocol-schemas.ts': 'backlog (tested in testing/payload-schema.spec.ts)',
   'validation/validate-params.ts': 'backlog',
 };

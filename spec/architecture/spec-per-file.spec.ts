@@ -54,9 +54,6 @@ const WITHOUT_SPEC: Readonly<Record<string, string>> = {
   'transport/websocket-like.ts': 'backlog (tested in transport/websocket-transport.spec.ts)',
   'turn/attach-stream.ts': 'backlog (tested in marbles/attach.marbles.spec.ts)',
   'turn/turn-recorder.ts': 'backlog',
-  'validation/inbound-validator.ts': 'backlog',
-  'validation/protocol-schemas.ts': 'backlog (tested in testing/payload-schema.spec.ts)',
-  'validation/validate-params.ts': 'backlog',
 };
 
 function sources(dir: string): string[] {

@@ -37,7 +37,6 @@ const WITHOUT_SPEC: Readonly<Record<string, string>> = {
   'node/platform.ts': 'backlog',
   'node/signed-bearer-token.ts': 'backlog',
   'rpc/handshake.ts': 'backlog (tested in rpc/connection.spec.ts)',
-  'rpc/params-check.ts': 'backlog (tested in validation/params-validator.spec.ts)',
   'streams/live-states.ts': 'backlog (tested in streams/live-state.marbles.spec.ts)',
   'streams/process-input.ts': 'backlog (tested in streams/process-spawn.marbles.spec.ts)',
   'streams/stream-host.ts': 'backlog',

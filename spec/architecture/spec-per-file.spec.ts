@@ -39,7 +39,6 @@ const WITHOUT_SPEC: Readonly<Record<string, string>> = {
   'rpc/handshake.ts': 'backlog (tested in rpc/connection.spec.ts)',
   'streams/live-states.ts': 'backlog (tested in streams/live-state.marbles.spec.ts)',
   'streams/process-input.ts': 'backlog (tested in streams/process-spawn.marbles.spec.ts)',
-  'streams/stream-host.ts': 'backlog',
   'testing/model/steps.ts': 'backlog (tested in testing/model/sse-encoder.spec.ts)',
   'testing/node/codex-home.ts': 'backlog (tested in testing/node/scripted-model-server.spec.ts and e2e)',
   'testing/node/model-catalog.ts': 'backlog',

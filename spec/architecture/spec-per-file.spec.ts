@@ -37,7 +37,6 @@ const WITHOUT_SPEC: Readonly<Record<string, string>> = {
   'node/platform.ts': 'backlog',
   'node/signed-bearer-token.ts': 'backlog',
   'rpc/handshake.ts': 'backlog (tested in rpc/connection.spec.ts)',
-  'streams/process-input.ts': 'backlog (tested in streams/process-spawn.marbles.spec.ts)',
   'testing/model/steps.ts': 'backlog (tested in testing/model/sse-encoder.spec.ts)',
   'testing/node/codex-home.ts': 'backlog (tested in testing/node/scripted-model-server.spec.ts and e2e)',
   'testing/node/model-catalog.ts': 'backlog',

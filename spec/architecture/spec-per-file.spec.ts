@@ -48,7 +48,6 @@ const WITHOUT_SPEC: Readonly<Record<string, string>> = {
   'transport/in-memory-transport.ts': 'backlog (used by most client specs)',
   'transport/stdio-child.ts': 'backlog (tested in transport/stdio-transport.spec.ts)',
   'transport/websocket-like.ts': 'backlog (tested in transport/websocket-transport.spec.ts)',
-  'turn/turn-recorder.ts': 'backlog',
 };
 
 function sources(dir: string): string[] {

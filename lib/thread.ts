@@ -16,7 +16,7 @@ import { ClientStreams } from './streams/lazy-streams.js';
 import type { ReviewTarget } from './streams/review.js';
 import type { ThreadStatus } from './protocol/generated/v2/ThreadStatus.js';
 import type { ThreadTokenUsage } from './protocol/generated/v2/ThreadTokenUsage.js';
-import { attachStream, TurnRecorders } from './turn/attach-stream.js';
+import { LazyTurnRecorders } from './turn/lazy-recorders.js';
 import { stableLive } from './streams/stable-live.js';
 
 /** Options of one turn, plus a handler for this turn's server requests. */
@@ -47,7 +47,7 @@ export class Thread<TId extends string | undefined = string> {
   private readonly earlyHandlers: Array<{ readonly handler: ServerRequestHandler; undo?: () => void; dropped: boolean }> = [];
   /** The turn the server last listed in progress (start/resume/fork answer), until seen completing. */
   private listedRunning?: string;
-  private readonly recorders: TurnRecorders;
+  private readonly recorders: LazyTurnRecorders;
   private status?: Observable<ThreadStatus>;
   private name?: Observable<string | null>;
   private tokenUsage?: Observable<ThreadTokenUsage | null>;
@@ -63,7 +63,7 @@ export class Thread<TId extends string | undefined = string> {
     private readonly validators: ClientValidators = new ClientValidators(),
     private readonly streams: ClientStreams = new ClientStreams(),
   ) {
-    this.recorders = new TurnRecorders(connection, (turnId) => {
+    this.recorders = new LazyTurnRecorders(connection, streams, (turnId) => {
       if (this.listedRunning === turnId) this.listedRunning = undefined;
     });
     if (typeof source === 'function') this.start = source;
@@ -121,7 +121,7 @@ export class Thread<TId extends string | undefined = string> {
   attach(turnId: string): Observable<TurnEvent> {
     return defer(() => {
       if (typeof turnId !== 'string' || turnId === '') throw new ValidationError('attach', [{ path: 'turnId', message: 'must be a non-empty string' }]);
-      return attachStream(this.connection, this.recorders, () => this.whenOpen(), turnId);
+      return this.streams.use((s) => s.attachStream(this.connection, this.recorders.of(s), () => this.whenOpen(), turnId));
     });
   }
 

@@ -106,8 +106,9 @@ function resultOf({ method, params }) {
   return name;
 }
 
-// Where the thread id and the turn id sit in a message's params.
-function idPaths(unionSchema) {
+// Where the thread id and the turn id sit in a message's params, as a code of one letter each
+// (see IdCode in the output): every method of the union, '' when it carries neither.
+function idCodes(unionSchema) {
   const defs = unionSchema.definitions;
   const deref = (s) => {
     while (s && s.$ref) s = defs[s.$ref.split('/').pop()];
@@ -115,16 +116,15 @@ function idPaths(unionSchema) {
   };
   const table = {};
   for (const { method, params } of methodsOf(unionSchema)) {
-    if (!params) continue;
-    const props = deref({ $ref: `#/definitions/${params}` }).properties ?? {};
+    const props = params ? (deref({ $ref: `#/definitions/${params}` }).properties ?? {}) : {};
     const sub = (key) => deref(props[key]).properties ?? {};
-    const entry = {};
-    if (props.threadId) entry.thread = 'threadId';
-    else if (props.conversationId) entry.thread = 'conversationId';
-    else if (props.thread && sub('thread').id) entry.thread = 'thread.id';
-    if (props.turnId) entry.turn = 'turnId';
-    else if (props.turn && sub('turn').id) entry.turn = 'turn.id';
-    if (entry.thread || entry.turn) table[method] = entry;
+    let code = '';
+    if (props.threadId) code += 't';
+    else if (props.conversationId) code += 'c';
+    else if (props.thread && sub('thread').id) code += 'h';
+    if (props.turnId) code += 'u';
+    else if (props.turn && sub('turn').id) code += 'n';
+    table[method] = code;
   }
   return table;
 }
@@ -181,23 +181,18 @@ export interface ServerRequestResultMap {
 ${lines(serverRequestMethods.map((m) => `${q(m.method)}: ${typeRef(resultOf(m))};`))}
 }
 
-/** Where the thread id and turn id sit in a message's params ('turn.id' = params.turn.id). */
-export interface IdPaths {
-  readonly thread?: 'threadId' | 'conversationId' | 'thread.id';
-  readonly turn?: 'turnId' | 'turn.id';
-}
+/**
+ * Where a message carries its thread id and turn id, one letter each, by method (every method of
+ * the direction is listed; '' = neither): t = params.threadId, c = params.conversationId,
+ * h = params.thread.id; u = params.turnId, n = params.turn.id.
+ */
+export type IdCode = '' | 't' | 'c' | 'h' | 'u' | 'n' | 'tu' | 'tn' | 'cu' | 'cn' | 'hu' | 'hn';
 
-/** Id locations of every server notification that carries a thread or turn id. */
-export const NOTIFICATION_ID_PATHS: Readonly<Record<string, IdPaths>> = ${JSON.stringify(idPaths(serverNotification), null, 2)};
+/** Every server notification method, with where its thread and turn ids sit (see IdCode). */
+export const NOTIFICATION_IDS: Readonly<Record<string, IdCode>> = ${JSON.stringify(idCodes(serverNotification))};
 
-/** Id locations of every server request that carries a thread or turn id. */
-export const SERVER_REQUEST_ID_PATHS: Readonly<Record<string, IdPaths>> = ${JSON.stringify(idPaths(serverRequest), null, 2)};
-
-/** Every server notification method. */
-export const NOTIFICATION_METHODS: readonly string[] = ${JSON.stringify(notificationMethods.map((m) => m.method), null, 2)};
-
-/** Every server request method. */
-export const SERVER_REQUEST_METHODS: readonly string[] = ${JSON.stringify(serverRequestMethods.map((m) => m.method), null, 2)};
+/** Every server request method, with where its thread and turn ids sit (see IdCode). */
+export const SERVER_REQUEST_IDS: Readonly<Record<string, IdCode>> = ${JSON.stringify(idCodes(serverRequest))};
 `;
 const importBlock = [...imports].sort().map((n) => `import type { ${n} } from ${q(tsTypes.get(n))};`).join('\n');
 writeFileSync(path.join(protocolDir, 'tables.generated.ts'), `${header}${importBlock}\n${body}`);

@@ -1,46 +1,23 @@
-import { catchError, defaultIfEmpty, defer, finalize, from, Observable, of, Subject, switchMap, take, timeout, type Subscriber } from 'rxjs';
-import { CodexError, ValidationError } from '../errors.js';
-import type { RequestId } from '../protocol/generated/RequestId.js';
-import type { ServerRequestMessage, ServerRequestMethod, ServerRequestResult, ServerRequestResultMap } from '../protocol/methods.js';
+import { defer, Observable, of, Subject, type Subscriber } from 'rxjs';
+import { ValidationError } from '../errors.js';
 import type { MessageIds } from '../protocol/ids.js';
+import type { ServerRequestMessage } from '../protocol/methods.js';
 import type { WireRequest } from '../rpc/message.js';
+import { ClientValidators } from '../validation/lazy-validators.js';
+import type { AnsweringHost } from './answering.js';
 import { safeAnswer } from './safe-answers.js';
-import { isAsyncAnswer } from '../rpc/async-answer.js';
-import { ClientValidators, type AnswerCheck } from '../validation/lazy-validators.js';
+import type { ApprovalFailure, ApprovalFailureKind, ApprovalHandler, PendingServerRequest, ServerRequestContext, ServerRequestHandler } from './server-request-types.js';
 
-/** The thread and turn a server request belongs to, and whether it still needs an answer. */
-export interface ServerRequestContext {
-  readonly threadId?: string;
-  readonly turnId?: string;
-  /**
-   * Aborted once the request needs no answer from you any more: it was answered (by anyone),
-   * timed out (`approvalTimeoutMs`) or the connection closed. Close your dialog on `abort`.
-   */
-  readonly signal: AbortSignal;
-}
-
-/** Any result of any server request (the union of the typed results). */
-export type ServerRequestAnswer = ServerRequestResult<ServerRequestMethod>;
-
-/**
- * What a handler returns: the result itself, a Promise or an Observable of it (the first value
- * counts), or `undefined` — at once, or as the Promise's / Observable's outcome — to leave the
- * request to the next level.
- */
-export type ApprovalHandlerResult<R = ServerRequestAnswer> = R | PromiseLike<R | undefined | void> | Observable<R | undefined> | undefined | void;
-
-/**
- * Answers server requests: approvals, questions, elicitations and dynamic tool calls. Narrow on
- * `request.method` to get typed `params`; return the result, or `undefined` to leave the request
- * to the next level (turn → thread → client → `pendingServerRequests$` → safe default). A
- * handler that throws, errors or answers something malformed gets the safe default sent instead,
- * reported on `approvalFailures$`. For one function per method with typed results, see
- * `handleRequests`.
- */
-export type ServerRequestHandler = (request: ServerRequestMessage, context: ServerRequestContext) => ApprovalHandlerResult;
-
-/** @deprecated Renamed `ServerRequestHandler`: it answers every server request, tool calls included. */
-export type ApprovalHandler = ServerRequestHandler;
+export type {
+  ApprovalFailure,
+  ApprovalFailureKind,
+  ApprovalHandler,
+  ApprovalHandlerResult,
+  PendingServerRequest,
+  ServerRequestAnswer,
+  ServerRequestContext,
+  ServerRequestHandler,
+} from './server-request-types.js';
 
 /** Where an options object may name its handler: `serverRequestHandler`, or the deprecated `approvalHandler`. */
 export interface HandlerOptions {
@@ -61,48 +38,6 @@ export function handlerOption(options: HandlerOptions | undefined, subject: stri
   return handler !== undefined ? requireHandler(handler, subject, 'serverRequestHandler') : requireHandler(deprecated, subject, 'approvalHandler', true);
 }
 
-// Lookups by method through mapped types (not conditional types), so that
-// PendingServerRequest<'x'> is assignable to PendingServerRequest and `is()` narrows.
-type RequestByMethod = { [K in ServerRequestMethod]: ServerRequestMessage<K> };
-
-/**
- * A server request waiting for an answer from outside (e.g. a dialog). Narrow it with `is()`
- * to get typed `params` and `respond()`.
- */
-export interface PendingServerRequest<M extends ServerRequestMethod = ServerRequestMethod> extends ServerRequestContext {
-  /** The JSON-RPC id the server gave the request. */
-  readonly id: RequestId;
-  readonly method: M;
-  readonly params: RequestByMethod[M]['params'];
-  /** The request as it arrived (a discriminated union on `method`). */
-  readonly request: RequestByMethod[M];
-  /** True once answered (by you, a timeout or the connection closing). */
-  readonly answered: boolean;
-  /**
-   * Answers the request. The first answer wins: answering again throws, and so does answering a
-   * request that was resolved otherwise (timed out, connection closed). A malformed answer
-   * throws ValidationError and leaves the request waiting.
-   */
-  respond(result: ServerRequestResultMap[M]): void;
-  /** Narrows the request by method. */
-  is<K extends ServerRequestMethod>(method: K): this is PendingServerRequest<K>;
-}
-
-/** Why a handler's answer was replaced by the safe default. */
-export type ApprovalFailureKind = 'handler-error' | 'invalid-answer' | 'timeout';
-
-/** Something went wrong answering a server request; the safe default was sent instead. */
-export interface ApprovalFailure {
-  readonly kind: ApprovalFailureKind;
-  readonly request: ServerRequestMessage;
-  readonly threadId?: string;
-  readonly turnId?: string;
-  readonly error: unknown;
-}
-
-/** Marks "the handler failed" between operators (a handler may legitimately answer anything else). */
-const FAILED: unique symbol = Symbol('failed');
-
 /**
  * Picks who answers each server request, and makes sure the answer is safe when nobody does.
  *
@@ -110,7 +45,7 @@ const FAILED: unique symbol = Symbol('failed');
  * thread (its id is not known yet); the thread's; the client's; `pending$` when observed; else
  * the safe default (`safeAnswer`: decline / grant nothing / JSON-RPC -32601).
  */
-export class ApprovalRouter {
+export class ApprovalRouter implements AnsweringHost {
   /**
    * Requests no handler claimed, for UIs that answer from a dialog. While observed, such
    * requests wait here until answered (or `approvalTimeoutMs`, or the connection closes).
@@ -121,19 +56,17 @@ export class ApprovalRouter {
   readonly failures$: Observable<ApprovalFailure>;
 
   private readonly failures = new Subject<ApprovalFailure>();
-  private readonly observers = new Set<Subscriber<PendingServerRequest>>();
-  private readonly waiting = new Set<PendingServerRequest>();
+  readonly observers = new Set<Subscriber<PendingServerRequest>>();
+  readonly waiting = new Set<PendingServerRequest>();
   // Several per key: two Thread objects of one thread id (resume of a loaded thread), or two
   // turn/start the server answered with one turn id, each register their own.
   private readonly byThread = new Map<string, ApprovalHandler[]>();
   private readonly byTurn = new Map<string, ApprovalHandler[]>();
   private readonly startingTurn = new Map<string, ApprovalHandler[]>();
-  // Loaded with the first server request (a chunk of its own in a browser: not in the first load).
-  private answerCheck?: AnswerCheck;
 
   constructor(
     private readonly clientHandler: ApprovalHandler | undefined,
-    private readonly timeoutMs: number | undefined,
+    readonly timeoutMs: number | undefined,
     private readonly validators: ClientValidators = new ClientValidators(),
   ) {
     requireHandler(clientHandler, 'approvalHandler', 'approvalHandler', true);
@@ -170,35 +103,21 @@ export class ApprovalRouter {
   }
 
   /** Handler for the connection: always yields exactly one answer, or a JSON-RPC error (-32601). */
-  readonly handle = (wire: WireRequest, ids: MessageIds): Observable<unknown> =>
-    defer(() =>
-      this.validators.withAnswerCheck((check) => {
-        this.answerCheck = check;
-        const request = wire as ServerRequestMessage;
-        const controller = new AbortController();
-        const context: ServerRequestContext = { threadId: ids.threadId, turnId: ids.turnId, signal: controller.signal };
-        let answer$ = this.ask(request, context, this.handlersFor(context), 0);
-        const ms = this.timeoutMs;
-        if (ms) {
-          answer$ = answer$.pipe(
-            timeout({
-              first: ms,
-              with: () => {
-                this.report('timeout', request, context, new CodexError(`no answer to ${request.method} (request ${JSON.stringify(request.id)}) within ${ms} ms; sent the safe default`));
-                return this.safe(request);
-              },
-            }),
-          );
-        }
-        return answer$.pipe(
-          take(1),
-          finalize(() => controller.abort()),
-        );
-      }),
+  readonly handle = (wire: WireRequest, ids: MessageIds): Observable<unknown> => {
+    const request = wire as ServerRequestMessage;
+    return this.validators.withAnswering(
+      (answer) => answer(this, request, ids),
+      // The answering chunk did not load: nobody can be asked, and nothing unchecked is sent.
+      (error) =>
+        defer(() => {
+          this.report('handler-error', request, { threadId: ids.threadId, turnId: ids.turnId, signal: AbortSignal.abort() }, error);
+          return of(safeAnswer(request.method));
+        }),
     );
+  };
 
   /** The handlers that may claim a request, most specific first, each once. */
-  private handlersFor({ threadId, turnId }: ServerRequestContext): ApprovalHandler[] {
+  handlersFor({ threadId, turnId }: ServerRequestContext): ApprovalHandler[] {
     const list: ApprovalHandler[] = [];
     const add = (h: ApprovalHandler | undefined) => {
       if (h && !list.includes(h)) list.push(h);
@@ -214,93 +133,10 @@ export class ApprovalRouter {
     return list;
   }
 
-  /** Asks handler `i` and, when it passes (`undefined`), the next ones; then `pending$`; then the safe default. */
-  private ask(request: ServerRequestMessage, context: ServerRequestContext, handlers: readonly ApprovalHandler[], i: number): Observable<unknown> {
-    for (; i < handlers.length; i++) {
-      let out: unknown;
-      try {
-        out = handlers[i]!(request, context);
-      } catch (error) {
-        this.report('handler-error', request, context, error);
-        return this.safe(request);
-      }
-      if (out === undefined) continue;
-      if (!isAsyncAnswer(out)) return this.checked(request, context, out);
-      const next = i + 1;
-      return from(out).pipe(
-        take(1),
-        defaultIfEmpty(undefined),
-        catchError((error: unknown) => {
-          this.report('handler-error', request, context, error);
-          return of(FAILED);
-        }),
-        switchMap((result) =>
-          result === FAILED ? this.safe(request) : result === undefined ? this.ask(request, context, handlers, next) : this.checked(request, context, result),
-        ),
-      );
-    }
-    return this.observers.size > 0 ? this.waitOutside(request, context) : this.safe(request);
-  }
-
-  private checked(request: ServerRequestMessage, context: ServerRequestContext, result: unknown): Observable<unknown> {
-    const invalid = this.answerError(request, result);
-    if (!invalid) return of(result);
-    this.report('invalid-answer', request, context, invalid);
-    return this.safe(request);
-  }
-
-  /** The safe default; errors with MethodNotFoundError where none exists (→ JSON-RPC -32601). */
-  private safe(request: ServerRequestMessage): Observable<unknown> {
-    return defer(() => of(safeAnswer(request.method)));
-  }
-
-  /** Why `result` may not be sent as the answer to `request`, or undefined when it may. */
-  private answerError(request: ServerRequestMessage, result: unknown): ValidationError | undefined {
-    const issues = this.answerCheck!(request.method, result);
-    return issues.length === 0 ? undefined : new ValidationError(`answer to ${request.method}`, issues);
-  }
-
-  private report(kind: ApprovalFailureKind, request: ServerRequestMessage, context: ServerRequestContext, error: unknown): void {
+  report(kind: ApprovalFailureKind, request: ServerRequestMessage, context: ServerRequestContext, error: unknown): void {
     this.failures.next({ kind, request, threadId: context.threadId, turnId: context.turnId, error });
   }
 
-  /** Hands the request to `pending$` observers; emits the first `respond()`. */
-  private waitOutside(request: ServerRequestMessage, context: ServerRequestContext): Observable<unknown> {
-    return new Observable<unknown>((subscriber) => {
-      let state: 'waiting' | 'answered' | 'gone' = 'waiting';
-      const what = `${request.method} request ${JSON.stringify(request.id)}`;
-      const entry: PendingServerRequest = {
-        id: request.id,
-        method: request.method,
-        params: request.params,
-        request,
-        threadId: context.threadId,
-        turnId: context.turnId,
-        signal: context.signal,
-        get answered() {
-          return state !== 'waiting';
-        },
-        respond: (result: unknown) => {
-          if (state === 'answered') throw new CodexError(`${what} was already answered`);
-          if (state === 'gone') throw new CodexError(`${what} is no longer pending (it timed out or the connection closed)`);
-          const invalid = this.answerError(request, result);
-          if (invalid) throw invalid;
-          state = 'answered';
-          this.waiting.delete(entry);
-          subscriber.next(result);
-          subscriber.complete();
-        },
-        is: ((method: ServerRequestMethod) => request.method === method) as PendingServerRequest['is'],
-      };
-      this.waiting.add(entry);
-      // Every current observer sees the request, even when an earlier one answered it at once.
-      for (const observer of [...this.observers]) observer.next(entry);
-      return () => {
-        if (state === 'waiting') state = 'gone';
-        this.waiting.delete(entry);
-      };
-    });
-  }
 }
 
 

@@ -1,4 +1,4 @@
-import { NOTIFICATION_ID_PATHS, NOTIFICATION_METHODS, SERVER_REQUEST_ID_PATHS, SERVER_REQUEST_METHODS, type IdPaths } from './tables.generated.js';
+import { NOTIFICATION_IDS, SERVER_REQUEST_IDS, type IdCode } from './tables.generated.js';
 
 /** The thread and turn a message belongs to, when it says. */
 export interface MessageIds {
@@ -21,6 +21,25 @@ function reader(where: string | undefined): Reader | undefined {
   return (p) => asId((p[outer] as Params | null | undefined)?.[inner]);
 }
 
+/** Where a message's thread id and turn id sit in its params ('turn.id' = params.turn.id). */
+export interface IdPaths {
+  readonly thread?: 'threadId' | 'conversationId' | 'thread.id';
+  readonly turn?: 'turnId' | 'turn.id';
+}
+
+const THREAD_AT = { t: 'threadId', c: 'conversationId', h: 'thread.id' } as const;
+const TURN_AT = { u: 'turnId', n: 'turn.id' } as const;
+
+/** The paths an id code of the generated tables stands for (see IdCode). */
+export function idPaths(code: IdCode): IdPaths {
+  const paths: { thread?: IdPaths['thread']; turn?: IdPaths['turn'] } = {};
+  for (const letter of code) {
+    if (letter in THREAD_AT) paths.thread = THREAD_AT[letter as keyof typeof THREAD_AT];
+    else paths.turn = TURN_AT[letter as keyof typeof TURN_AT];
+  }
+  return paths;
+}
+
 interface Readers {
   readonly thread?: Reader;
   readonly turn?: Reader;
@@ -32,14 +51,17 @@ interface Readers {
 const NO_IDS: Readers = Object.freeze({});
 const CONVENTIONAL: Readers = Object.freeze({ thread: reader('threadId'), turn: reader('turnId') });
 
-function compile(table: Readonly<Record<string, IdPaths>>, methods: readonly string[]): Map<string, Readers> {
-  const out = new Map<string, Readers>(methods.map((m) => [m, NO_IDS]));
-  for (const [method, paths] of Object.entries(table)) out.set(method, { thread: reader(paths.thread), turn: reader(paths.turn) });
+function compile(table: Readonly<Record<string, IdCode>>): Map<string, Readers> {
+  const out = new Map<string, Readers>();
+  for (const [method, code] of Object.entries(table)) {
+    const paths = idPaths(code);
+    out.set(method, code === '' ? NO_IDS : { thread: reader(paths.thread), turn: reader(paths.turn) });
+  }
   return out;
 }
 
-const NOTIFICATIONS = compile(NOTIFICATION_ID_PATHS, NOTIFICATION_METHODS);
-const SERVER_REQUESTS = compile(SERVER_REQUEST_ID_PATHS, SERVER_REQUEST_METHODS);
+const NOTIFICATIONS = compile(NOTIFICATION_IDS);
+const SERVER_REQUESTS = compile(SERVER_REQUEST_IDS);
 const NONE: MessageIds = Object.freeze({});
 
 function read(readers: Readers | undefined, which: 'thread' | 'turn', params: unknown): string | undefined {

@@ -8,3 +8,6 @@ export { fuzzyFileSearch } from './fuzzy-file-search.js';
 export { threadSearch } from './thread-search.js';
 export { reviewStream } from './review.js';
 export { mcpServerStatus, rateLimits, remoteControlStatus, threadName, threadStatus, threadTokenUsage } from './live-states.js';
+// Following a turn started elsewhere (`thread.attach`) and recording the turns a thread was
+// opened with: not needed to run a turn either (lib/turn/lazy-recorders.ts).
+export { attachStream, TurnRecorders } from '../turn/attach-stream.js';

@@ -29,6 +29,11 @@ export async function loadStreams(): Promise<void> {
 export class ClientStreams {
   constructor(private readonly given?: Streams) {}
 
+  /** The streams when they are here (handed over, or their chunk loaded); undefined before. */
+  get now(): Streams | undefined {
+    return this.given ?? chunk.now;
+  }
+
   /**
    * Cold: at subscription, `build(streams)` at once when they are here, else once their chunk
    * loaded. A failed load errors that subscription with a CodexError saying so; nothing is sent.

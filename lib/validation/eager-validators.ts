@@ -1,4 +1,4 @@
-import { answerIssues } from '../approvals/answer-check.js';
+import { answerServerRequest } from '../approvals/answering.js';
 import { compileOutputSchema, parseStructuredOutput } from '../structured-output.js';
 import { validateInbound } from './inbound-validator.js';
 import type { Validators } from './lazy-validators.js';
@@ -13,5 +13,5 @@ export const EAGER_VALIDATORS: Validators = {
   checkRequest,
   validateInbound,
   structuredOutput: { compileOutputSchema, parseStructuredOutput },
-  answerCheck: answerIssues,
+  answerServerRequest,
 };

@@ -1,14 +1,13 @@
 import { from, switchMap, type Observable } from 'rxjs';
-import type { ValidationIssue } from '../errors.js';
+import type { CodexError, ValidationIssue } from '../errors.js';
 import { OnFirstUse } from '../on-first-use.js';
-import { describeError } from '../rpc/redaction.js';
 import type { compileOutputSchema, parseStructuredOutput } from '../structured-output.js';
 import type { InboundKind } from './inbound-validator.js';
 import type { RequestCheckContext } from './params-validator.js';
 
 // Why this file: the params validators (ajv standalone code, ~620 KiB minified), the inbound
 // validator (ajv + the server schemas' text), the structured-output check (ajv's compiler) and
-// the answer check of server requests (its pre-compiled checks and schema text) are most of the
+// the answering of server requests (with its pre-compiled answer checks) are most of the
 // package's size. The client reaches them only through the `import()`s below,
 // so a bundler (esbuild, Angular, Vite, webpack) puts them in chunks of their own that a browser
 // fetches on first use, not with the page. A host that loads them with its entry (Node: the
@@ -29,22 +28,22 @@ export interface StructuredOutputCheck {
   readonly parseStructuredOutput: typeof parseStructuredOutput;
 }
 
-/** The shape check of an answer to a server request, once loaded (lib/approvals/answer-check.ts); empty = fine. */
-export type AnswerCheck = (method: string, result: unknown) => ValidationIssue[];
+/** Answering a server request (its handlers, checks, dialog and safe default), once loaded (lib/approvals/answering.ts). */
+export type AnswerServerRequest = typeof import('../approvals/answering.js').answerServerRequest;
 
 /** Every check, as a host or a test kit that loads them up front hands them over. */
 export interface Validators {
   readonly checkRequest: RequestCheck;
   readonly validateInbound: InboundCheck;
   readonly structuredOutput: StructuredOutputCheck;
-  readonly answerCheck: AnswerCheck;
+  readonly answerServerRequest: AnswerServerRequest;
 }
 
 // The import() specifiers must stay literal: that is what bundlers split on.
 const paramsValidators = new OnFirstUse<RequestCheck>('params validators', () => import('./params-validator.js').then((m) => m.checkRequest));
 const inboundValidators = new OnFirstUse<InboundCheck>('inbound validators', () => import('./inbound-validator.js').then((m) => m.validateInbound));
 const structuredOutput = new OnFirstUse<StructuredOutputCheck>('structured-output validator', () => import('../structured-output.js'));
-const answerChecks = new OnFirstUse<AnswerCheck>('answer validators', () => import('../approvals/answer-check.js').then((m) => m.answerIssues));
+const answering = new OnFirstUse<AnswerServerRequest>('server-request answering', () => import('../approvals/answering.js').then((m) => m.answerServerRequest));
 
 /**
  * Loads every validator chunk now (what a page's first uses would do), so that clients without
@@ -52,7 +51,7 @@ const answerChecks = new OnFirstUse<AnswerCheck>('answer validators', () => impo
  * module cache. For test set-ups (spec/support); a host hands its clients validators instead.
  */
 export async function loadValidators(): Promise<void> {
-  await Promise.all([paramsValidators.get(), inboundValidators.get(), structuredOutput.get(), answerChecks.get()]);
+  await Promise.all([paramsValidators.get(), inboundValidators.get(), structuredOutput.get(), answering.get()]);
 }
 
 /**
@@ -102,14 +101,12 @@ export class ClientValidators {
   }
 
   /**
-   * `use(check)` with the answer check of server requests: at once when it is here, else once its
-   * chunk loaded. A failed load gives a check that refuses every answer, saying why (the router
-   * then sends the safe default: an answer that cannot be checked is never sent).
+   * `use(answer)` with the answering of server requests: at once when it is here, else once its
+   * chunk loaded; `failed(error)` when the chunk could not load (a CodexError saying so).
    */
-  withAnswerCheck<T>(use: (check: AnswerCheck) => Observable<T>): Observable<T> {
-    const check = this.given?.answerCheck ?? answerChecks.now;
-    if (check) return use(check);
-    const refuseAll = (e: unknown): AnswerCheck => () => [{ path: '', message: `could not be validated: ${describeError(e)}` }];
-    return from(answerChecks.get().catch(refuseAll)).pipe(switchMap(use));
+  withAnswering<T>(use: (answer: AnswerServerRequest) => Observable<T>, failed: (error: CodexError) => Observable<T>): Observable<T> {
+    const answer = this.given?.answerServerRequest ?? answering.now;
+    if (answer) return use(answer);
+    return from(answering.get().then((loaded) => () => use(loaded), (e: CodexError) => () => failed(e))).pipe(switchMap((next) => next()));
   }
 }

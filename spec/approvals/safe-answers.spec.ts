@@ -1,7 +1,9 @@
 import { answerIssues } from '../../lib/approvals/answer-check';
 import { safeAnswer } from '../../lib/approvals/safe-answers';
 import { MethodNotFoundError } from '../../lib/errors';
-import { SERVER_REQUEST_METHODS } from '../../lib/protocol/tables.generated';
+import { SERVER_REQUEST_IDS } from '../../lib/protocol/tables.generated';
+
+const SERVER_REQUEST_METHODS = Object.keys(SERVER_REQUEST_IDS);
 import { harness, PARAMS_BY_METHOD, type Harness } from './harness';
 
 const DECLINED = 'declined by codex-rx: no handler answered';

@@ -1,16 +1,18 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { notificationThreadId, notificationTurnId, serverRequestIds, type MessageIds } from '../../lib/protocol/ids.js';
+import { idPaths, notificationThreadId, notificationTurnId, serverRequestIds, type IdPaths, type MessageIds } from '../../lib/protocol/ids.js';
 
 /** Both ids of a notification, as the connection reads them (turn first, thread when needed). */
 const notificationIds = (method: string, params: unknown): MessageIds => ({ threadId: notificationThreadId(method, params), turnId: notificationTurnId(method, params) });
-import {
-  NOTIFICATION_ID_PATHS,
-  NOTIFICATION_METHODS,
-  SERVER_REQUEST_ID_PATHS,
-  SERVER_REQUEST_METHODS,
-  type IdPaths,
-} from '../../lib/protocol/tables.generated.js';
+import { NOTIFICATION_IDS, SERVER_REQUEST_IDS, type IdCode } from '../../lib/protocol/tables.generated.js';
+
+/** The generated table as paths, for the methods that carry an id. */
+const pathsOf = (table: Readonly<Record<string, IdCode>>): Record<string, IdPaths> =>
+  Object.fromEntries(Object.entries(table).filter(([, code]) => code !== '').map(([method, code]) => [method, idPaths(code)]));
+const NOTIFICATION_ID_PATHS = pathsOf(NOTIFICATION_IDS);
+const SERVER_REQUEST_ID_PATHS = pathsOf(SERVER_REQUEST_IDS);
+const NOTIFICATION_METHODS = Object.keys(NOTIFICATION_IDS);
+const SERVER_REQUEST_METHODS = Object.keys(SERVER_REQUEST_IDS);
 
 const schemaDir = path.resolve(__dirname, '..', '..', 'lib', 'protocol', 'schema');
 
@@ -52,6 +54,14 @@ function paramsWith(paths: IdPaths, threadId: unknown, turnId: unknown): Record<
   if (paths.turn) place(params, paths.turn, turnId);
   return params;
 }
+
+test('idPaths reads every letter of an id code', () => {
+  expect(idPaths('')).toEqual({});
+  expect(idPaths('tu')).toEqual({ thread: 'threadId', turn: 'turnId' });
+  expect(idPaths('hn')).toEqual({ thread: 'thread.id', turn: 'turn.id' });
+  expect(idPaths('c')).toEqual({ thread: 'conversationId' });
+  expect(idPaths('u')).toEqual({ turn: 'turnId' });
+});
 
 describe.each([
   ['notificationIds', notificationIds, NOTIFICATION_ID_PATHS, NOTIFICATION_METHODS],

@@ -1,0 +1,140 @@
+import { catchError, defaultIfEmpty, defer, finalize, from, Observable, of, switchMap, take, timeout, type Subscriber } from 'rxjs';
+import { CodexError, ValidationError } from '../errors.js';
+import type { MessageIds } from '../protocol/ids.js';
+import type { ServerRequestMessage, ServerRequestMethod } from '../protocol/methods.js';
+import { isAsyncAnswer } from '../rpc/async-answer.js';
+import { answerIssues } from './answer-check.js';
+import { safeAnswer } from './safe-answers.js';
+import type { ApprovalFailureKind, ApprovalHandler, PendingServerRequest, ServerRequestContext } from './server-request-types.js';
+
+// Why this file: asking the handlers, checking their answers and waiting for a dialog run only
+// once the server asks something. A browser loads this (with the answer checks it needs) on the
+// first server request; the router that registers the handlers loads with the page.
+
+/** What answering needs from the router (lib/approvals/approval-router.ts). */
+export interface AnsweringHost {
+  readonly timeoutMs: number | undefined;
+  /** The handlers that may claim a request, most specific first, each once. */
+  handlersFor(context: ServerRequestContext): ApprovalHandler[];
+  /** Observers of `pending$` (requests no handler claimed go to them). */
+  readonly observers: ReadonlySet<Subscriber<PendingServerRequest>>;
+  /** Requests waiting for an answer from outside. */
+  readonly waiting: Set<PendingServerRequest>;
+  report(kind: ApprovalFailureKind, request: ServerRequestMessage, context: ServerRequestContext, error: unknown): void;
+}
+
+/** Marks "the handler failed" between operators (a handler may legitimately answer anything else). */
+const FAILED: unique symbol = Symbol('failed');
+
+/**
+ * Exactly one answer to `request`: the first handler that claims it, else a `pending$` observer's,
+ * else the safe default (also on a handler's failure, a malformed answer or the timeout); or an
+ * error (MethodNotFoundError → JSON-RPC -32601) where no safe default exists.
+ */
+export function answerServerRequest(host: AnsweringHost, request: ServerRequestMessage, ids: MessageIds): Observable<unknown> {
+  return defer(() => {
+    const controller = new AbortController();
+    const context: ServerRequestContext = { threadId: ids.threadId, turnId: ids.turnId, signal: controller.signal };
+    let answer$ = ask(host, request, context, host.handlersFor(context), 0);
+    const ms = host.timeoutMs;
+    if (ms) {
+      answer$ = answer$.pipe(
+        timeout({
+          first: ms,
+          with: () => {
+            host.report('timeout', request, context, new CodexError(`no answer to ${request.method} (request ${JSON.stringify(request.id)}) within ${ms} ms; sent the safe default`));
+            return safe(request);
+          },
+        }),
+      );
+    }
+    return answer$.pipe(
+      take(1),
+      finalize(() => controller.abort()),
+    );
+  });
+}
+
+/** Asks handler `i` and, when it passes (`undefined`), the next ones; then `pending$`; then the safe default. */
+function ask(host: AnsweringHost, request: ServerRequestMessage, context: ServerRequestContext, handlers: readonly ApprovalHandler[], i: number): Observable<unknown> {
+  for (; i < handlers.length; i++) {
+    let out: unknown;
+    try {
+      out = handlers[i]!(request, context);
+    } catch (error) {
+      host.report('handler-error', request, context, error);
+      return safe(request);
+    }
+    if (out === undefined) continue;
+    if (!isAsyncAnswer(out)) return checked(host, request, context, out);
+    const next = i + 1;
+    return from(out).pipe(
+      take(1),
+      defaultIfEmpty(undefined),
+      catchError((error: unknown) => {
+        host.report('handler-error', request, context, error);
+        return of(FAILED);
+      }),
+      switchMap((result) =>
+        result === FAILED ? safe(request) : result === undefined ? ask(host, request, context, handlers, next) : checked(host, request, context, result),
+      ),
+    );
+  }
+  return host.observers.size > 0 ? waitOutside(host, request, context) : safe(request);
+}
+
+function checked(host: AnsweringHost, request: ServerRequestMessage, context: ServerRequestContext, result: unknown): Observable<unknown> {
+  const invalid = answerError(request, result);
+  if (!invalid) return of(result);
+  host.report('invalid-answer', request, context, invalid);
+  return safe(request);
+}
+
+/** The safe default; errors with MethodNotFoundError where none exists (→ JSON-RPC -32601). */
+function safe(request: ServerRequestMessage): Observable<unknown> {
+  return defer(() => of(safeAnswer(request.method)));
+}
+
+/** Why `result` may not be sent as the answer to `request`, or undefined when it may. */
+function answerError(request: ServerRequestMessage, result: unknown): ValidationError | undefined {
+  const issues = answerIssues(request.method, result);
+  return issues.length === 0 ? undefined : new ValidationError(`answer to ${request.method}`, issues);
+}
+
+/** Hands the request to `pending$` observers; emits the first `respond()`. */
+function waitOutside(host: AnsweringHost, request: ServerRequestMessage, context: ServerRequestContext): Observable<unknown> {
+  return new Observable<unknown>((subscriber) => {
+    let state: 'waiting' | 'answered' | 'gone' = 'waiting';
+    const what = `${request.method} request ${JSON.stringify(request.id)}`;
+    const entry: PendingServerRequest = {
+      id: request.id,
+      method: request.method,
+      params: request.params,
+      request,
+      threadId: context.threadId,
+      turnId: context.turnId,
+      signal: context.signal,
+      get answered() {
+        return state !== 'waiting';
+      },
+      respond: (result: unknown) => {
+        if (state === 'answered') throw new CodexError(`${what} was already answered`);
+        if (state === 'gone') throw new CodexError(`${what} is no longer pending (it timed out or the connection closed)`);
+        const invalid = answerError(request, result);
+        if (invalid) throw invalid;
+        state = 'answered';
+        host.waiting.delete(entry);
+        subscriber.next(result);
+        subscriber.complete();
+      },
+      is: ((method: ServerRequestMethod) => request.method === method) as PendingServerRequest['is'],
+    };
+    host.waiting.add(entry);
+    // Every current observer sees the request, even when an earlier one answered it at once.
+    for (const observer of [...host.observers]) observer.next(entry);
+    return () => {
+      if (state === 'waiting') state = 'gone';
+      host.waiting.delete(entry);
+    };
+  });
+}

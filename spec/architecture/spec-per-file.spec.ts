@@ -36,7 +36,6 @@ const WITHOUT_SPEC: Readonly<Record<string, string>> = {
   'gateway/ws-upstream.ts': 'backlog (tested in gateway/upstream.spec.ts)',
   'node/platform.ts': 'backlog',
   'node/signed-bearer-token.ts': 'backlog',
-  'rpc/handshake.ts': 'backlog (tested in rpc/connection.spec.ts)',
   'testing/model/steps.ts': 'backlog (tested in testing/model/sse-encoder.spec.ts)',
   'testing/node/codex-home.ts': 'backlog (tested in testing/node/scripted-model-server.spec.ts and e2e)',
   'testing/node/model-catalog.ts': 'backlog',

@@ -16,6 +16,7 @@ import { Connection, type ConnectionOptions, type RoutedMessage } from '../../li
 import type { RouteSink } from '../../lib/rpc/demultiplexer.js';
 import { FAKE_INITIALIZE_RESPONSE, InMemoryTransport, type SentMessage } from '../../lib/transport/in-memory-transport.js';
 import { ObservableStream } from '../support/observable-stream.js';
+import { flush } from '../support/settle.js';
 import { clientInfo, setup } from './support.js';
 
 const ZERO_STATS = { pendingRequests: 0, pendingServerRequests: 0, routes: 0, claimedThreads: 0, bufferedMessages: 0, trackedRequests: 0 };
@@ -38,8 +39,6 @@ function recordingSink() {
 
 /** The answers the client sent to server requests (messages with an id and no method). */
 const answers = (sent: SentMessage[]) => sent.filter((m) => m.method === undefined && m.id !== undefined);
-
-const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 describe('Connection', () => {
   describe('requests', () => {

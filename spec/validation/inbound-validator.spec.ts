@@ -53,7 +53,6 @@ describe('validateInbound', () => {
     beforeAll(() => {
       jest.isolateModules(() => {
         jest.doMock('../../lib/protocol/schema-text.generated.js', () => ({ SERVER_NOTIFICATION_SCHEMA: schema, SERVER_REQUEST_SCHEMA: schema }));
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy of the module, over the schema above
         validate = (require('../../lib/validation/inbound-validator.js') as typeof import('../../lib/validation/inbound-validator.js')).validateInbound;
       });
     });

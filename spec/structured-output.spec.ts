@@ -1,6 +1,7 @@
 import { lastValueFrom } from 'rxjs';
 import { ValidationError } from '../lib/errors.js';
 import { defineOutputSchema, parseStructuredOutput, type OutputOf } from '../lib/structured-output.js';
+import { agentMessageItem, tokenUsage } from '../lib/testing/index.js';
 import type { TurnResult } from '../lib/turn/turn-result.js';
 import { thrown } from './support/thrown.js';
 import { sentRequests, setup } from './validation/support.js';
@@ -126,8 +127,8 @@ describe('parseStructuredOutput, the result around the output', () => {
     completedAt: 2,
     durationMs: 1000,
     finalResponse: '{"ok":true}',
-    items: [],
-    usage: null,
+    items: [agentMessageItem('msg-1', '{"ok":true}', 'final_answer')],
+    usage: tokenUsage({ inputTokens: 90, outputTokens: 10 }),
   };
 
   it('keeps every field of the turn result and adds the parsed output', () => {

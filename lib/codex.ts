@@ -3,7 +3,7 @@ import { ApprovalRouter, handlerOption, type ApprovalFailure, type PendingServer
 import { checkCodexConfig, SDK_VERSION, type CodexConfig } from './codex-config.js';
 import { transportFor } from './codex-transport.js';
 import { ValidationError } from './errors.js';
-import { LoginCompletions, type ChatgptLoginHandle, type DeviceCodeLoginHandle, type LoginHandle } from './login.js';
+import type { ChatgptLoginHandle, DeviceCodeLoginHandle, LoginCompletions } from './login.js';
 import { threadParams, type ThreadOptions } from './options.js';
 import type { CodexPlatform } from './platform.js';
 import { ClientValidators } from './validation/lazy-validators.js';
@@ -22,7 +22,7 @@ import { assertServerVersion } from './version.js';
 import type { CommandEvent, ExecOptions } from './streams/command-exec.js';
 import type { FsChange, WatchOptions } from './streams/fs-watch.js';
 import type { FileSearchOptions, FileSearchSnapshot } from './streams/fuzzy-file-search.js';
-import { ClientStreams } from './streams/lazy-streams.js';
+import { ClientStreams, type Streams } from './streams/lazy-streams.js';
 import type { McpServersState } from './streams/live-states.js';
 import type { ProcessEvent, SpawnOptions } from './streams/process-spawn.js';
 import type { ThreadSearchOptions, ThreadSearchUpdate } from './streams/thread-search.js';
@@ -248,22 +248,12 @@ export class Codex {
 
   /** Starts a browser ChatGPT login: open `authUrl`, then wait on `completed$`. */
   loginChatgpt(): Observable<ChatgptLoginHandle> {
-    return this.loginStart({ type: 'chatgpt' }).pipe(
-      map((r) => {
-        if (r.type !== 'chatgpt') throw new ValidationError('loginChatgpt', [{ path: 'type', message: `unexpected answer ${r.type}` }]);
-        return { ...this.loginHandle(r.loginId), authUrl: r.authUrl };
-      }),
-    );
+    return this.streams.use((s) => s.chatgptLogin(this.connection, this.loginCompletions(s), 'chatgpt', 'loginChatgpt'));
   }
 
   /** Starts a device-code ChatGPT login: show `userCode`, open `verificationUrl`, wait on `completed$`. */
   loginChatgptDeviceCode(): Observable<DeviceCodeLoginHandle> {
-    return this.loginStart({ type: 'chatgptDeviceCode' }).pipe(
-      map((r) => {
-        if (r.type !== 'chatgptDeviceCode') throw new ValidationError('loginChatgptDeviceCode', [{ path: 'type', message: `unexpected answer ${r.type}` }]);
-        return { ...this.loginHandle(r.loginId), verificationUrl: r.verificationUrl, userCode: r.userCode };
-      }),
-    );
+    return this.streams.use((s) => s.chatgptLogin(this.connection, this.loginCompletions(s), 'chatgptDeviceCode', 'loginChatgptDeviceCode'));
   }
 
   // Streams (lib/streams): cold; subscribing starts the interaction, unsubscribing cleans it up on the server.
@@ -334,24 +324,8 @@ export class Codex {
   }
 
   /** The cache of login completions, listening from the first login on (a cache: it does not keep the process alive). */
-  private loginCompletions(): LoginCompletions {
-    return (this.logins ??= new LoginCompletions(this.connection.backgroundNotifications$));
-  }
-
-  /** `account/login/start` of a ChatGPT login, with the completion cache listening before it is sent. */
-  private loginStart(params: { type: 'chatgpt' } | { type: 'chatgptDeviceCode' }): Observable<LoginAccountResponse> {
-    return defer(() => {
-      this.loginCompletions();
-      return this.connection.request('account/login/start', params);
-    });
-  }
-
-  private loginHandle(loginId: string): LoginHandle {
-    return {
-      loginId,
-      completed$: this.loginCompletions().completed$(loginId).pipe(this.connection.keepAlive()),
-      cancel: () => this.connection.request('account/login/cancel', { loginId }).pipe(map(() => undefined)),
-    };
+  private loginCompletions(streams: Streams): LoginCompletions {
+    return (this.logins ??= new streams.LoginCompletions(this.connection.backgroundNotifications$));
   }
 
   private redact(text: string): string {

@@ -1,6 +1,11 @@
 import { defer, filter, map, Observable, of, take, type Subscription } from 'rxjs';
+import { ValidationError } from './errors.js';
 import type { AccountLoginCompletedNotification } from './protocol/generated/v2/AccountLoginCompletedNotification.js';
+import type { Connection } from './rpc/connection.js';
 import type { WireNotification } from './rpc/message.js';
+
+// The ChatGPT logins of `codex.loginChatgpt()` / `loginChatgptDeviceCode()`: not needed to run a
+// turn, so a browser loads this with the streams chunk (lib/streams/all-streams.ts) on first use.
 
 /** A ChatGPT login in progress. */
 export interface LoginHandle {
@@ -64,4 +69,30 @@ function completionOf(n: WireNotification): AccountLoginCompletedNotification | 
   if (n.method !== 'account/login/completed') return undefined;
   const p = n.params as AccountLoginCompletedNotification | null | undefined;
   return p !== null && typeof p === 'object' && typeof p.loginId === 'string' ? p : undefined;
+}
+
+/** What each ChatGPT login type gives back, beside the common handle. */
+interface LoginHandles {
+  readonly chatgpt: ChatgptLoginHandle;
+  readonly chatgptDeviceCode: DeviceCodeLoginHandle;
+}
+
+/**
+ * Starts a ChatGPT login of `type` (`account/login/start`), `completions` listening before it is
+ * sent, and gives its handle: the login id, the URL (and code) to show, `completed$` and `cancel()`.
+ */
+export function chatgptLogin<T extends keyof LoginHandles>(connection: Connection, completions: LoginCompletions, type: T, subject: string): Observable<LoginHandles[T]> {
+  return connection.request('account/login/start', { type } as { type: 'chatgpt' }).pipe(
+    map((r) => {
+      if (r.type !== type) throw new ValidationError(subject, [{ path: 'type', message: `unexpected answer ${r.type}` }]);
+      const loginId = r.loginId;
+      const handle: LoginHandle = {
+        loginId,
+        completed$: completions.completed$(loginId).pipe(connection.keepAlive()),
+        cancel: () => connection.request('account/login/cancel', { loginId }).pipe(map(() => undefined)),
+      };
+      const shown = r.type === 'chatgpt' ? { authUrl: r.authUrl } : { verificationUrl: r.verificationUrl, userCode: r.userCode };
+      return { ...handle, ...shown } as LoginHandles[T];
+    }),
+  );
 }

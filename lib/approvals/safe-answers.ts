@@ -1,20 +1,21 @@
 import { MethodNotFoundError } from '../errors.js';
 import type { ServerRequestMethod, ServerRequestResultMap } from '../protocol/methods.js';
-import { Answers } from './answers.js';
 
 const NO_HANDLER = 'declined by codex-rx: no handler answered';
 
 /** A server request of codex < 0.171.0 (`{ threadId }` → `{ currentTimeAt }`, Unix seconds). */
 export const LEGACY_CURRENT_TIME = 'currentTime/read';
 
-// Typed by the generated result of each method, so a shape the binary no longer accepts fails to compile.
+// Typed by the generated result of each method, so a shape the binary no longer accepts fails to
+// compile. Wire shapes, not the Answers helpers: this loads with the page, Answers need not
+// (spec/approvals/safe-answers.spec.ts checks each equals its Answers counterpart).
 const SAFE: { readonly [M in ServerRequestMethod]?: () => ServerRequestResultMap[M] } = {
-  'item/commandExecution/requestApproval': Answers.decline,
-  'item/fileChange/requestApproval': Answers.decline,
-  'item/permissions/requestApproval': Answers.denyPermissions,
-  'item/tool/requestUserInput': () => Answers.answerQuestions({}),
-  'mcpServer/elicitation/request': Answers.declineElicitation,
-  'item/tool/call': () => Answers.toolResult(NO_HANDLER, false),
+  'item/commandExecution/requestApproval': () => ({ decision: 'decline' }),
+  'item/fileChange/requestApproval': () => ({ decision: 'decline' }),
+  'item/permissions/requestApproval': () => ({ permissions: {}, scope: 'turn' }),
+  'item/tool/requestUserInput': () => ({ answers: {} }),
+  'mcpServer/elicitation/request': () => ({ action: 'decline', content: null, _meta: null }),
+  'item/tool/call': () => ({ contentItems: [{ type: 'inputText', text: NO_HANDLER }], success: false }),
   execCommandApproval: () => ({ decision: { denied: { rejection: NO_HANDLER } } }),
   applyPatchApproval: () => ({ decision: { denied: { rejection: NO_HANDLER } } }),
 };

@@ -11,3 +11,5 @@ export { mcpServerStatus, rateLimits, remoteControlStatus, threadName, threadSta
 // Following a turn started elsewhere (`thread.attach`) and recording the turns a thread was
 // opened with: not needed to run a turn either (lib/turn/lazy-recorders.ts).
 export { attachStream, TurnRecorders } from '../turn/attach-stream.js';
+// ChatGPT logins (codex.loginChatgpt, loginChatgptDeviceCode): not needed to run a turn either.
+export { chatgptLogin, LoginCompletions } from '../login.js';

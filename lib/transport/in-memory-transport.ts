@@ -48,7 +48,8 @@ export class InMemoryTransport implements Transport {
     }
     this.sent$ = this.sentSubject.asObservable();
     this.messages$ = new Observable<InboundMessage>((subscriber) => {
-      if (this.subscriber || this.ended) {
+      // Closed before anyone subscribed: refused, as StdioTransport and WebSocketTransport do.
+      if (this.subscriber || this.ended || this._closedByClient) {
         subscriber.error(new CodexError('InMemoryTransport.messages$ supports one subscription'));
         return;
       }

@@ -1,10 +1,11 @@
 import { answerIssues } from '../../lib/approvals/answer-check';
 import { safeAnswer } from '../../lib/approvals/safe-answers';
 import { MethodNotFoundError } from '../../lib/errors';
+import { Answers } from '../../lib/approvals/answers';
 import { SERVER_REQUEST_IDS } from '../../lib/protocol/tables.generated';
+import { harness, PARAMS_BY_METHOD, type Harness } from './harness';
 
 const SERVER_REQUEST_METHODS = Object.keys(SERVER_REQUEST_IDS);
-import { harness, PARAMS_BY_METHOD, type Harness } from './harness';
 
 const DECLINED = 'declined by codex-rx: no handler answered';
 
@@ -28,6 +29,15 @@ describe('safe defaults: a server request nobody claims', () => {
     h = await harness();
   });
   afterEach(() => h.dispose());
+
+  it('the safe answers are what the Answers helpers give (they are written out so that Answers stays out of the first load)', () => {
+    expect(safeAnswer('item/commandExecution/requestApproval')).toEqual(Answers.decline());
+    expect(safeAnswer('item/fileChange/requestApproval')).toEqual(Answers.decline());
+    expect(safeAnswer('item/permissions/requestApproval')).toEqual(Answers.denyPermissions());
+    expect(safeAnswer('item/tool/requestUserInput')).toEqual(Answers.answerQuestions({}));
+    expect(safeAnswer('mcpServer/elicitation/request')).toEqual(Answers.declineElicitation());
+    expect(safeAnswer('item/tool/call')).toEqual(Answers.toolResult(DECLINED, false));
+  });
 
   it('the table covers every server request method of the protocol', () => {
     expect(Object.keys(EXPECTED).sort()).toEqual([...SERVER_REQUEST_METHODS].sort());

@@ -25,28 +25,6 @@ const WITHOUT_SPEC: Readonly<Record<string, string>> = {
   'node/index.ts': 'entry point',
   // The Transport interface and MalformedLine, a value class with no behaviour.
   'transport/transport.ts': 'interface and value class',
-
-  // ---- backlog (issue 23: each lib/ file with logic has a spec of the same name). "tested in" names
-  // the spec that covers the file today under another name: split or rename it; the rest needs a spec.
-  'gateway/field-policy.ts': 'backlog (tested in gateway/gateway-fields.spec.ts)',
-  'gateway/hub-policy.ts': 'backlog',
-  'gateway/principal-hub.ts': 'backlog (tested in gateway/gateway.spec.ts, principals-e2e.spec.ts)',
-  'gateway/stdio-upstream.ts': 'backlog (tested in gateway/upstream.spec.ts)',
-  'gateway/tab.ts': 'backlog',
-  'gateway/ws-upstream.ts': 'backlog (tested in gateway/upstream.spec.ts)',
-  'node/platform.ts': 'backlog',
-  'node/signed-bearer-token.ts': 'backlog',
-  'testing/model/steps.ts': 'backlog (tested in testing/model/sse-encoder.spec.ts)',
-  'testing/node/codex-home.ts': 'backlog (tested in testing/node/scripted-model-server.spec.ts and e2e)',
-  'testing/node/model-catalog.ts': 'backlog',
-  'testing/observable-stream.ts': 'backlog (used by many specs through spec/support/observable-stream.ts)',
-  'testing/payloads/account.ts': 'backlog (tested in testing/payload-schema.spec.ts)',
-  'testing/payloads/items.ts': 'backlog (tested in testing/payload-schema.spec.ts)',
-  'testing/payloads/notifications.ts': 'backlog (tested in testing/payload-schema.spec.ts)',
-  'testing/payloads/threads.ts': 'backlog (tested in testing/payload-schema.spec.ts)',
-  'transport/in-memory-transport.ts': 'backlog (used by most client specs)',
-  'transport/stdio-child.ts': 'backlog (tested in transport/stdio-transport.spec.ts)',
-  'transport/websocket-like.ts': 'backlog (tested in transport/websocket-transport.spec.ts)',
 };
 
 function sources(dir: string): string[] {

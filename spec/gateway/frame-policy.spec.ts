@@ -142,83 +142,12 @@ describe('admitClientFrame: methods', () => {
 });
 
 describe('admitClientFrame: params', () => {
-  it('array params (positional fields: the config/mcp_servers attack) are refused', () => {
-    const attack = [null, null, null, null, { mcp_servers: { x: { command: 'touch', args: ['/tmp/pwned'] } } }];
-    expect(refusedField(request('thread/start', attack))).toBe('params');
-    expect(refusedField(request('turn/start', ['t', [text('x')]]))).toBe('params');
-    expect(refusedField(request('thread/list', 'cwd'))).toBe('params');
-    expect(refusedField(request('thread/read'))).toBe('params'); // required params missing
-  });
-
-  it('an unknown field is refused with an error naming it (control: the known fields pass)', () => {
-    expect(refusedField(request('thread/start', { ephemeral: true, mcpServers: {} }))).toBe('params.mcpServers');
-    expect(refusedField(request('thread/list', { __proto__: null, constructor: 1 } as never))).toBe('params.constructor');
-    expect(request('thread/start', { ephemeral: true }).kind).toBe('request');
-  });
-
-  it('a nested unknown field is refused with its path', () => {
-    expect(refusedField(request('turn/start', { threadId: 't', input: [text('a'), { ...text('b'), path: '/etc/passwd' }] }))).toBe('params.input[1].path');
-    expect(refusedField(request('initialize', { clientInfo: { name: 'a', version: '1', homepage: 'x' } }))).toBe('params.clientInfo.homepage');
-    expect(refusedField(request('thread/resume', { threadId: 't', initialTurnsPage: { limit: 1, cursor: 'c' } }))).toBe('params.initialTurnsPage.cursor');
-  });
-
-  it('values are validated against the schema types', () => {
-    expect(refusedField(request('thread/start', { ephemeral: 'yes' }))).toBe('params.ephemeral');
-    expect(refusedField(request('thread/list', { limit: -1 }))).toBe('params.limit');
-    expect(refusedField(request('turn/start', { threadId: 't', input: 'hi' }))).toBe('params.input');
-    expect(refusedField(request('turn/interrupt', { threadId: 't' }))).toBe('params.turnId');
-  });
-
-  it.each([
-    ['thread/start', {}],
-    ['thread/resume', { threadId: 't' }],
-    ['thread/fork', { threadId: 't' }],
-    ['turn/start', { threadId: 't', input: [text('x')] }],
-  ])('operator-owned fields of %s are refused, each by name', (method, base) => {
-    const operator = Object.entries(GATEWAY_METHOD_FIELDS[method]!.fields).filter(([, c]) => c === 'operator').map(([f]) => f);
-    expect(operator).toEqual(expect.arrayContaining(method === 'turn/start' ? ['cwd', 'sandboxPolicy', 'permissions', 'approvalPolicy', 'approvalsReviewer', 'environments', 'collaborationMode'] : ['config', 'cwd', 'sandbox', 'permissions', 'approvalPolicy', 'approvalsReviewer', 'modelProvider', 'baseInstructions', 'developerInstructions', 'runtimeWorkspaceRoots']));
-    const attackValue = (field: string): unknown =>
-      ({ config: { mcp_servers: { x: { command: 'touch' } } }, cwd: '/', sandbox: 'danger-full-access', sandboxPolicy: { type: 'dangerFullAccess' }, approvalPolicy: 'on-request', modelProvider: 'ollama' })[field] ?? 'x';
-    for (const field of operator) {
-      const verdict = request(method, { ...base, [field]: attackValue(field) });
-      expect([field, refusedField(verdict)]).toEqual([field, `params.${field}`]);
-      expect((verdict as { error: { message: string } }).error.message).toMatch(/chosen by the gateway's operator/);
-    }
-    expect(request(method, base).kind).toBe('request');
-  });
-
-  it('input items naming server paths (localImage, localAudio, skill, mention) and uploaded file ids are refused; text and image URLs pass', () => {
-    for (const item of [
-      { type: 'localImage', path: '/etc/passwd' },
-      { type: 'localAudio', path: '/etc/passwd' },
-      { type: 'skill', name: 's', path: '/etc/passwd' },
-      { type: 'mention', name: 'm', path: '/etc/passwd' },
-      { type: 'audio', url: 'https://x' },
-    ]) {
-      for (const method of ['turn/start', 'turn/steer']) {
-        const verdict = request(method, { threadId: 't', ...(method === 'turn/steer' ? { expectedTurnId: 'u' } : {}), input: [text('look'), item] });
-        expect([item.type, method, refusedField(verdict)]).toEqual([item.type, method, 'params.input[1].type']);
-      }
-    }
-    expect(refusedField(request('turn/start', { threadId: 't', input: [{ type: 'image', fileId: 'file-1' }] }))).toBe('params.input[0].fileId');
-    expect(request('turn/start', { threadId: 't', input: [{ type: 'image', url: 'https://example.test/a.png', detail: 'low' }] }).kind).toBe('request');
-  });
-
-  it('model passes only when it is one of the operator\'s models', () => {
-    expect(refusedField(request('thread/start', { model: 'o3-pro' }))).toBe('params.model');
-    expect(refusedField(request('turn/start', { threadId: 't', input: [], model: 'o3-pro' }))).toBe('params.model');
-    expect(request('thread/start', { model: 'gpt-5.1-mini' })).toEqual({ kind: 'request', id: 7, method: 'thread/start', params: { model: 'gpt-5.1-mini' } });
-    const none = admit({ id: 1, method: 'thread/start', params: { model: 'gpt-5.1' } }, {});
-    expect((none as { error: { message: string } }).error.message).toMatch(/offers no model choice/);
-  });
-
-  it('strings over maxStringBytes and input text over maxInputBytes are refused naming the field', () => {
-    const small = { maxStringBytes: 16, maxInputBytes: 40 };
-    expect(refusedField(admit({ id: 1, method: 'thread/name/set', params: { threadId: 't', name: 'é'.repeat(9) } }, small))).toBe('params.name'); // 18 bytes
-    expect(admit({ id: 1, method: 'thread/name/set', params: { threadId: 't', name: 'é'.repeat(8) } }, small).kind).toBe('request');
-    expect(admit({ id: 1, method: 'turn/start', params: { threadId: 't', input: [text('x'.repeat(30))] } }, small).kind).toBe('request');
-    expect(refusedField(admit({ id: 1, method: 'turn/start', params: { threadId: 't', input: [text('x'.repeat(30)), text('y'.repeat(11))] } }, small))).toBe('params.input[1].text');
-    expect(refusedField(admit({ id: 1, method: 'turn/start', params: { threadId: 't', input: [{ type: 'image', url: 'u'.repeat(17) }] } }, small))).toBe('params.input[0].url');
-    expect(refusedField(admit({ id: 1, method: 'turn/start', params: { threadId: 't', input: [], outputSchema: { ['k'.repeat(17)]: 1 } } }, small))).toBe('params.outputSchema');
+  // The field-by-field check itself: spec/gateway/field-policy.spec.ts (checkParams).
+  it('a params refusal of the field check is -32602 naming the field; the request carries only the checked params', () => {
+    const verdict = request('thread/start', { ephemeral: true, mcpServers: {} });
+    expect(refusedField(verdict)).toBe('params.mcpServers');
+    expect(verdict).toEqual({ kind: 'refuse', id: 7, error: { code: INVALID_PARAMS, message: 'Invalid params for thread/start: params.mcpServers is not a field the gateway passes for thread/start', data: { method: 'thread/start', field: 'params.mcpServers', reason: 'is not a field the gateway passes for thread/start' } } });
+    expect(request('thread/start', { ephemeral: true, cwd: null })).toEqual({ kind: 'request', id: 7, method: 'thread/start', params: { ephemeral: true } });
+    expect(request('account/rateLimits/read')).toEqual({ kind: 'request', id: 7, method: 'account/rateLimits/read' });
   });
 });

@@ -1,6 +1,7 @@
 /** Helpers of the gateway specs: a `ws` client that plays the browser, a recording fake upstream, process checks. */
 import type { IncomingHttpHeaders } from 'node:http';
 import WebSocket, { WebSocketServer } from 'ws';
+import type { UpstreamEvents } from '../../lib/gateway/upstream.js';
 import { childPids, commandLine } from '../support/processes';
 import { Waiters } from '../support/waiters';
 
@@ -134,6 +135,33 @@ export async function startFakeUpstream(onFrame?: (frame: string, socket: WebSoc
         for (const c of connections) c.socket.terminate();
         wss.close(() => resolve());
       }),
+  };
+}
+
+/** The events of a gateway upstream, recording what it reported, with a way to wait for the first message or failure. */
+export function upstreamRecorder() {
+  const messages: Array<string | Buffer> = [];
+  const failures: string[] = [];
+  const waiters = new Waiters();
+  const events: UpstreamEvents = {
+    message: (data) => {
+      messages.push(data);
+      waiters.poke();
+    },
+    failed: (reason) => {
+      failures.push(reason);
+      waiters.poke();
+    },
+  };
+  const until = <R>(probe: () => R | undefined, what: string) => waiters.until(probe, 20_000, () => `no ${what}; got ${JSON.stringify({ messages: messages.map(String), failures })}`);
+  return {
+    events,
+    messages,
+    failures,
+    /** The first failure reported (now or to come). */
+    failed: () => until(() => failures[0], 'failure'),
+    /** The first message that matches (now or to come). */
+    message: (match: (text: string) => boolean = () => true) => until(() => messages.find((m) => match(String(m))), 'matching message'),
   };
 }
 

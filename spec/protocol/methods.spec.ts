@@ -28,11 +28,11 @@ import type {
   ServerRequestResultMap,
 } from '../../lib/protocol/methods.js';
 import { NOTIFICATION_IDS, SERVER_REQUEST_IDS } from '../../lib/protocol/tables.generated.js';
+import { CLIENT_PARAMS_DEFINITIONS } from '../../lib/protocol/validation-tables.generated.js';
+import { assertType, expectType, type Equals, type Not } from '../support/type-assert.js';
 
 const NOTIFICATION_METHODS = Object.keys(NOTIFICATION_IDS);
 const SERVER_REQUEST_METHODS = Object.keys(SERVER_REQUEST_IDS);
-import { CLIENT_PARAMS_DEFINITIONS } from '../../lib/protocol/validation-tables.generated.js';
-import { assertType, expectType, type Equals, type Not } from '../support/type-assert.js';
 
 // Most of this file is checked by the compiler: ts-jest type-checks specs, so a wrong type fails
 // the run. The runtime assertions keep jest honest about the file having run.

@@ -1,19 +1,10 @@
-// Every payload the testing kit can produce is checked against the pinned binary's JSON Schema,
-// so the kit cannot drift from the protocol: when the pin moves, these tests name the builder
-// that must change.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+// Everything a FakeAppServer sends is checked against the pinned binary's JSON Schema, so the
+// kit cannot drift from the protocol. Each payload builder is checked by the spec of its own file
+// (spec/testing/payloads/*.spec.ts).
 import { lastValueFrom, toArray } from 'rxjs';
-import { ProtocolSchema } from '../../lib/validation/protocol-schemas.js';
-import { validateInbound } from '../../lib/validation/inbound-validator.js';
-import * as kit from '../../lib/testing/index.js';
 import { FakeAppServer, scriptTurn } from '../../lib/testing/index.js';
-
-const schemaDir = path.resolve(__dirname, '..', '..', 'lib', 'protocol', 'schema');
-const v2 = new ProtocolSchema(readFileSync(path.join(schemaDir, 'codex_app_server_protocol.v2.schemas.json'), 'utf8'));
-// InitializeResponse lives in the v1 bundle; its own file carries the definitions it needs.
-const initialize = JSON.parse(readFileSync(path.join(schemaDir, 'v1', 'InitializeResponse.json'), 'utf8'));
-const v1 = new ProtocolSchema(JSON.stringify({ definitions: { ...initialize.definitions, InitializeResponse: { ...initialize, definitions: undefined } } }));
+import type { ProtocolSchema } from '../../lib/validation/protocol-schemas.js';
+import { expectValid, expectValidMessage, v1, v2 } from '../support/payload-schemas.js';
 
 /** The result definition of each method the fake answers by itself. */
 const RESULT_DEFINITIONS: Record<string, [ProtocolSchema, string]> = {
@@ -32,96 +23,6 @@ const RESULT_DEFINITIONS: Record<string, [ProtocolSchema, string]> = {
   'turn/steer': [v2, 'TurnSteerResponse'],
   'turn/interrupt': [v2, 'TurnInterruptResponse'],
 };
-
-function expectValid(schema: ProtocolSchema, definition: string, value: unknown): void {
-  expect({ definition, issues: schema.check(definition, value) }).toEqual({ definition, issues: undefined });
-}
-
-function expectValidMessage(message: { method: string; id?: unknown; params?: unknown }): void {
-  const kind = message.id === undefined ? 'notification' : 'request';
-  expect({ method: message.method, issues: validateInbound(kind, message.method, message.params) }).toEqual({ method: message.method, issues: undefined });
-}
-
-const ref = { threadId: 'thr-9', turnId: 'turn-9' };
-
-describe('payload builders conform to the pinned schema', () => {
-  it('the check bites: a wrong value is reported', () => {
-    expect(v2.check('ThreadItem', { ...kit.agentMessageItem('m', 'x'), phase: 'bogus' })).toBeDefined();
-    expect(v1.check('InitializeResponse', { userAgent: 'x' })).toBeDefined();
-  });
-
-  it.each([
-    ['initializeResponse', v1, 'InitializeResponse', kit.initializeResponse()],
-    ['threadInfo', v2, 'Thread', kit.threadInfo({ name: 'named', turns: [kit.turnInfo({ status: 'completed' })] })],
-    ['threadStartResponse', v2, 'ThreadStartResponse', kit.threadStartResponse()],
-    ['threadResumeResponse', v2, 'ThreadResumeResponse', kit.threadResumeResponse()],
-    ['threadForkResponse', v2, 'ThreadForkResponse', kit.threadForkResponse(kit.threadInfo({ forkedFromId: 'thr-0' }))],
-    ['threadReadResponse', v2, 'ThreadReadResponse', kit.threadReadResponse()],
-    ['threadListResponse', v2, 'ThreadListResponse', kit.threadListResponse()],
-    ['turnInfo (in progress)', v2, 'Turn', kit.turnInfo()],
-    ['turnInfo (failed)', v2, 'Turn', kit.turnInfo({ status: 'failed', error: kit.turnError('x') })],
-    ['turnStartResponse', v2, 'TurnStartResponse', kit.turnStartResponse()],
-    ['turnError', v2, 'TurnError', kit.turnError()],
-    ['modelInfo', v2, 'Model', kit.modelInfo({ id: 'gpt-x', isDefault: false })],
-    ['modelListResponse', v2, 'ModelListResponse', kit.modelListResponse()],
-    ['accountResponse', v2, 'GetAccountResponse', kit.accountResponse()],
-    ['accountResponse (signed out)', v2, 'GetAccountResponse', kit.accountResponse({ account: null })],
-    ['tokenUsage', v2, 'ThreadTokenUsage', kit.tokenUsage({ inputTokens: 1 }, { inputTokens: 5, cachedInputTokens: 2 })],
-  ] as const)('%s', (_name, schema, definition, value) => expectValid(schema, definition, value));
-
-  it.each([
-    ['userMessageItem', kit.userMessageItem('i1', 'hi')],
-    ['agentMessageItem', kit.agentMessageItem('i2', 'hello', 'final_answer')],
-    ['reasoningItem', kit.reasoningItem('i3', ['thinking'])],
-    ['commandExecutionItem (running)', kit.commandExecutionItem('i4', 'ls', { status: 'inProgress' })],
-    ['commandExecutionItem (done)', kit.commandExecutionItem('i4', 'ls', { output: 'a\n', exitCode: 0 })],
-    ['commandExecutionItem (declined)', kit.commandExecutionItem('i4', 'ls', { status: 'declined' })],
-    ['fileChangeItem', kit.fileChangeItem('i5', [{ path: 'a', diff: '+a', kind: 'add' }, { path: 'b', diff: '-b', kind: 'delete' }, { path: 'c', diff: '~c' }])],
-    ['mcpToolCallItem (result)', kit.mcpToolCallItem('i6', 'docs', 'search', { arguments: { q: 1 }, result: [{ type: 'text', text: 'x' }] })],
-    ['mcpToolCallItem (error)', kit.mcpToolCallItem('i6', 'docs', 'search', { error: 'nope' })],
-    ['mcpToolCallItem (running)', kit.mcpToolCallItem('i6', 'docs', 'search', { status: 'inProgress' })],
-  ] as const)('%s', (_name, item) => expectValid(v2, 'ThreadItem', item));
-
-  it.each([
-    ['turnStarted', kit.turnStarted(ref)],
-    ['turnCompleted (completed)', kit.turnCompleted(ref)],
-    ['turnCompleted (interrupted)', kit.turnCompleted(ref, 'interrupted')],
-    ['turnCompleted (failed)', kit.turnCompleted(ref, 'failed', kit.turnError('boom'))],
-    ['itemStarted', kit.itemStarted(kit.agentMessageItem('m', ''), ref)],
-    ['itemCompleted', kit.itemCompleted(kit.agentMessageItem('m', 'x'), ref)],
-    ['agentMessageDelta', kit.agentMessageDelta('m', 'x', ref)],
-    ['reasoningSummaryPartAdded', kit.reasoningSummaryPartAdded('r', 0, ref)],
-    ['reasoningSummaryDelta', kit.reasoningSummaryDelta('r', 'x', 0, ref)],
-    ['commandOutputDelta', kit.commandOutputDelta('c', 'x', ref)],
-    ['mcpToolCallProgress', kit.mcpToolCallProgress('t', '50%', ref)],
-    ['planUpdated', kit.planUpdated([{ step: 'a', status: 'pending' }, { step: 'b', status: 'completed' }], 'why', ref)],
-    ['diffUpdated', kit.diffUpdated('+x', ref)],
-    ['tokenUsageUpdated', kit.tokenUsageUpdated(kit.tokenUsage(), ref)],
-    ['errorNotification', kit.errorNotification('boom', true, ref)],
-    ['serverRequestResolved', kit.serverRequestResolved(3, 'thr-9')],
-    ['threadStatusChanged (idle)', kit.threadStatusChanged({ type: 'idle' }, 'thr-9')],
-    ['threadStatusChanged (active)', kit.threadStatusChanged({ type: 'active', activeFlags: ['waitingOnApproval', 'waitingOnUserInput'] }, 'thr-9')],
-    ['commandApprovalRequest', kit.commandApprovalRequest(1, 'c', 'rm -rf build', ref, { reason: 'cleanup' })],
-    ['fileChangeApprovalRequest', kit.fileChangeApprovalRequest(2, 'f', ref)],
-    ['userInputRequest', kit.userInputRequest(3, 'u', [kit.userInputQuestion('q1', 'Which?'), kit.userInputQuestion('q2', 'Pick', [{ label: 'a' }])], ref)],
-  ] as const)('%s', (_name, message) => expectValidMessage(message));
-
-  it('covers every payload builder the kit exports', () => {
-    const covered = new Set([
-      ...['initializeResponse', 'threadInfo', 'threadStartResponse', 'threadResumeResponse', 'threadForkResponse', 'threadReadResponse', 'threadListResponse'],
-      ...['turnInfo', 'turnStartResponse', 'turnError', 'modelInfo', 'modelListResponse', 'accountResponse', 'tokenUsage'],
-      ...['userMessageItem', 'agentMessageItem', 'reasoningItem', 'commandExecutionItem', 'fileChangeItem', 'mcpToolCallItem'],
-      ...['turnStarted', 'turnCompleted', 'itemStarted', 'itemCompleted', 'agentMessageDelta', 'reasoningSummaryPartAdded', 'reasoningSummaryDelta'],
-      ...['commandOutputDelta', 'mcpToolCallProgress', 'planUpdated', 'diffUpdated', 'tokenUsageUpdated', 'errorNotification', 'serverRequestResolved', 'threadStatusChanged'],
-      ...['commandApprovalRequest', 'fileChangeApprovalRequest', 'userInputRequest', 'userInputQuestion'],
-    ]);
-    const builders = Object.entries(kit)
-      .filter(([name, value]) => typeof value === 'function' && /^[a-z]/.test(name))
-      .map(([name]) => name)
-      .filter((name) => !['scriptTurn', 'rpcError', 'message', 'functionCall', 'shellCommand', 'applyPatch', 'encodeStep', 'toSseFrame', 'idCounter'].includes(name));
-    expect(builders.filter((name) => !covered.has(name))).toEqual([]);
-  });
-});
 
 describe('everything a FakeAppServer sends conforms to the pinned schema', () => {
   it('answers, notifications and server requests of every method and every script step', async () => {

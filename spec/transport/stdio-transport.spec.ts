@@ -13,7 +13,8 @@ import { ObservableStream } from '../support/observable-stream.js';
 jest.mock('../../lib/transport/stdio-module-url', () => jest.requireActual('../support/stdio-module-url.cjs.js'));
 
 // A stand-in for `codex app-server`: a node script speaking JSONL on stdin/stdout. It answers
-// `initialize`, echoes `echo`, reports its argv/env, and misbehaves on request.
+// `initialize`, echoes `echo`, and misbehaves on request. (How the binary is started, argv, env and
+// cwd, is spec/transport/stdio-child.spec.ts.)
 const FAKE_SERVER = String.raw`#!/usr/bin/env node
 const readline = require('node:readline');
 const out = (m) => process.stdout.write(JSON.stringify(m) + '\n');
@@ -46,8 +47,6 @@ rl.on('line', (line) => {
   switch (m.method) {
     case 'initialize': return out({ id: m.id, result: { userAgent: 'fake', codexHome: '/tmp', platformFamily: 'unix', platformOs: 'linux' } });
     case 'echo': return out({ id: m.id, result: m.params });
-    case 'argv': return out({ id: m.id, result: process.argv.slice(2) });
-    case 'env': return out({ id: m.id, result: { FOO: process.env.FOO ?? null, REMOVED: process.env.REMOVED ?? null, cwd: process.cwd(), PATH: process.env.PATH } });
     case 'exit': process.stderr.write('exiting on request\n'); return process.exit(7);
     default: return out({ id: m.id, error: { code: -32601, message: 'unknown ' + m.method } });
   }
@@ -92,38 +91,6 @@ describe('StdioTransport (against a fake app-server process)', () => {
     expect(transport.pid).toEqual(expect.any(Number));
     const params = { text: 'héllo 😀', n: [1, 2, 3], nested: { ok: true } };
     expect(await firstValueFrom(connection.request('echo', params))).toEqual(params);
-  });
-
-  it('launches `app-server --listen stdio://` after the --config overrides', async () => {
-    const { connection } = open({ configOverrides: { model: 'mock-model', 'features.x': true } });
-    expect(await firstValueFrom(connection.request('argv', {}))).toEqual([
-      '--config',
-      'model="mock-model"',
-      '--config',
-      'features.x=true',
-      'app-server',
-      '--listen',
-      'stdio://',
-    ]);
-  });
-
-  it('uses launchArgsOverride verbatim', async () => {
-    const { connection } = open({ launchArgsOverride: ['app-server', '--custom'] });
-    expect(await firstValueFrom(connection.request('argv', {}))).toEqual(['app-server', '--custom']);
-  });
-
-  it('merges env over process.env, removes undefined variables, and honours cwd', async () => {
-    process.env.REMOVED = 'present in the parent';
-    try {
-      const { connection } = open({ env: { FOO: 'bar', REMOVED: undefined }, cwd: dir });
-      const env = (await firstValueFrom(connection.request('env', {}))) as Record<string, string | null>;
-      expect(env.FOO).toBe('bar');
-      expect(env.REMOVED).toBeNull();
-      expect(env.cwd).toBe(dir);
-      expect(env.PATH).toBe(process.env.PATH);
-    } finally {
-      delete process.env.REMOVED;
-    }
   });
 
   it('reassembles lines split across writes (also inside UTF-8 characters) and reports bad lines', async () => {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
 import {
@@ -8,7 +8,6 @@ import {
   createCodexHome,
   functionCall,
   message,
-  modelCatalog,
   resolveCodexBinary,
   shellCommand,
   type CodexHome,
@@ -163,16 +162,6 @@ describe('ScriptedModelServer over HTTP', () => {
     );
   });
 
-  it('builds steps as plain data', () => {
-    expect(message('hi', { chunks: 2, delayMsBetweenEvents: 5 })).toEqual({
-      delayMsBetweenEvents: 5,
-      output: [{ type: 'message', text: 'hi', chunks: 2 }],
-    });
-    expect(shellCommand('pwd')).toEqual({
-      output: [{ type: 'function_call', name: 'exec_command', arguments: { cmd: 'pwd' } }],
-    });
-  });
-
   it('reports usage in response.completed', async () => {
     server.enqueue(message('x', { usage: { inputTokens: 100, cachedInputTokens: 40, outputTokens: 7, reasoningOutputTokens: 3 } }));
     const completed = (await streamOf(server)).at(-1)!;
@@ -298,75 +287,6 @@ describe('ScriptedModelServer over HTTP', () => {
     await expect(readToEnd(reader)).rejects.toThrow('terminated'); // cut, not a clean end
     expect(text).not.toContain('response.completed');
     await server.close(); // idempotent
-  });
-});
-
-describe('createCodexHome', () => {
-  it('writes config.toml for the mock provider and removes everything on dispose', async () => {
-    const home = await createCodexHome({
-      modelServerUrl: 'http://127.0.0.1:1234/v1',
-      approvalPolicy: 'on-request',
-      sandbox: 'workspace-write',
-      extraToml: '[features]\nexample = true',
-    });
-    const toml = await fs.readFile(path.join(home.dir, 'config.toml'), 'utf8');
-    expect(toml).toBe(home.configToml);
-    for (const line of [
-      'model = "mock-model"',
-      'model_provider = "mock"',
-      'approval_policy = "on-request"',
-      'sandbox_mode = "workspace-write"',
-      '[model_providers.mock]',
-      'base_url = "http://127.0.0.1:1234/v1"',
-      'wire_api = "responses"',
-      'request_max_retries = 0',
-      'stream_max_retries = 0',
-      '[features]',
-    ]) {
-      expect(toml.split('\n')).toContain(line);
-    }
-    expect(home.env).toEqual({ CODEX_HOME: home.dir });
-    expect(existsSync(home.workspace)).toBe(true);
-    expect(path.relative(home.dir, home.workspace).startsWith('..')).toBe(true);
-
-    await home.dispose();
-    expect(existsSync(home.dir)).toBe(false);
-    expect(existsSync(home.workspace)).toBe(false);
-  });
-
-  it('defaults to approval_policy "never" and can leave out the model catalog', async () => {
-    const home = await createCodexHome({ modelServerUrl: 'http://localhost:1/v1', applyPatchTool: false });
-    try {
-      expect(home.configToml).toContain('approval_policy = "never"');
-      expect(home.configToml).not.toContain('model_catalog_json');
-      expect(home.configToml).not.toContain('sandbox_mode');
-    } finally {
-      await home.dispose();
-    }
-  });
-
-  it('writes the given models as the catalog and configures the first one', async () => {
-    const models = [
-      { slug: 'fast', displayName: 'Fast', description: 'quick', efforts: ['low', 'high'], defaultEffort: 'low' },
-      { slug: 'slow', displayName: 'Slow', description: 'careful' },
-    ];
-    const home = await createCodexHome({ modelServerUrl: 'http://127.0.0.1:1/v1', models, applyPatchTool: false });
-    try {
-      expect(home.configToml.split('\n')).toContain('model = "fast"');
-      const catalogPath = JSON.parse(home.configToml.match(/^model_catalog_json = (.*)$/m)![1]);
-      const catalog = JSON.parse(await fs.readFile(catalogPath, 'utf8'));
-      expect(catalog).toEqual(modelCatalog(models));
-      expect(catalog.models.map((m: any) => [m.slug, m.priority, m.default_reasoning_level, m.supported_reasoning_levels.length, m.apply_patch_tool_type])).toEqual([
-        ['fast', 0, 'low', 2, 'freeform'],
-        ['slow', 1, undefined, 0, 'freeform'],
-      ]);
-    } finally {
-      await home.dispose();
-    }
-  });
-
-  it('refuses a model server that is not on loopback', async () => {
-    await expect(createCodexHome({ modelServerUrl: 'http://10.0.0.1:80/v1' })).rejects.toThrow('loopback');
   });
 });
 

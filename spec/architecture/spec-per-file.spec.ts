@@ -25,22 +25,6 @@ const WITHOUT_SPEC: Readonly<Record<string, string>> = {
   'node/index.ts': 'entry point',
   // The Transport interface and MalformedLine, a value class with no behaviour.
   'transport/transport.ts': 'interface and value class',
-
-  // ---- backlog (issue 23: each lib/ file with logic has a spec of the same name). "tested in" names
-  // the spec that covers the file today under another name: split or rename it; the rest needs a spec.
-  'rpc/handshake.ts': 'backlog (tested in rpc/connection.spec.ts)',
-  'rpc/params-check.ts': 'backlog (tested in validation/params-validator.spec.ts)',
-  'streams/live-states.ts': 'backlog (tested in streams/live-state.marbles.spec.ts)',
-  'streams/process-input.ts': 'backlog (tested in streams/process-spawn.marbles.spec.ts)',
-  'streams/stream-host.ts': 'backlog',
-  'structured-output.ts': 'backlog (tested in validation/structured-output.spec.ts: move it to spec/structured-output.spec.ts)',
-  'turn/attach-stream.ts': 'backlog (tested in marbles/attach.marbles.spec.ts)',
-  'turn/turn-recorder.ts': 'backlog',
-  'validation/formats.ts': 'backlog (tested in validation/fuzz.spec.ts)',
-  'validation/inbound-validator.ts': 'backlog',
-  'validation/output-validator.ts': 'backlog (tested in validation/structured-output.spec.ts)',
-  'validation/protocol-schemas.ts': 'backlog (tested in testing/payload-schema.spec.ts)',
-  'validation/validate-params.ts': 'backlog',
 };
 
 function sources(dir: string): string[] {

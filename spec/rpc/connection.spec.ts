@@ -1,7 +1,6 @@
 import { firstValueFrom, lastValueFrom, Observable, of, Subject, throwError, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
-  CodexError,
   InternalRpcError,
   InvalidParamsError,
   InvalidRequestError,
@@ -13,22 +12,14 @@ import {
   TransportClosedError,
   ValidationError,
 } from '../../lib/errors.js';
-import { Connection, type ConnectionOptions, type ProtocolWarning, type RoutedMessage } from '../../lib/rpc/connection.js';
+import { Connection, type ConnectionOptions, type RoutedMessage } from '../../lib/rpc/connection.js';
 import type { RouteSink } from '../../lib/rpc/demultiplexer.js';
 import { FAKE_INITIALIZE_RESPONSE, InMemoryTransport, type SentMessage } from '../../lib/transport/in-memory-transport.js';
-import type { Transport } from '../../lib/transport/transport.js';
 import { ObservableStream } from '../support/observable-stream.js';
+import { flush } from '../support/settle.js';
+import { clientInfo, setup } from './support.js';
 
-const clientInfo = { name: 'codex-rx-spec', title: 'codex-rx spec', version: '0.0.0' };
 const ZERO_STATS = { pendingRequests: 0, pendingServerRequests: 0, routes: 0, claimedThreads: 0, bufferedMessages: 0, trackedRequests: 0 };
-
-function setup(options: Partial<ConnectionOptions> = {}, transportOptions?: ConstructorParameters<typeof InMemoryTransport>[0]) {
-  const transport = new InMemoryTransport(transportOptions);
-  const connection = new Connection(transport, { clientInfo, ...options });
-  const warnings: ProtocolWarning[] = [];
-  connection.warnings$.subscribe((w) => warnings.push(w));
-  return { transport, connection, warnings };
-}
 
 /** Connects and clears what the handshake sent. */
 async function connected(options: Partial<ConnectionOptions> = {}) {
@@ -49,136 +40,7 @@ function recordingSink() {
 /** The answers the client sent to server requests (messages with an id and no method). */
 const answers = (sent: SentMessage[]) => sent.filter((m) => m.method === undefined && m.id !== undefined);
 
-const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
 describe('Connection', () => {
-  describe('handshake', () => {
-    it('does nothing until used', () => {
-      const { transport, connection } = setup();
-      connection.connect();
-      connection.request('model/list', {});
-      expect(transport.started).toBe(false);
-      expect(transport.sent).toEqual([]);
-      expect(connection.state).toBe('idle');
-    });
-
-    it('sends initialize with clientInfo and experimentalApi, then the initialized notification', async () => {
-      const { transport, connection } = setup();
-      const response = await firstValueFrom(connection.connect());
-      expect(response).toEqual(FAKE_INITIALIZE_RESPONSE);
-      expect(connection.metadata).toEqual(FAKE_INITIALIZE_RESPONSE);
-      expect(connection.state).toBe('ready');
-      expect(transport.sent).toEqual([
-        { id: expect.anything(), method: 'initialize', params: { clientInfo, capabilities: { experimentalApi: true, requestAttestation: false } } },
-        { method: 'initialized' },
-      ]);
-    });
-
-    it('merges capabilities over the defaults', async () => {
-      const { transport, connection } = setup({ capabilities: { optOutNotificationMethods: ['item/agentMessage/delta'] } });
-      await firstValueFrom(connection.connect());
-      expect(transport.sent[0].params).toEqual({
-        clientInfo,
-        capabilities: { experimentalApi: true, requestAttestation: false, optOutNotificationMethods: ['item/agentMessage/delta'] },
-      });
-    });
-
-    it('is sent once and shared by concurrent callers; requests wait for it', async () => {
-      const { transport, connection } = setup({}, { initializeResponse: null });
-      const a = new ObservableStream(connection.connect());
-      const b = new ObservableStream(connection.connect());
-      const r1 = new ObservableStream(connection.request('model/list', {}));
-      const r2 = new ObservableStream(connection.request('account/read', {}));
-      expect(connection.state).toBe('connecting');
-      expect(transport.sent.map((m) => m.method)).toEqual(['initialize']);
-      await a.expectNoEvent();
-      await r1.expectNoEvent();
-
-      transport.respond(transport.sent[0].id!, { ...FAKE_INITIALIZE_RESPONSE, userAgent: 'manual' });
-      expect(await a.takeNext()).toMatchObject({ userAgent: 'manual' });
-      expect(await b.takeNext()).toMatchObject({ userAgent: 'manual' });
-      await a.takeComplete();
-      await b.takeComplete();
-      expect(transport.sent.map((m) => m.method)).toEqual(['initialize', 'initialized', 'model/list', 'account/read']);
-      await r1.expectNoEvent();
-      await r2.expectNoEvent();
-
-      // A later connect() gets the same answer without a new handshake.
-      expect(await firstValueFrom(connection.connect())).toMatchObject({ userAgent: 'manual' });
-      expect(transport.sent.filter((m) => m.method === 'initialize')).toHaveLength(1);
-      r1.unsubscribe();
-      r2.unsubscribe();
-    });
-
-    it('a request started the connection by itself', async () => {
-      const { transport, connection } = setup();
-      transport.onRequest('model/list', () => ({ data: [] }));
-      expect(await firstValueFrom(connection.request('model/list', {}))).toEqual({ data: [] });
-      expect(transport.sent.map((m) => m.method)).toEqual(['initialize', 'initialized', 'model/list']);
-    });
-
-    it('a failed initialize fails the connection and every waiting request with the mapped error', async () => {
-      const { transport, connection } = setup({}, { initializeResponse: null });
-      const c = new ObservableStream(connection.connect());
-      const r = new ObservableStream(connection.request('model/list', {}));
-      transport.respondError(transport.sent[0].id!, -32600, 'Invalid request: bad clientInfo');
-      const e = await c.takeError();
-      expect(InvalidRequestError.is(e)).toBe(true);
-      expect((e as JsonRpcError).method).toBe('initialize');
-      expect(await r.takeError()).toBe(e);
-      expect(connection.state).toBe('closed');
-      expect(transport.sent.map((m) => m.method)).toEqual(['initialize']);
-    });
-
-    it('a transport that fails on start fails connect and requests with its error, and nothing is sent', async () => {
-      const boom = new TransportClosedError('could not start /nope: ENOENT');
-      const send = jest.fn();
-      const transport: Transport = { messages$: throwError(() => boom), send, close: () => Promise.resolve() };
-      const connection = new Connection(transport, { clientInfo });
-      await expect(firstValueFrom(connection.connect())).rejects.toBe(boom);
-      await expect(firstValueFrom(connection.request('model/list', {}))).rejects.toBe(boom);
-      expect(send).not.toHaveBeenCalled();
-      expect(connection.state).toBe('closed');
-    });
-
-    it('checkInitialize sees the answer; throwing fails the connection, its waiting requests, and closes the transport', async () => {
-      const tooOld = new CodexError('app-server 0.1.0 is too old');
-      const checkInitialize = jest.fn(() => {
-        throw tooOld;
-      });
-      const { transport, connection } = setup({ checkInitialize }, { initializeResponse: null });
-      const c = new ObservableStream(connection.connect());
-      const r = new ObservableStream(connection.request('model/list', {}));
-      transport.respond(transport.sent[0].id!, { ...FAKE_INITIALIZE_RESPONSE, userAgent: 'codex/0.1.0' });
-      expect(checkInitialize).toHaveBeenCalledWith(expect.objectContaining({ userAgent: 'codex/0.1.0' }));
-      expect(await c.takeError()).toBe(tooOld);
-      expect(await r.takeError()).toBe(tooOld);
-      expect(transport.sent.map((m) => m.method)).toEqual(['initialize']);
-      expect(transport.closedByClient).toBe(true);
-      expect(connection.state).toBe('closed');
-      expect(connection.metadata).toBeUndefined();
-      await expect(firstValueFrom(connection.connect())).rejects.toBe(tooOld);
-    });
-
-    it('checkInitialize that returns lets the handshake finish', async () => {
-      const checkInitialize = jest.fn();
-      const { transport, connection } = setup({ checkInitialize });
-      await firstValueFrom(connection.connect());
-      expect(checkInitialize).toHaveBeenCalledTimes(1);
-      expect(transport.sent.map((m) => m.method)).toEqual(['initialize', 'initialized']);
-    });
-
-    it('notify() refuses before the handshake and sends after it', async () => {
-      const { transport, connection } = setup();
-      expect(() => connection.notify('x/y')).toThrow(CodexError);
-      await firstValueFrom(connection.connect());
-      transport.clearSent();
-      connection.notify('x/y', { a: 1 });
-      connection.notify('x/z');
-      expect(transport.sent).toEqual([{ method: 'x/y', params: { a: 1 } }, { method: 'x/z' }]);
-    });
-  });
-
   describe('requests', () => {
     it('are cold: nothing is sent until subscribe, and each subscription sends anew with its own id', async () => {
       const { transport, connection } = await connected();

@@ -1,12 +1,6 @@
 /** OrderedChecks: answers that may come later are delivered in the order they were added. */
 import { isPromiseLike, OrderedChecks, type Settled } from '../../lib/rpc/ordered-checks.js';
-
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
-  return { promise, resolve, reject };
-}
+import { deferred } from '../support/settle.js';
 
 describe('OrderedChecks', () => {
   it('a synchronous answer is delivered at once when nothing waits before it', () => {

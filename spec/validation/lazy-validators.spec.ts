@@ -1,7 +1,7 @@
-import { firstValueFrom, type Subscription } from 'rxjs';
-import { CodexError, TransportClosedError, ValidationError, type ValidationIssue } from '../../lib/errors.js';
-import { Connection, type ConnectionOptions, type ParamsVerdict } from '../../lib/rpc/connection.js';
+import { firstValueFrom } from 'rxjs';
+import { CodexError, ValidationError } from '../../lib/errors.js';
 import { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
+import { flush, record } from '../support/settle.js';
 
 // Validators load on first use (lib/validation/lazy-validators.ts): in a browser build they are
 // chunks of their own. These specs run the client as a page does — no host platform, so nothing
@@ -31,15 +31,7 @@ function freshLibrary(mock?: () => void): Lib {
   return lib!;
 }
 
-const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 const methods = (t: InMemoryTransport) => t.sent.map((m) => m.method ?? `answer ${String(m.id)}`);
-
-/** Records what an Observable did, synchronously visible. */
-function record(observable: import('rxjs').Observable<unknown>) {
-  const r = { values: [] as unknown[], error: undefined as unknown, done: false, subscription: undefined as Subscription | undefined };
-  r.subscription = observable.subscribe({ next: (v) => r.values.push(v), error: (e) => (r.error = e), complete: () => (r.done = true) });
-  return r;
-}
 
 describe('validators loaded on first use (a page: no platform preloads them)', () => {
   afterEach(() => jest.dontMock('../../lib/validation/params-validator'));
@@ -207,111 +199,5 @@ describe('no process-wide state', () => {
     expect(lib!.ValidationError.is(bad.error)).toBe(true);
     expect(transport.sent).toEqual([]);
     await other.close();
-  });
-});
-
-describe('Connection: a params check that answers with a Promise', () => {
-  const clientInfo = { name: 'codex-rx-spec', title: 'codex-rx spec', version: '0.0.0' };
-
-  /** A promise settled from outside. */
-  function deferred<T>() {
-    let resolve!: (v: T) => void;
-    let reject!: (e: unknown) => void;
-    const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
-    return { promise, resolve, reject };
-  }
-
-  /** A connection whose check answers with whatever `answers[method]` holds (a value or a Promise). */
-  async function connected(answers: Record<string, ParamsVerdict | Promise<ParamsVerdict>>, options: Partial<ConnectionOptions> = {}) {
-    const transport = new InMemoryTransport();
-    for (const m of ['a/one', 'b/two', 'c/three']) transport.onRequest(m, () => m);
-    const connection = new Connection(transport, { clientInfo, validateParams: (method) => answers[method], ...options });
-    await firstValueFrom(connection.connect());
-    transport.clearSent();
-    return { transport, connection };
-  }
-
-  const request = (c: Connection, method: string) => record(c.request(method as never, {} as never));
-
-  it('a later request answered at once still waits for an earlier one that is being checked', async () => {
-    const check = deferred<ParamsVerdict>();
-    const { transport, connection } = await connected({ 'a/one': check.promise, 'b/two': undefined });
-    const a = request(connection, 'a/one');
-    const b = request(connection, 'b/two');
-    expect(methods(transport)).toEqual([]);
-    check.resolve(undefined);
-    await flush();
-    expect(methods(transport)).toEqual(['a/one', 'b/two']);
-    expect([a.values, b.values]).toEqual([['a/one'], ['b/two']]);
-  });
-
-  it('checks that finish out of order still send in subscription order', async () => {
-    const first = deferred<ParamsVerdict>();
-    const second = deferred<ParamsVerdict>();
-    const { transport, connection } = await connected({ 'a/one': first.promise, 'b/two': second.promise });
-    request(connection, 'a/one');
-    request(connection, 'b/two');
-    second.resolve([]);
-    await flush();
-    expect(methods(transport)).toEqual([]);
-    first.resolve(undefined);
-    await flush();
-    expect(methods(transport)).toEqual(['a/one', 'b/two']);
-  });
-
-  it('unsubscribing while the check runs sends nothing and no longer holds the requests behind it', async () => {
-    const never = deferred<ParamsVerdict>();
-    const { transport, connection } = await connected({ 'a/one': never.promise, 'b/two': undefined });
-    const a = request(connection, 'a/one');
-    request(connection, 'b/two');
-    a.subscription!.unsubscribe();
-    expect(methods(transport)).toEqual(['b/two']);
-    never.resolve(undefined);
-    await flush();
-    expect(methods(transport)).toEqual(['b/two']);
-  });
-
-  it('issues from a Promise fail the request with ValidationError; a rejected check with a CodexError; nothing is sent', async () => {
-    const issues: ValidationIssue[] = [{ path: 'x', message: 'must be a string' }];
-    const { transport, connection } = await connected({
-      'a/one': Promise.resolve(issues),
-      'b/two': Promise.reject(new Error('chunk 404')),
-      'c/three': Promise.reject(new CodexError('could not load its params validators')),
-    });
-    const a = request(connection, 'a/one');
-    const b = request(connection, 'b/two');
-    const c = request(connection, 'c/three');
-    await flush();
-    expect(ValidationError.is(a.error)).toBe(true);
-    expect((a.error as ValidationError).issues).toEqual(issues);
-    expect(CodexError.is(b.error)).toBe(true);
-    expect((b.error as Error).message).toBe('b/two params could not be checked: chunk 404');
-    expect((c.error as Error).message).toBe('could not load its params validators'); // a CodexError passes as is
-    expect(transport.sent).toEqual([]);
-  });
-
-  it('a connection closed while a check runs errors the request when the check settles (no hang, nothing sent)', async () => {
-    const check = deferred<ParamsVerdict>();
-    const { transport, connection } = await connected({ 'a/one': check.promise });
-    const a = request(connection, 'a/one');
-    await connection.close();
-    check.resolve(undefined);
-    await flush();
-    expect(TransportClosedError.is(a.error)).toBe(true);
-    expect(transport.sent).toEqual([]);
-  });
-
-  it('before the handshake: the check runs first, then the connection starts, in order', async () => {
-    const check = deferred<ParamsVerdict>();
-    const transport = new InMemoryTransport();
-    for (const m of ['a/one', 'b/two']) transport.onRequest(m, () => m);
-    const answers: Record<string, unknown> = { 'a/one': check.promise, 'b/two': undefined };
-    const connection = new Connection(transport, { clientInfo, validateParams: (method) => answers[method] as ParamsVerdict });
-    request(connection, 'a/one');
-    request(connection, 'b/two');
-    expect(transport.started).toBe(false);
-    check.resolve(undefined);
-    await flush();
-    expect(methods(transport)).toEqual(['initialize', 'initialized', 'a/one', 'b/two']);
   });
 });

@@ -1,9 +1,10 @@
 import { lastValueFrom } from 'rxjs';
-import { ValidationError } from '../../lib/errors.js';
-import { defineOutputSchema, parseStructuredOutput, type OutputOf } from '../../lib/structured-output.js';
-import type { TurnResult } from '../../lib/turn/turn-result.js';
-import { compileOutputSchema, validateOutput } from '../../lib/validation/output-validator.js';
-import { sentRequests, setup } from './support.js';
+import { ValidationError } from '../lib/errors.js';
+import { defineOutputSchema, parseStructuredOutput, type OutputOf } from '../lib/structured-output.js';
+import { agentMessageItem, tokenUsage } from '../lib/testing/index.js';
+import type { TurnResult } from '../lib/turn/turn-result.js';
+import { thrown } from './support/thrown.js';
+import { sentRequests, setup } from './validation/support.js';
 
 const Verdict = defineOutputSchema<{ verdict: 'pass' | 'fail'; score: number; reasons: string[] }>({
   type: 'object',
@@ -116,47 +117,34 @@ describe('parseStructuredOutput', () => {
   });
 });
 
-describe('validateOutput', () => {
-  it('compiles each schema object once', () => {
-    const schema = { type: 'object', properties: { a: { type: 'string' } } };
-    expect(compileOutputSchema(schema)).toBe(compileOutputSchema(schema));
-    expect(compileOutputSchema({ ...schema })).not.toBe(compileOutputSchema(schema));
+describe('parseStructuredOutput, the result around the output', () => {
+  const result: TurnResult = {
+    id: 'turn-7',
+    threadId: 'thr-7',
+    status: 'completed',
+    error: null,
+    startedAt: 1,
+    completedAt: 2,
+    durationMs: 1000,
+    finalResponse: '{"ok":true}',
+    items: [agentMessageItem('msg-1', '{"ok":true}', 'final_answer')],
+    usage: tokenUsage({ inputTokens: 90, outputTokens: 10 }),
+  };
+
+  it('keeps every field of the turn result and adds the parsed output', () => {
+    expect(parseStructuredOutput(result, { type: 'object', properties: { ok: { type: 'boolean' } } })).toEqual({ ...result, output: { ok: true } });
   });
 
-  it('supports $defs / definitions refs, unions and recursive schemas', () => {
-    const schema = {
-      $schema: 'https://json-schema.org/draft/2020-12/schema',
-      $defs: { node: { type: 'object', properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: '#/$defs/node' } } }, required: ['name'] } },
-      $ref: '#/$defs/node',
-    };
-    expect(validateOutput(schema, { name: 'a', children: [{ name: 'b', children: [] }] })).toBeUndefined();
-    expect(validateOutput(schema, { name: 'a', children: [{ children: [{ name: 1 }] }] })).toEqual([
-      { path: 'children[0].name', message: 'is required' },
-      { path: 'children[0].children[0].name', message: 'must be a string' },
-    ]);
-    const shape = {
-      anyOf: [
-        { type: 'object', properties: { kind: { const: 'circle' }, r: { type: 'number' } }, required: ['kind', 'r'] },
-        { type: 'object', properties: { kind: { const: 'square' }, side: { type: 'number' } }, required: ['kind', 'side'] },
-      ],
-    };
-    expect(validateOutput(shape, { kind: 'circle', r: 1 })).toBeUndefined();
-    expect(validateOutput(shape, { kind: 'triangle' })).toEqual([{ path: 'kind', message: 'must be one of circle, square' }]);
-    expect(validateOutput(shape, { kind: 'square', side: 'big' })).toEqual([{ path: 'side', message: 'must be a number' }]);
-    expect(validateOutput(shape, 'circle')).toEqual([{ path: '', message: 'must be an object' }]);
+  it('a turn without a final response has no raw text to keep', () => {
+    const e = thrown(() => parseStructuredOutput({ ...result, finalResponse: null }, {}));
+    expect(e).toBeInstanceOf(ValidationError);
+    expect(e.subject).toBe('structured output');
+    expect(e.raw).toBeUndefined();
   });
 
-  it('checks common string formats, ignores unknown keywords and formats', () => {
-    const schema = { type: 'object', properties: { when: { type: 'string', format: 'date-time' }, id: { type: 'string', format: 'uuid' }, x: { type: 'string', format: 'my-format', 'x-ui': 'hidden' } } };
-    expect(validateOutput(schema, { when: '2024-02-29T10:00:00Z', id: '123e4567-e89b-12d3-a456-426614174000', x: 'anything' })).toBeUndefined();
-    expect(validateOutput(schema, { when: 'yesterday', id: 'nope' })).toEqual([
-      { path: 'when', message: 'must be a date-time (RFC 3339)' },
-      { path: 'id', message: 'must be a UUID' },
-    ]);
-  });
-
-  it('an unusable schema is a ValidationError about outputSchema', () => {
-    expect(() => validateOutput({ type: 'strnig' }, 'x')).toThrow(ValidationError);
-    expect(() => validateOutput({ type: 'strnig' }, 'x')).toThrow(/^outputSchema: is not a usable JSON Schema/);
+  it('an empty final response is not JSON', () => {
+    const e = thrown(() => parseStructuredOutput({ ...result, finalResponse: '' }, {}));
+    expect(e.raw).toBe('');
+    expect(e.issues).toEqual([{ path: '', message: expect.stringMatching(/^is not JSON: /) }]);
   });
 });

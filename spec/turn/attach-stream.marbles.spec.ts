@@ -225,5 +225,44 @@ describe('thread.attach() (marbles)', () => {
     });
     expect(b.transport.sent).toEqual([]);
   });
-});
 
+  it('two attachers of one turn each get the whole turn, once', () => {
+    const rec = record('inProgress', []);
+    const thread = started();
+    b.scheduler.run(({ hot, expectObservable }) => {
+      const script = '  --r-r-s-d-c';
+      const second = '  -^';
+      serve(hot, script, { r: readAnswer(rec) });
+      expectObservable(thread.attach(FAKE_TURN_ID)).toBe('--S-----d-(c|)', { ...n, S: recordStarted(rec) });
+      // The second joined before the record came: it reads it too (its own r), and hears nothing twice.
+      expectObservable(defer$(() => thread.attach(FAKE_TURN_ID)), second).toBe('----S---d-(c|)', { ...n, S: recordStarted(rec) });
+    });
+    expectIdle(b.codex);
+  });
+
+  it('after the turn completed, a new attach reads its record again: the finished turn at once', () => {
+    const live = record('inProgress', []);
+    const done = record('completed', [ANSWER]);
+    const thread = started();
+    b.scheduler.run(({ hot, expectObservable }) => {
+      serve(hot, '  --r-c-R', { r: readAnswer(live), R: readAnswer(done) });
+      expectObservable(thread.attach(FAKE_TURN_ID)).toBe('--S-(c|)', { ...n, S: recordStarted(live) });
+      expectObservable(defer$(() => thread.attach(FAKE_TURN_ID)), '-----^').toBe('------(SIC|)', {
+        S: recordStarted(done),
+        I: recordItem(ANSWER),
+        C: { method: 'turn/completed', params: { threadId: FAKE_THREAD_ID, turn: done } },
+      });
+    });
+    expect(b.server.paramsOf('thread/read')).toEqual([{ threadId: FAKE_THREAD_ID, includeTurns: true }, { threadId: FAKE_THREAD_ID, includeTurns: true }]);
+    expectIdle(b.codex);
+  });
+
+  it('after the client closed: an error, nothing sent', () => {
+    const thread = started();
+    void b.codex.close();
+    const errors: unknown[] = [];
+    thread.attach(FAKE_TURN_ID).subscribe({ error: (e) => errors.push(e) });
+    expect(errors).toEqual([expect.objectContaining({ name: 'TransportClosedError' })]);
+    expect(b.transport.sent).toEqual([]);
+  });
+});

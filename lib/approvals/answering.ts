@@ -1,4 +1,4 @@
-import { catchError, defaultIfEmpty, defer, finalize, from, Observable, of, switchMap, take, timeout, type Subscriber } from 'rxjs';
+import { defer, from, Observable, of, Subscription, switchMap, take, timer, type ObservableInput, type Subscriber } from 'rxjs';
 import { CodexError, ValidationError } from '../errors.js';
 import type { MessageIds } from '../protocol/ids.js';
 import type { ServerRequestMessage, ServerRequestMethod } from '../protocol/methods.js';
@@ -9,7 +9,9 @@ import type { ApprovalFailureKind, ApprovalHandler, PendingServerRequest, Server
 
 // Why this file: asking the handlers, checking their answers and waiting for a dialog run only
 // once the server asks something. A browser loads this (with the answer checks it needs) on the
-// first server request; the router that registers the handlers loads with the page.
+// first server request; the router that registers the handlers loads with the page. It uses only
+// the rxjs operators the page has loaded anyway (bundlers put every rxjs operator used anywhere
+// into the first load): hence firstOf and firstAnswer below rather than race/timeout/catchError.
 
 /** What answering needs from the router (lib/approvals/approval-router.ts). */
 export interface AnsweringHost {
@@ -23,35 +25,64 @@ export interface AnsweringHost {
   report(kind: ApprovalFailureKind, request: ServerRequestMessage, context: ServerRequestContext, error: unknown): void;
 }
 
-/** Marks "the handler failed" between operators (a handler may legitimately answer anything else). */
-const FAILED: unique symbol = Symbol('failed');
-
 /**
  * Exactly one answer to `request`: the first handler that claims it, else a `pending$` observer's,
  * else the safe default (also on a handler's failure, a malformed answer or the timeout); or an
  * error (MethodNotFoundError → JSON-RPC -32601) where no safe default exists.
  */
 export function answerServerRequest(host: AnsweringHost, request: ServerRequestMessage, ids: MessageIds): Observable<unknown> {
-  return defer(() => {
+  return new Observable<unknown>((subscriber) => {
     const controller = new AbortController();
     const context: ServerRequestContext = { threadId: ids.threadId, turnId: ids.turnId, signal: controller.signal };
     let answer$ = ask(host, request, context, host.handlersFor(context), 0);
     const ms = host.timeoutMs;
     if (ms) {
-      answer$ = answer$.pipe(
-        timeout({
-          first: ms,
-          with: () => {
-            host.report('timeout', request, context, new CodexError(`no answer to ${request.method} (request ${JSON.stringify(request.id)}) within ${ms} ms; sent the safe default`));
-            return safe(request);
-          },
+      const late = timer(ms).pipe(
+        switchMap(() => {
+          host.report('timeout', request, context, new CodexError(`no answer to ${request.method} (request ${JSON.stringify(request.id)}) within ${ms} ms; sent the safe default`));
+          return safe(request);
         }),
       );
+      answer$ = firstOf(answer$, late);
     }
-    return answer$.pipe(
-      take(1),
-      finalize(() => controller.abort()),
-    );
+    const subscription = answer$.pipe(take(1)).subscribe(subscriber);
+    return () => {
+      subscription.unsubscribe();
+      controller.abort(); // answered, timed out, failed or no longer wanted
+    };
+  });
+}
+
+/** Whichever of two sources speaks first (both are subscribed; the subscriber takes one answer). */
+function firstOf<T>(a: Observable<T>, b: Observable<T>): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const both = new Subscription();
+    both.add(a.subscribe(subscriber));
+    if (!subscriber.closed) both.add(b.subscribe(subscriber));
+    return both;
+  });
+}
+
+/** A handler's asynchronous answer: its first value (undefined when it ends without one), or its failure. */
+function firstAnswer(out: ObservableInput<unknown>): Observable<{ readonly value: unknown } | { readonly error: unknown }> {
+  return new Observable((subscriber) => {
+    let answered = false;
+    return from(out)
+      .pipe(take(1))
+      .subscribe({
+        next: (value) => {
+          answered = true;
+          subscriber.next({ value });
+        },
+        error: (error: unknown) => {
+          subscriber.next({ error });
+          subscriber.complete();
+        },
+        complete: () => {
+          if (!answered) subscriber.next({ value: undefined });
+          subscriber.complete();
+        },
+      });
   });
 }
 
@@ -68,16 +99,14 @@ function ask(host: AnsweringHost, request: ServerRequestMessage, context: Server
     if (out === undefined) continue;
     if (!isAsyncAnswer(out)) return checked(host, request, context, out);
     const next = i + 1;
-    return from(out).pipe(
-      take(1),
-      defaultIfEmpty(undefined),
-      catchError((error: unknown) => {
-        host.report('handler-error', request, context, error);
-        return of(FAILED);
+    return firstAnswer(out).pipe(
+      switchMap((outcome) => {
+        if ('error' in outcome) {
+          host.report('handler-error', request, context, outcome.error);
+          return safe(request);
+        }
+        return outcome.value === undefined ? ask(host, request, context, handlers, next) : checked(host, request, context, outcome.value);
       }),
-      switchMap((result) =>
-        result === FAILED ? safe(request) : result === undefined ? ask(host, request, context, handlers, next) : checked(host, request, context, result),
-      ),
     );
   }
   return host.observers.size > 0 ? waitOutside(host, request, context) : safe(request);

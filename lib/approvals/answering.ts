@@ -2,9 +2,7 @@ import { defer, from, Observable, of, Subscription, switchMap, take, timer, type
 import { CodexError, ValidationError } from '../errors.js';
 import type { MessageIds } from '../protocol/ids.js';
 import type { ServerRequestMessage, ServerRequestMethod } from '../protocol/methods.js';
-import { isAsyncAnswer } from '../rpc/async-answer.js';
 import { answerIssues } from './answer-check.js';
-import { safeAnswer } from './safe-answers.js';
 import type { ApprovalFailureKind, ApprovalHandler, PendingServerRequest, ServerRequestContext } from './server-request-types.js';
 
 // Why this file: asking the handlers, checking their answers and waiting for a dialog run only
@@ -23,6 +21,21 @@ export interface AnsweringHost {
   /** Requests waiting for an answer from outside. */
   readonly waiting: Set<PendingServerRequest>;
   report(kind: ApprovalFailureKind, request: ServerRequestMessage, context: ServerRequestContext, error: unknown): void;
+  /**
+   * What answering shares with the page, handed over rather than imported (so that a bundler
+   * does not split it into a chunk of its own): the safe defaults and the asynchronous-answer test.
+   */
+  readonly shared: AnsweringShared;
+}
+
+/** The page's modules answering uses: lib/approvals/safe-answers.ts, lib/rpc/async-answer.ts. */
+export interface AnsweringShared {
+  /** The safe default of a request; throws MethodNotFoundError where none exists. */
+  safeAnswer(method: string): unknown;
+  /** The legacy server request the schema no longer has. */
+  readonly LEGACY_CURRENT_TIME: string;
+  /** Whether a handler's answer is a Promise or an Observable. */
+  isAsyncAnswer(value: unknown): value is ObservableInput<unknown>;
 }
 
 /**
@@ -40,7 +53,7 @@ export function answerServerRequest(host: AnsweringHost, request: ServerRequestM
       const late = timer(ms).pipe(
         switchMap(() => {
           host.report('timeout', request, context, new CodexError(`no answer to ${request.method} (request ${JSON.stringify(request.id)}) within ${ms} ms; sent the safe default`));
-          return safe(request);
+          return safe(host, request);
         }),
       );
       answer$ = firstOf(answer$, late);
@@ -94,39 +107,39 @@ function ask(host: AnsweringHost, request: ServerRequestMessage, context: Server
       out = handlers[i]!(request, context);
     } catch (error) {
       host.report('handler-error', request, context, error);
-      return safe(request);
+      return safe(host, request);
     }
     if (out === undefined) continue;
-    if (!isAsyncAnswer(out)) return checked(host, request, context, out);
+    if (!host.shared.isAsyncAnswer(out)) return checked(host, request, context, out);
     const next = i + 1;
     return firstAnswer(out).pipe(
       switchMap((outcome) => {
         if ('error' in outcome) {
           host.report('handler-error', request, context, outcome.error);
-          return safe(request);
+          return safe(host, request);
         }
         return outcome.value === undefined ? ask(host, request, context, handlers, next) : checked(host, request, context, outcome.value);
       }),
     );
   }
-  return host.observers.size > 0 ? waitOutside(host, request, context) : safe(request);
+  return host.observers.size > 0 ? waitOutside(host, request, context) : safe(host, request);
 }
 
 function checked(host: AnsweringHost, request: ServerRequestMessage, context: ServerRequestContext, result: unknown): Observable<unknown> {
-  const invalid = answerError(request, result);
+  const invalid = answerError(host, request, result);
   if (!invalid) return of(result);
   host.report('invalid-answer', request, context, invalid);
-  return safe(request);
+  return safe(host, request);
 }
 
 /** The safe default; errors with MethodNotFoundError where none exists (→ JSON-RPC -32601). */
-function safe(request: ServerRequestMessage): Observable<unknown> {
-  return defer(() => of(safeAnswer(request.method)));
+function safe(host: AnsweringHost, request: ServerRequestMessage): Observable<unknown> {
+  return defer(() => of(host.shared.safeAnswer(request.method)));
 }
 
 /** Why `result` may not be sent as the answer to `request`, or undefined when it may. */
-function answerError(request: ServerRequestMessage, result: unknown): ValidationError | undefined {
-  const issues = answerIssues(request.method, result);
+function answerError(host: AnsweringHost, request: ServerRequestMessage, result: unknown): ValidationError | undefined {
+  const issues = answerIssues(request.method, result, host.shared.LEGACY_CURRENT_TIME);
   return issues.length === 0 ? undefined : new ValidationError(`answer to ${request.method}`, issues);
 }
 
@@ -149,7 +162,7 @@ function waitOutside(host: AnsweringHost, request: ServerRequestMessage, context
       respond: (result: unknown) => {
         if (state === 'answered') throw new CodexError(`${what} was already answered`);
         if (state === 'gone') throw new CodexError(`${what} is no longer pending (it timed out or the connection closed)`);
-        const invalid = answerError(request, result);
+        const invalid = answerError(host, request, result);
         if (invalid) throw invalid;
         state = 'answered';
         host.waiting.delete(entry);

@@ -107,7 +107,7 @@ function resultOf({ method, params }) {
 }
 
 // Where the thread id and the turn id sit in a message's params, as a code of one letter each
-// (see IdCode in the output): every method of the union, '' when it carries neither.
+// (see IdCode in the output), for the methods of the union that carry either.
 function idCodes(unionSchema) {
   const defs = unionSchema.definitions;
   const deref = (s) => {
@@ -124,7 +124,7 @@ function idCodes(unionSchema) {
     else if (props.thread && sub('thread').id) code += 'h';
     if (props.turnId) code += 'u';
     else if (props.turn && sub('turn').id) code += 'n';
-    table[method] = code;
+    if (code !== '') table[method] = code;
   }
   return table;
 }
@@ -182,16 +182,18 @@ ${lines(serverRequestMethods.map((m) => `${q(m.method)}: ${typeRef(resultOf(m))}
 }
 
 /**
- * Where a message carries its thread id and turn id, one letter each, by method (every method of
- * the direction is listed; '' = neither): t = params.threadId, c = params.conversationId,
- * h = params.thread.id; u = params.turnId, n = params.turn.id.
+ * Where a message carries its thread id and turn id, one letter each: t = params.threadId,
+ * c = params.conversationId, h = params.thread.id; u = params.turnId, n = params.turn.id.
  */
-export type IdCode = '' | 't' | 'c' | 'h' | 'u' | 'n' | 'tu' | 'tn' | 'cu' | 'cn' | 'hu' | 'hn';
+export type IdCode = 't' | 'c' | 'h' | 'u' | 'n' | 'tu' | 'tn' | 'cu' | 'cn' | 'hu' | 'hn';
 
-/** Every server notification method, with where its thread and turn ids sit (see IdCode). */
+/**
+ * The server notifications that carry a thread or turn id, with where (see IdCode). The others
+ * carry neither field: read at the conventional threadId / turnId, they give none.
+ */
 export const NOTIFICATION_IDS: Readonly<Record<string, IdCode>> = ${JSON.stringify(idCodes(serverNotification))};
 
-/** Every server request method, with where its thread and turn ids sit (see IdCode). */
+/** The server requests that carry a thread or turn id, with where (see IdCode). */
 export const SERVER_REQUEST_IDS: Readonly<Record<string, IdCode>> = ${JSON.stringify(idCodes(serverRequest))};
 `;
 const importBlock = [...imports].sort().map((n) => `import type { ${n} } from ${q(tsTypes.get(n))};`).join('\n');

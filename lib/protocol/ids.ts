@@ -31,7 +31,7 @@ const THREAD_AT = { t: 'threadId', c: 'conversationId', h: 'thread.id' } as cons
 const TURN_AT = { u: 'turnId', n: 'turn.id' } as const;
 
 /** The paths an id code of the generated tables stands for (see IdCode). */
-export function idPaths(code: IdCode): IdPaths {
+export function idPaths(code: IdCode | ''): IdPaths {
   const paths: { thread?: IdPaths['thread']; turn?: IdPaths['turn'] } = {};
   for (const letter of code) {
     if (letter in THREAD_AT) paths.thread = THREAD_AT[letter as keyof typeof THREAD_AT];
@@ -45,24 +45,23 @@ interface Readers {
   readonly turn?: Reader;
 }
 
-// Every known method has readers (none for methods that carry no id). A method the pinned schema
-// does not know (a newer server's) is read at the conventional `threadId` / `turnId`, so its
-// messages still reach the turn stream and the approval handlers of their thread and turn.
-const NO_IDS: Readers = Object.freeze({});
+// The methods that carry an id have readers at their paths. Any other method is read at the
+// conventional `threadId` / `turnId`: the pinned schema's other methods have neither field (so
+// they give none), and a method it does not know (a newer server's) still reaches the turn stream
+// and the approval handlers of its thread and turn.
 const CONVENTIONAL: Readers = Object.freeze({ thread: reader('threadId'), turn: reader('turnId') });
 
 function compile(table: Readonly<Record<string, IdCode>>): Map<string, Readers> {
   const out = new Map<string, Readers>();
   for (const [method, code] of Object.entries(table)) {
     const paths = idPaths(code);
-    out.set(method, code === '' ? NO_IDS : { thread: reader(paths.thread), turn: reader(paths.turn) });
+    out.set(method, { thread: reader(paths.thread), turn: reader(paths.turn) });
   }
   return out;
 }
 
 const NOTIFICATIONS = compile(NOTIFICATION_IDS);
 const SERVER_REQUESTS = compile(SERVER_REQUEST_IDS);
-const NONE: MessageIds = Object.freeze({});
 
 function read(readers: Readers | undefined, which: 'thread' | 'turn', params: unknown): string | undefined {
   if (!readers || params === null || typeof params !== 'object') return undefined;
@@ -82,6 +81,5 @@ export function notificationThreadId(method: string, params: unknown): string | 
 /** Where a server request says it belongs (thread and turn); O(1), table-driven. */
 export function serverRequestIds(method: string, params: unknown): MessageIds {
   const readers = SERVER_REQUESTS.get(method) ?? CONVENTIONAL;
-  if (readers === NO_IDS) return NONE;
   return { threadId: read(readers, 'thread', params), turnId: read(readers, 'turn', params) };
 }

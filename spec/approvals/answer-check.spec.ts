@@ -1,11 +1,10 @@
 import { answerIssues } from '../../lib/approvals/answer-check';
 import { LEGACY_CURRENT_TIME } from '../../lib/approvals/safe-answers';
 import { SERVER_REQUEST_RESULT_SCHEMA } from '../../lib/protocol/schema-text.generated';
-import { SERVER_REQUEST_IDS } from '../../lib/protocol/tables.generated';
+import { SERVER_REQUEST_METHODS } from '../support/protocol-methods';
 import { SERVER_REQUEST_RESULT_DEFINITIONS } from '../../lib/protocol/validation-tables.generated';
 import { exportedWithoutEval } from '../support/no-eval-context';
 
-const SERVER_REQUEST_METHODS = Object.keys(SERVER_REQUEST_IDS);
 
 const COMMAND = 'item/commandExecution/requestApproval';
 const COMMAND_CHOICES = '"accept", "acceptForSession", "decline", "cancel", { acceptWithExecpolicyAmendment: … }, { applyNetworkPolicyAmendment: … }';

@@ -2,10 +2,9 @@ import { answerIssues } from '../../lib/approvals/answer-check';
 import { LEGACY_CURRENT_TIME, safeAnswer } from '../../lib/approvals/safe-answers';
 import { MethodNotFoundError } from '../../lib/errors';
 import { Answers } from '../../lib/approvals/answers';
-import { SERVER_REQUEST_IDS } from '../../lib/protocol/tables.generated';
+import { SERVER_REQUEST_METHODS } from '../support/protocol-methods';
 import { harness, PARAMS_BY_METHOD, type Harness } from './harness';
 
-const SERVER_REQUEST_METHODS = Object.keys(SERVER_REQUEST_IDS);
 
 const DECLINED = 'declined by codex-rx: no handler answered';
 

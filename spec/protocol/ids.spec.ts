@@ -5,14 +5,13 @@ import { idPaths, notificationThreadId, notificationTurnId, serverRequestIds, ty
 /** Both ids of a notification, as the connection reads them (turn first, thread when needed). */
 const notificationIds = (method: string, params: unknown): MessageIds => ({ threadId: notificationThreadId(method, params), turnId: notificationTurnId(method, params) });
 import { NOTIFICATION_IDS, SERVER_REQUEST_IDS, type IdCode } from '../../lib/protocol/tables.generated.js';
+import { NOTIFICATION_METHODS, SERVER_REQUEST_METHODS } from '../support/protocol-methods.js';
 
-/** The generated table as paths, for the methods that carry an id. */
+/** The generated table as paths. */
 const pathsOf = (table: Readonly<Record<string, IdCode>>): Record<string, IdPaths> =>
-  Object.fromEntries(Object.entries(table).filter(([, code]) => code !== '').map(([method, code]) => [method, idPaths(code)]));
+  Object.fromEntries(Object.entries(table).map(([method, code]) => [method, idPaths(code)]));
 const NOTIFICATION_ID_PATHS = pathsOf(NOTIFICATION_IDS);
 const SERVER_REQUEST_ID_PATHS = pathsOf(SERVER_REQUEST_IDS);
-const NOTIFICATION_METHODS = Object.keys(NOTIFICATION_IDS);
-const SERVER_REQUEST_METHODS = Object.keys(SERVER_REQUEST_IDS);
 
 const schemaDir = path.resolve(__dirname, '..', '..', 'lib', 'protocol', 'schema');
 
@@ -109,11 +108,12 @@ describe.each([
     });
   });
 
-  it('returns no ids for known methods without an entry, even when params hold ids', () => {
+  it('reads the known methods without an entry (their params have no id field) at the conventional threadId / turnId only', () => {
     const without = allMethods.filter((m) => !(m in table));
     expect(without.length).toBeGreaterThan(0);
     for (const method of without) {
-      expect(idsOf(method, { threadId: 't', turnId: 'u', thread: { id: 't' }, turn: { id: 'u' }, conversationId: 't' })).toEqual({});
+      expect(idsOf(method, { thread: { id: 't' }, turn: { id: 'u' }, conversationId: 't' })).toEqual({});
+      expect(idsOf(method, {})).toEqual({});
     }
   });
 
@@ -155,8 +155,12 @@ describe.each([
 ] as const)('the id table against %s', (file, table, allMethods) => {
   const methods = methodsOf(file);
 
-  it('lists every method of the schema', () => {
+  it('lists exactly the methods whose params carry an id; the others have no id field, so their conventional read finds none', () => {
     expect([...allMethods].sort()).toEqual(methods.map((m) => m.method).sort());
+    const ID_FIELDS = ['threadId', 'conversationId', 'turnId', 'thread', 'turn'];
+    const unlisted = methods.filter((m) => !(m.method in table));
+    expect(unlisted.length).toBeGreaterThan(0);
+    for (const { method, params } of unlisted) expect([method, Object.keys(params?.properties ?? {}).filter((k) => ID_FIELDS.includes(k))]).toEqual([method, []]);
   });
 
   it('records every required threadId / turnId / conversationId, with that path', () => {

@@ -27,12 +27,10 @@ import type {
   ServerRequestResult,
   ServerRequestResultMap,
 } from '../../lib/protocol/methods.js';
-import { NOTIFICATION_IDS, SERVER_REQUEST_IDS } from '../../lib/protocol/tables.generated.js';
+import { NOTIFICATION_METHODS, SERVER_REQUEST_METHODS } from '../support/protocol-methods.js';
 import { CLIENT_PARAMS_DEFINITIONS } from '../../lib/protocol/validation-tables.generated.js';
 import { assertType, expectType, type Equals, type Not } from '../support/type-assert.js';
 
-const NOTIFICATION_METHODS = Object.keys(NOTIFICATION_IDS);
-const SERVER_REQUEST_METHODS = Object.keys(SERVER_REQUEST_IDS);
 
 // Most of this file is checked by the compiler: ts-jest type-checks specs, so a wrong type fails
 // the run. The runtime assertions keep jest honest about the file having run.

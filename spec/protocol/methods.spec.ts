@@ -30,6 +30,7 @@ import type {
 import { NOTIFICATION_IDS, SERVER_REQUEST_IDS } from '../../lib/protocol/tables.generated.js';
 import { CLIENT_PARAMS_DEFINITIONS } from '../../lib/protocol/validation-tables.generated.js';
 import { assertType, expectType, type Equals, type Not } from '../support/type-assert.js';
+import { clientInfo } from '../rpc/support.js';
 
 const NOTIFICATION_METHODS = Object.keys(NOTIFICATION_IDS);
 const SERVER_REQUEST_METHODS = Object.keys(SERVER_REQUEST_IDS);
@@ -52,7 +53,7 @@ describe('type-assert helpers', () => {
 });
 
 describe('protocol method types', () => {
-  const connection = new Connection(new InMemoryTransport(), { clientInfo: { name: 'spec', title: null, version: '0' } });
+  const connection = new Connection(new InMemoryTransport(), { clientInfo });
 
   it("request('thread/start', …) takes ThreadStartParams and yields ThreadStartResponse", () => {
     const started = connection.request('thread/start', { cwd: '/tmp', model: 'mock-model' });

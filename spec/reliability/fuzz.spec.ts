@@ -19,6 +19,7 @@ import { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
 import { LineDecoder } from '../../lib/transport/line-decoder.js';
 import { ObservableStream } from '../support/observable-stream.js';
 import { trackUnhandled, ZERO_STATS } from './support.js';
+import { clientInfo } from '../rpc/support.js';
 
 jest.setTimeout(60_000);
 
@@ -225,7 +226,6 @@ describe('reliability: fuzzing (seed 0x' + SEED.toString(16) + ')', () => {
 
   it(`Connection dispatch: ${CONNECTION_INPUTS.toLocaleString('en')} mutated/random messages (raw bytes and objects) → no throw, no unhandled error; still answering or failed typed`, async () => {
     const rng = prng(SEED ^ 0x5a5a5a5a);
-    const clientInfo = { name: 'fuzz', title: null, version: '0' };
     let sessions = 0;
     let failedTyped = 0;
     let survived = 0;

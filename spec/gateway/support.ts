@@ -2,6 +2,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { UpstreamEvents } from '../../lib/gateway/upstream.js';
+import { browserSubprotocols } from '../../lib/transport/websocket-like.js';
 import { childPids, commandLine } from '../support/processes';
 import { Waiters } from '../support/waiters';
 
@@ -14,11 +15,6 @@ export interface ClientOptions {
   via?: 'subprotocol' | 'header';
   /** Extra headers (e.g. a cookie) to show they do not travel upstream. */
   headers?: Record<string, string>;
-}
-
-/** The subprotocols a browser offers for `token`. */
-export function browserProtocols(token: string): string[] {
-  return ['codex-rx.v1', `codex-rx.bearer.${Buffer.from(token, 'utf8').toString('base64url')}`];
 }
 
 /** A JSON-RPC client over one WebSocket, recording everything it receives. */
@@ -55,7 +51,7 @@ export class TestClient {
     let protocols: string[] = [];
     if (options.token !== undefined) {
       if (options.via === 'header') headers.Authorization = `Bearer ${options.token}`;
-      else protocols = browserProtocols(options.token);
+      else protocols = browserSubprotocols(options.token);
     }
     const socket = new WebSocket(url, protocols, { origin: options.origin, headers, perMessageDeflate: false });
     return new Promise((resolve, reject) => {

@@ -188,10 +188,15 @@ export class Thread<TId extends string | undefined = string> {
       // The output check (ajv) loads on first use: a chunk of its own in a browser build.
       return this.validators.withStructuredOutput((output) => {
         // A schema that cannot be compiled fails now, before the turn runs.
-        if (typeof schema === 'object') output.compileOutputSchema(schema);
+        const unusable = typeof schema === 'object' ? output.outputSchemaIssues(schema) : [];
+        if (unusable.length > 0) throw new ValidationError('outputSchema', unusable);
         return this.turn(input, options).pipe(
           toTurnResult(),
-          map((result) => output.parseStructuredOutput<TOutput>(result, schema)),
+          map((result) => {
+            const parsed = output.parseStructuredOutput<TOutput>(result, schema);
+            if ('issues' in parsed) throw new ValidationError('structured output', parsed.issues, parsed.raw);
+            return parsed.result;
+          }),
         );
       });
     });

@@ -4,7 +4,6 @@ import * as VALIDATORS from '../protocol/answer-validators.generated.js';
 import { SERVER_REQUEST_RESULT_SCHEMA } from '../protocol/result-schema-text.generated.js';
 import { SERVER_REQUEST_RESULT_DEFINITIONS } from '../protocol/validation-tables.generated.js';
 import { issuesOf } from '../validation/explain.js';
-import { LEGACY_CURRENT_TIME } from './safe-answers.js';
 
 // The binary's own schema of every server request's result (its `*Response.json`), compiled at
 // `npm run generate` (ajv standalone code: no eval at run time). The schema text is parsed only
@@ -24,11 +23,13 @@ function check(name: string, data: unknown): ValidationIssue[] | undefined {
  * Shape check of an answer before it is sent, against the result schema the pinned binary
  * generated for that server request: a typo (`{ decision: 'yes' }`, `'accept'` instead of
  * `{ decision: 'accept' }`) must not reach the server, where its meaning is undefined.
- * Empty = fine. Methods the schema does not know only need an object.
+ * Empty = fine. Methods the schema does not know only need an object. `legacyCurrentTime`: the
+ * name of the server request of older servers that the schema no longer has
+ * (LEGACY_CURRENT_TIME, handed over by the caller: this chunk reaches no module of the page).
  */
-export function answerIssues(method: string, result: unknown): ValidationIssue[] {
+export function answerIssues(method: string, result: unknown, legacyCurrentTime?: string): ValidationIssue[] {
   if (!isObject(result)) return [{ path: '', message: `must be an object, got ${kindOf(result)}` }];
-  if (method === LEGACY_CURRENT_TIME) {
+  if (method === legacyCurrentTime) {
     // Gone from the protocol (and its schemas) in 0.171.0; older servers still ask.
     return typeof result.currentTimeAt === 'number' ? [] : [{ path: 'currentTimeAt', message: 'must be a number (Unix seconds)' }];
   }

@@ -1,15 +1,15 @@
-import { catchError, defaultIfEmpty, defer, finalize, from, Observable, of, switchMap, take, timeout, type Subscriber } from 'rxjs';
+import { defer, from, Observable, of, Subscription, switchMap, take, timer, type ObservableInput, type Subscriber } from 'rxjs';
 import { CodexError, ValidationError } from '../errors.js';
 import type { MessageIds } from '../protocol/ids.js';
 import type { ServerRequestMessage, ServerRequestMethod } from '../protocol/methods.js';
-import { isAsyncAnswer } from '../rpc/async-answer.js';
 import { answerIssues } from './answer-check.js';
-import { safeAnswer } from './safe-answers.js';
 import type { ApprovalFailureKind, ApprovalHandler, PendingServerRequest, ServerRequestContext } from './server-request-types.js';
 
 // Why this file: asking the handlers, checking their answers and waiting for a dialog run only
 // once the server asks something. A browser loads this (with the answer checks it needs) on the
-// first server request; the router that registers the handlers loads with the page.
+// first server request; the router that registers the handlers loads with the page. It uses only
+// the rxjs operators the page has loaded anyway (bundlers put every rxjs operator used anywhere
+// into the first load): hence firstOf and firstAnswer below rather than race/timeout/catchError.
 
 /** What answering needs from the router (lib/approvals/approval-router.ts). */
 export interface AnsweringHost {
@@ -21,10 +21,22 @@ export interface AnsweringHost {
   /** Requests waiting for an answer from outside. */
   readonly waiting: Set<PendingServerRequest>;
   report(kind: ApprovalFailureKind, request: ServerRequestMessage, context: ServerRequestContext, error: unknown): void;
+  /**
+   * What answering shares with the page, handed over rather than imported (so that a bundler
+   * does not split it into a chunk of its own): the safe defaults and the asynchronous-answer test.
+   */
+  readonly shared: AnsweringShared;
 }
 
-/** Marks "the handler failed" between operators (a handler may legitimately answer anything else). */
-const FAILED: unique symbol = Symbol('failed');
+/** The page's modules answering uses: lib/approvals/safe-answers.ts, lib/rpc/async-answer.ts. */
+export interface AnsweringShared {
+  /** The safe default of a request; throws MethodNotFoundError where none exists. */
+  safeAnswer(method: string): unknown;
+  /** The legacy server request the schema no longer has. */
+  readonly LEGACY_CURRENT_TIME: string;
+  /** Whether a handler's answer is a Promise or an Observable. */
+  isAsyncAnswer(value: unknown): value is ObservableInput<unknown>;
+}
 
 /**
  * Exactly one answer to `request`: the first handler that claims it, else a `pending$` observer's,
@@ -32,26 +44,58 @@ const FAILED: unique symbol = Symbol('failed');
  * error (MethodNotFoundError → JSON-RPC -32601) where no safe default exists.
  */
 export function answerServerRequest(host: AnsweringHost, request: ServerRequestMessage, ids: MessageIds): Observable<unknown> {
-  return defer(() => {
+  return new Observable<unknown>((subscriber) => {
     const controller = new AbortController();
     const context: ServerRequestContext = { threadId: ids.threadId, turnId: ids.turnId, signal: controller.signal };
     let answer$ = ask(host, request, context, host.handlersFor(context), 0);
     const ms = host.timeoutMs;
     if (ms) {
-      answer$ = answer$.pipe(
-        timeout({
-          first: ms,
-          with: () => {
-            host.report('timeout', request, context, new CodexError(`no answer to ${request.method} (request ${JSON.stringify(request.id)}) within ${ms} ms; sent the safe default`));
-            return safe(request);
-          },
+      const late = timer(ms).pipe(
+        switchMap(() => {
+          host.report('timeout', request, context, new CodexError(`no answer to ${request.method} (request ${JSON.stringify(request.id)}) within ${ms} ms; sent the safe default`));
+          return safe(host, request);
         }),
       );
+      answer$ = firstOf(answer$, late);
     }
-    return answer$.pipe(
-      take(1),
-      finalize(() => controller.abort()),
-    );
+    const subscription = answer$.pipe(take(1)).subscribe(subscriber);
+    return () => {
+      subscription.unsubscribe();
+      controller.abort(); // answered, timed out, failed or no longer wanted
+    };
+  });
+}
+
+/** Whichever of two sources speaks first (both are subscribed; the subscriber takes one answer). */
+function firstOf<T>(a: Observable<T>, b: Observable<T>): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const both = new Subscription();
+    both.add(a.subscribe(subscriber));
+    if (!subscriber.closed) both.add(b.subscribe(subscriber));
+    return both;
+  });
+}
+
+/** A handler's asynchronous answer: its first value (undefined when it ends without one), or its failure. */
+function firstAnswer(out: ObservableInput<unknown>): Observable<{ readonly value: unknown } | { readonly error: unknown }> {
+  return new Observable((subscriber) => {
+    let answered = false;
+    return from(out)
+      .pipe(take(1))
+      .subscribe({
+        next: (value) => {
+          answered = true;
+          subscriber.next({ value });
+        },
+        error: (error: unknown) => {
+          subscriber.next({ error });
+          subscriber.complete();
+        },
+        complete: () => {
+          if (!answered) subscriber.next({ value: undefined });
+          subscriber.complete();
+        },
+      });
   });
 }
 
@@ -63,41 +107,39 @@ function ask(host: AnsweringHost, request: ServerRequestMessage, context: Server
       out = handlers[i]!(request, context);
     } catch (error) {
       host.report('handler-error', request, context, error);
-      return safe(request);
+      return safe(host, request);
     }
     if (out === undefined) continue;
-    if (!isAsyncAnswer(out)) return checked(host, request, context, out);
+    if (!host.shared.isAsyncAnswer(out)) return checked(host, request, context, out);
     const next = i + 1;
-    return from(out).pipe(
-      take(1),
-      defaultIfEmpty(undefined),
-      catchError((error: unknown) => {
-        host.report('handler-error', request, context, error);
-        return of(FAILED);
+    return firstAnswer(out).pipe(
+      switchMap((outcome) => {
+        if ('error' in outcome) {
+          host.report('handler-error', request, context, outcome.error);
+          return safe(host, request);
+        }
+        return outcome.value === undefined ? ask(host, request, context, handlers, next) : checked(host, request, context, outcome.value);
       }),
-      switchMap((result) =>
-        result === FAILED ? safe(request) : result === undefined ? ask(host, request, context, handlers, next) : checked(host, request, context, result),
-      ),
     );
   }
-  return host.observers.size > 0 ? waitOutside(host, request, context) : safe(request);
+  return host.observers.size > 0 ? waitOutside(host, request, context) : safe(host, request);
 }
 
 function checked(host: AnsweringHost, request: ServerRequestMessage, context: ServerRequestContext, result: unknown): Observable<unknown> {
-  const invalid = answerError(request, result);
+  const invalid = answerError(host, request, result);
   if (!invalid) return of(result);
   host.report('invalid-answer', request, context, invalid);
-  return safe(request);
+  return safe(host, request);
 }
 
 /** The safe default; errors with MethodNotFoundError where none exists (→ JSON-RPC -32601). */
-function safe(request: ServerRequestMessage): Observable<unknown> {
-  return defer(() => of(safeAnswer(request.method)));
+function safe(host: AnsweringHost, request: ServerRequestMessage): Observable<unknown> {
+  return defer(() => of(host.shared.safeAnswer(request.method)));
 }
 
 /** Why `result` may not be sent as the answer to `request`, or undefined when it may. */
-function answerError(request: ServerRequestMessage, result: unknown): ValidationError | undefined {
-  const issues = answerIssues(request.method, result);
+function answerError(host: AnsweringHost, request: ServerRequestMessage, result: unknown): ValidationError | undefined {
+  const issues = answerIssues(request.method, result, host.shared.LEGACY_CURRENT_TIME);
   return issues.length === 0 ? undefined : new ValidationError(`answer to ${request.method}`, issues);
 }
 
@@ -120,7 +162,7 @@ function waitOutside(host: AnsweringHost, request: ServerRequestMessage, context
       respond: (result: unknown) => {
         if (state === 'answered') throw new CodexError(`${what} was already answered`);
         if (state === 'gone') throw new CodexError(`${what} is no longer pending (it timed out or the connection closed)`);
-        const invalid = answerError(request, result);
+        const invalid = answerError(host, request, result);
         if (invalid) throw invalid;
         state = 'answered';
         host.waiting.delete(entry);

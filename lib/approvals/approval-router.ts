@@ -4,8 +4,9 @@ import type { MessageIds } from '../protocol/ids.js';
 import type { ServerRequestMessage } from '../protocol/methods.js';
 import type { WireRequest } from '../rpc/message.js';
 import { ClientValidators } from '../validation/lazy-validators.js';
-import type { AnsweringHost } from './answering.js';
-import { safeAnswer } from './safe-answers.js';
+import type { AnsweringHost, AnsweringShared } from './answering.js';
+import { isAsyncAnswer } from '../rpc/async-answer.js';
+import { LEGACY_CURRENT_TIME, safeAnswer } from './safe-answers.js';
 import type { ApprovalFailure, ApprovalFailureKind, ApprovalHandler, PendingServerRequest, ServerRequestContext, ServerRequestHandler } from './server-request-types.js';
 
 export type {
@@ -63,6 +64,7 @@ export class ApprovalRouter implements AnsweringHost {
   private readonly byThread = new Map<string, ApprovalHandler[]>();
   private readonly byTurn = new Map<string, ApprovalHandler[]>();
   private readonly startingTurn = new Map<string, ApprovalHandler[]>();
+  readonly shared: AnsweringShared = { safeAnswer, LEGACY_CURRENT_TIME, isAsyncAnswer };
 
   constructor(
     private readonly clientHandler: ApprovalHandler | undefined,

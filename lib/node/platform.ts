@@ -6,6 +6,7 @@ import { EAGER_VALIDATORS } from '../validation/eager-validators.js';
 import { requireOptionalPeer } from './optional-peer.js';
 import { checkSignedBearerTokenOptions, signBearerToken } from './signed-bearer-token.js';
 import { unixSocketUrl } from './unix-socket.js';
+import { keepSocketAlive, watchLiveness } from './ws-liveness.js';
 
 /**
  * Node.js: `new Codex()` spawns the bundled `codex app-server` over stdio; WebSockets use the
@@ -25,6 +26,8 @@ export const NODE_PLATFORM: CodexPlatform = {
     return this.WebSocket === undefined ? undefined : ('header' as const);
   },
   unixSocketUrl,
+  watchLiveness,
+  keepSocketAlive,
   signBearerToken,
   checkSignedBearerToken: checkSignedBearerTokenOptions,
   validators: EAGER_VALIDATORS,

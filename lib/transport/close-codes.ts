@@ -39,11 +39,21 @@ export const CloseCode = {
 /** One of the {@link CloseCode} values. */
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode];
 
+// The words for each code: the gateway's own meaning where it sends the code, else the
+// standard's (RFC 6455 §7.4.1) for the codes a client meets.
 const DESCRIPTIONS: Readonly<Record<number, string>> = {
   [CloseCode.NORMAL]: 'closed normally',
   [CloseCode.GOING_AWAY]: 'the gateway is shutting down',
+  1002: 'protocol error',
+  1003: 'unsupported data',
+  1005: 'closed without a status',
+  1006: 'dropped without a close frame (network failure, refused upgrade, or the server died)',
+  1007: 'invalid frame payload',
+  1008: 'policy violation',
   [CloseCode.MESSAGE_TOO_BIG]: 'a message was larger than the gateway allows',
   [CloseCode.INTERNAL_ERROR]: 'the gateway failed internally',
+  1012: 'the server is restarting',
+  1013: 'try again later',
   [CloseCode.BAD_REQUEST]: 'the client sent something that is not a JSON-RPC message',
   [CloseCode.UNAUTHORIZED]: 'no valid token',
   [CloseCode.FORBIDDEN]: 'origin not allowed or forbidden',
@@ -53,7 +63,7 @@ const DESCRIPTIONS: Readonly<Record<number, string>> = {
   [CloseCode.TOO_MANY_CONNECTIONS]: 'the gateway is full (connections or app-servers)',
 };
 
-/** A short human description of a close code (one of ours or a standard one), for error messages. */
+/** A short human description of a close code (one of ours, a standard one, or the range it falls in), for error messages and close reasons. */
 export function describeCloseCode(code: number): string {
-  return DESCRIPTIONS[code] ?? (code === 1006 ? 'the connection dropped or the upgrade was refused (HTTP 401/403/5xx)' : `close code ${code}`);
+  return DESCRIPTIONS[code] ?? (code >= 4000 && code <= 4999 ? 'application-defined' : 'unknown close code');
 }

@@ -38,6 +38,10 @@ export interface WebSocketHost {
   readonly tokenCarrier?: TokenCarrier;
   /** The `ws` URL of a unix socket; `undefined` = the local daemon's socket under `$CODEX_HOME`. */
   unixSocketUrl?(socketPath: string | undefined): string;
+  /** Keep-alive pings (`pingIntervalMs`); `dead()` on a half-open connection; returns the stop (Node: lib/node/ws-liveness.ts). */
+  watchLiveness?(socket: WebSocketLike, everyMs: number, dead: () => void): () => void;
+  /** Whether the socket keeps the host process alive (Node). */
+  keepSocketAlive?(socket: WebSocketLike, alive: boolean): void;
 }
 
 /** The subprotocol every browser client offers; the gateway echoes it. */

@@ -55,7 +55,8 @@ export class WebSocketTransport implements Transport {
   private opened = false;
   private alive = true;
   private connectTimer?: ReturnType<typeof setTimeout>;
-  private pingTimer?: ReturnType<typeof setInterval>;
+  /** Stops the host's keep-alive pings (Node). */
+  private stopWatch?: () => void;
   private closed?: Promise<void>;
   private resolveClosed?: () => void;
   /** The size limits, defaults applied. */
@@ -200,11 +201,8 @@ export class WebSocketTransport implements Transport {
     this.applyKeepAlive();
   }
 
-  private awaitingPong = false;
-
   private onMessage(data: unknown): void {
     if (this.state !== 'open') return;
-    this.awaitingPong = false; // anything from the peer proves the connection is alive
     if (typeof data === 'string') {
       const limit = this.maxMessageBytes;
       if (data.length > limit) {
@@ -227,25 +225,12 @@ export class WebSocketTransport implements Transport {
     this.fail(errorForSocketEnd({ code, reason: this.redact(reason), errorMessage: this.lastError && this.redact(this.lastError), opened: this.opened, where: this.where, maxMessageBytes: this.maxMessageBytes }));
   }
 
+  /** Keep-alive pings where the host has them (Node's `ws`; a browser pings on its own). */
   private startPings(): void {
     const every = this.options.pingIntervalMs ?? 30_000;
-    const socket = this.socket!;
-    if (!(every > 0) || typeof socket.ping !== 'function' || typeof socket.on !== 'function') return;
-    socket.on('pong', () => (this.awaitingPong = false));
-    this.pingTimer = setInterval(() => {
-      if (this.state !== 'open') return;
-      if (this.awaitingPong) {
-        this.fail(new TransportClosedError(`${this.where} did not answer a ping within ${every} ms: the connection is half-open`, { closeCode: 1006 }));
-        return;
-      }
-      this.awaitingPong = true;
-      try {
-        socket.ping!();
-      } catch {
-        // the close event reports what happened
-      }
-    }, every);
-    (this.pingTimer as { unref?: () => void }).unref?.();
+    this.stopWatch = this.options.host?.watchLiveness?.(this.socket!, every, () =>
+      this.fail(new TransportClosedError(`${this.where} did not answer a ping within ${every} ms: the connection is half-open`, { closeCode: 1006 })),
+    );
   }
 
   /** Ends the stream with `error` and drops the socket. */
@@ -288,17 +273,13 @@ export class WebSocketTransport implements Transport {
 
   private stopTimers(): void {
     if (this.connectTimer) clearTimeout(this.connectTimer);
-    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.stopWatch?.();
     this.connectTimer = undefined;
-    this.pingTimer = undefined;
+    this.stopWatch = undefined;
   }
 
   private applyKeepAlive(): void {
-    // Node's ws keeps its net.Socket in `_socket`; browsers have nothing to unref.
-    const raw = (this.socket as { _socket?: { ref?(): void; unref?(): void; destroyed?: boolean } } | undefined)?._socket;
-    if (!raw || raw.destroyed) return;
-    if (this.alive) raw.ref?.();
-    else raw.unref?.();
+    if (this.socket) this.options.host?.keepSocketAlive?.(this.socket, this.alive);
   }
 
   /** Refuses to send a token in clear text to another machine (as `codex --remote` does). */

@@ -3,7 +3,7 @@ import type { Thread as ThreadInfo } from '../protocol/generated/v2/Thread.js';
 import type { Connection, RoutedMessage } from '../rpc/connection.js';
 import type { ClientStreams, Streams } from '../streams/lazy-streams.js';
 import type { TurnRecorders } from './attach-stream.js';
-import { MAX_TURN_REPLAY } from './turn-route.js';
+import { MAX_TURN_REPLAY } from './turn-event.js';
 
 // Why this file: the recorders of attached turns (lib/turn/attach-stream.ts and what it uses)
 // load with the streams chunk, not with the page. A thread opened with a turn in progress must

@@ -6,6 +6,13 @@ import type { Notification, ServerRequestMessage } from '../protocol/methods.js'
  */
 export type TurnEvent = Notification | ServerRequestMessage;
 
+/**
+ * Non-delta events a turn's route (or an attached turn's recorder) keeps so that a subscriber
+ * joining a running turn can be replayed the turn so far. Beyond this many, only
+ * `turn/completed` is still kept, so a replay always ends the stream.
+ */
+export const MAX_TURN_REPLAY = 10_000;
+
 /** True when the event is a server request (it has an `id`), not a notification. */
 export function isServerRequest(event: TurnEvent): event is ServerRequestMessage {
   return (event as { id?: unknown }).id !== undefined;

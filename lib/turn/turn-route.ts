@@ -2,6 +2,7 @@ import type { Subscriber } from 'rxjs';
 import type { Connection, RoutedMessage } from '../rpc/connection.js';
 import type { RouteSink } from '../rpc/demultiplexer.js';
 import { isDeltaMethod } from '../protocol/delta.js';
+import { MAX_TURN_REPLAY } from './turn-event.js';
 import type { TurnEvent } from './turn-event.js';
 
 /** Lifecycle hooks a Thread uses to know its active turn (called per subscriber). */
@@ -22,13 +23,6 @@ export interface TurnFollower {
   /** `ended` was reported: the follower gets nothing more. */
   ended: boolean;
 }
-
-/**
- * Non-delta events a route keeps so that a subscriber joining a running turn (a second
- * `turn/start` the server folded into it) can be replayed the turn so far. Beyond this many,
- * only `turn/completed` is still kept, so a replay always ends the stream.
- */
-export const MAX_TURN_REPLAY = 10_000;
 
 /**
  * Where a turn is in its life, as its route sees it:

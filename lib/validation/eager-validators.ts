@@ -1,5 +1,5 @@
 import { answerServerRequest } from '../approvals/answering.js';
-import { compileOutputSchema, parseStructuredOutput } from '../structured-output.js';
+import { outputSchemaIssues, parseStructuredOutput } from '../structured-output.js';
 import { validateInbound } from './inbound-validator.js';
 import type { Validators } from './lazy-validators.js';
 import { checkRequest } from './params-validator.js';
@@ -12,6 +12,6 @@ import { checkRequest } from './params-validator.js';
 export const EAGER_VALIDATORS: Validators = {
   checkRequest,
   validateInbound,
-  structuredOutput: { compileOutputSchema, parseStructuredOutput },
+  structuredOutput: { outputSchemaIssues, parseStructuredOutput },
   answerServerRequest,
 };

@@ -1,7 +1,7 @@
 import { from, switchMap, type Observable } from 'rxjs';
 import type { CodexError, ValidationIssue } from '../errors.js';
 import { OnFirstUse } from '../on-first-use.js';
-import type { compileOutputSchema, parseStructuredOutput } from '../structured-output.js';
+import type { outputSchemaIssues, parseStructuredOutput } from '../structured-output.js';
 import type { InboundKind } from './inbound-validator.js';
 import type { RequestCheckContext } from './params-validator.js';
 
@@ -24,7 +24,7 @@ export type InboundCheck = (kind: InboundKind, method: string, params: unknown) 
 
 /** The structured-output check of `thread.run(input, { outputSchema })`, once loaded (lib/structured-output.ts). */
 export interface StructuredOutputCheck {
-  readonly compileOutputSchema: typeof compileOutputSchema;
+  readonly outputSchemaIssues: typeof outputSchemaIssues;
   readonly parseStructuredOutput: typeof parseStructuredOutput;
 }
 

@@ -1,5 +1,5 @@
 import Ajv, { type ValidateFunction } from 'ajv';
-import { ValidationError, type ValidationIssue } from '../errors.js';
+import type { ValidationIssue } from '../errors.js';
 import { issuesOf } from './explain.js';
 import { addFormats } from './formats.js';
 
@@ -11,14 +11,16 @@ import { addFormats } from './formats.js';
  * (date-time, date, time, email, uuid, uri, ipv4, hostname) are checked.
  */
 export function validateOutput(schema: object, value: unknown): ValidationIssue[] | undefined {
-  return issuesOf(compileOutputSchema(schema), schema, value);
+  const validate = compileOutputSchema(schema);
+  return typeof validate === 'function' ? issuesOf(validate, schema, value) : [validate];
 }
 
 /**
- * The compiled validator of an output schema (cached per schema object). Throws ValidationError
- * when the schema itself cannot be compiled.
+ * The compiled validator of an output schema (cached per schema object), or the issue that says
+ * why the schema itself cannot be compiled (the caller words it as a ValidationError of
+ * `outputSchema`: this chunk does not load the error classes).
  */
-export function compileOutputSchema(schema: object): ValidateFunction {
+export function compileOutputSchema(schema: object): ValidateFunction | ValidationIssue {
   let validate = cache.get(schema);
   if (!validate) {
     const ajv = outputAjv();
@@ -26,7 +28,7 @@ export function compileOutputSchema(schema: object): ValidateFunction {
     try {
       validate = ajv.compile(compiled);
     } catch (e) {
-      throw new ValidationError('outputSchema', [{ path: '', message: `is not a usable JSON Schema: ${(e as Error)?.message ?? String(e)}` }]);
+      return { path: '', message: `is not a usable JSON Schema: ${(e as Error)?.message ?? String(e)}` };
     } finally {
       ajv.removeSchema(compiled); // ajv caches by object forever; the WeakMap lets it go with the schema
     }

@@ -5,7 +5,7 @@ import { CLIENT_PARAMS_SCHEMA_TEXT, OPTIONAL_PARAMS_METHODS } from '../protocol/
 import { PROTOCOL_VERSION } from '../protocol/tables.generated.js';
 import { CLIENT_PARAMS_DEFINITIONS, UNSCHEMATIZED_CLIENT_METHODS } from '../protocol/validation-tables.generated.js';
 import * as VALIDATORS from '../protocol/validators.generated.js';
-import { serverAge, serverVersion } from '../version.js';
+import { serverAge, serverVersion } from '../protocol/server-version.js';
 import { didYouMean } from './did-you-mean.js';
 import { issuesOf } from './explain.js';
 

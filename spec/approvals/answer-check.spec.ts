@@ -95,8 +95,8 @@ describe('answerIssues: answers checked against the binary’s result schema of 
   });
 
   it('currentTime/read (older servers; no schema since 0.171.0) needs a number of seconds', () => {
-    expect(answerIssues(LEGACY_CURRENT_TIME, { currentTimeAt: 1_700_000_000 })).toEqual([]);
-    expect(answerIssues(LEGACY_CURRENT_TIME, { currentTimeAt: 'now' })).toEqual([{ path: 'currentTimeAt', message: 'must be a number (Unix seconds)' }]);
+    expect(answerIssues(LEGACY_CURRENT_TIME, { currentTimeAt: 1_700_000_000 }, LEGACY_CURRENT_TIME)).toEqual([]);
+    expect(answerIssues(LEGACY_CURRENT_TIME, { currentTimeAt: 'now' }, LEGACY_CURRENT_TIME)).toEqual([{ path: 'currentTimeAt', message: 'must be a number (Unix seconds)' }]);
   });
 });
 

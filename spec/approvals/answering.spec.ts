@@ -2,7 +2,9 @@ import { firstValueFrom, lastValueFrom, NEVER, of, Subscriber, throwError, toArr
 import { TestScheduler } from 'rxjs/testing';
 import { answerServerRequest, type AnsweringHost } from '../../lib/approvals/answering.js';
 import type { ApprovalFailureKind, ApprovalHandler, PendingServerRequest } from '../../lib/approvals/server-request-types.js';
+import { LEGACY_CURRENT_TIME, safeAnswer } from '../../lib/approvals/safe-answers.js';
 import { MethodNotFoundError, ValidationError } from '../../lib/errors.js';
+import { isAsyncAnswer } from '../../lib/rpc/async-answer.js';
 import type { ServerRequestMessage } from '../../lib/protocol/methods.js';
 
 // answerServerRequest (lib/approvals/answering.ts): the part of the router a page loads with the
@@ -25,6 +27,7 @@ function host(handlers: ApprovalHandler[], options: { timeoutMs?: number; observ
     observers,
     waiting: new Set(),
     report: (kind, _request, _context, error) => reports.push({ kind, error }),
+    shared: { safeAnswer, LEGACY_CURRENT_TIME, isAsyncAnswer },
   };
   return { h, reports, seen };
 }
@@ -73,6 +76,14 @@ describe('answerServerRequest', () => {
     await expect(firstValueFrom(answerServerRequest(h, COMMAND, ids))).resolves.toEqual({ decision: 'decline' });
     expect(reports.map((r) => r.kind)).toEqual([kind]);
     if (kind === 'invalid-answer') expect(ValidationError.is(reports[0]!.error)).toBe(true);
+  });
+
+  it('checks an answer to the legacy currentTime/read (no schema since 0.171.0) with the rule the router hands over', async () => {
+    const legacy = { id: 9, method: LEGACY_CURRENT_TIME, params: { threadId: 'thr' } } as unknown as ServerRequestMessage;
+    const { h, reports } = host([() => ({ currentTimeAt: 'now' }) as never]);
+    const answer = (await firstValueFrom(answerServerRequest(h, legacy, ids))) as { currentTimeAt: unknown };
+    expect(typeof answer.currentTimeAt).toBe('number'); // the safe default: the client's clock
+    expect(reports.map((r) => r.kind)).toEqual(['invalid-answer']);
   });
 
   it('with no handler and nobody observing: the safe default, or MethodNotFoundError where none exists', async () => {

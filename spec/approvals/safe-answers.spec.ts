@@ -1,5 +1,5 @@
 import { answerIssues } from '../../lib/approvals/answer-check';
-import { safeAnswer } from '../../lib/approvals/safe-answers';
+import { LEGACY_CURRENT_TIME, safeAnswer } from '../../lib/approvals/safe-answers';
 import { MethodNotFoundError } from '../../lib/errors';
 import { Answers } from '../../lib/approvals/answers';
 import { SERVER_REQUEST_IDS } from '../../lib/protocol/tables.generated';
@@ -80,7 +80,7 @@ describe('safe defaults: a server request nobody claims', () => {
     const answer = h.answer(10)!.result as { currentTimeAt: number };
     expect(answer.currentTimeAt).toBeGreaterThanOrEqual(before);
     expect(answer.currentTimeAt).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
-    expect(answerIssues('currentTime/read', { currentTimeAt: 'now' })).toHaveLength(1);
+    expect(answerIssues('currentTime/read', { currentTimeAt: 'now' }, LEGACY_CURRENT_TIME)).toHaveLength(1);
     expect(h.failures).toEqual([]);
   });
 });

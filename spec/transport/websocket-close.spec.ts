@@ -1,18 +1,8 @@
 /** How a WebSocket's end becomes the typed error a caller sees. */
 import { AuthenticationError, ProtocolError, TransportClosedError } from '../../lib/errors.js';
-import { closeCodeText, errorForSocketEnd, type SocketEnd } from '../../lib/transport/websocket-close.js';
+import { errorForSocketEnd, type SocketEnd } from '../../lib/transport/websocket-close.js';
 
 const end = (more: Partial<SocketEnd>): SocketEnd => ({ code: 1006, reason: '', opened: true, where: 'ws://127.0.0.1:1', maxMessageBytes: 1024, ...more });
-
-describe('closeCodeText', () => {
-  it("prefers the gateway's own description, then the standard one, then the range", () => {
-    expect(closeCodeText(4401)).toBe('no valid token');
-    expect(closeCodeText(1006)).toMatch(/^dropped without a close frame/);
-    expect(closeCodeText(1012)).toBe('the server is restarting');
-    expect(closeCodeText(4321)).toBe('application-defined');
-    expect(closeCodeText(3000)).toBe('unknown close code');
-  });
-});
 
 describe('errorForSocketEnd', () => {
   it('a refused upgrade with HTTP 401 or 403 is an AuthenticationError carrying the status', () => {

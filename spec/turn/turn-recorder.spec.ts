@@ -9,7 +9,7 @@ import type { ThreadItem } from '../../lib/protocol/generated/v2/ThreadItem.js';
 import type { Turn } from '../../lib/protocol/generated/v2/Turn.js';
 import type { RoutedMessage } from '../../lib/rpc/connection.js';
 import { TurnRecorder } from '../../lib/turn/turn-recorder.js';
-import { MAX_TURN_REPLAY } from '../../lib/turn/turn-route.js';
+import { MAX_TURN_REPLAY } from '../../lib/turn/turn-event.js';
 import { turnSoFar } from '../../lib/turn/turn-so-far.js';
 import type { TurnEvent } from '../../lib/turn/turn-event.js';
 import {

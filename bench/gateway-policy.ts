@@ -12,6 +12,7 @@ import { admitAnswer } from '../lib/gateway/answer-policy.js';
 import { admitClientFrame } from '../lib/gateway/frame-policy.js';
 import { compileGatewayPolicy } from '../lib/gateway/policy.js';
 import { classifyServerFrame } from '../lib/gateway/server-frame.js';
+import { escalatedCommandApproval } from '../spec/support/escalated-approval.js';
 import { isMain } from './fixtures.js';
 import { spread, startClock, type Spread } from './stats.js';
 
@@ -20,20 +21,7 @@ const PRINCIPAL = { id: 'bench' };
 const THREAD = '01a24da8-4555-78f3-9f68-21360e5266f8';
 const TURN = '01a24da8-4563-7810-a475-2c018f9d12d1';
 
-const APPROVAL_PARAMS = {
-  kind: 'command',
-  threadId: THREAD,
-  turnId: TURN,
-  itemId: 'call_2',
-  startedAtMs: 1796599203347,
-  environmentId: 'local',
-  reason: 'create it',
-  command: "/bin/bash -lc 'touch x.txt'",
-  cwd: '/tmp/codex-rx-test-P8n1vW/workspace',
-  commandActions: [{ type: 'unknown', command: 'touch x.txt' }],
-  proposedExecpolicyAmendment: ['touch', 'x.txt'],
-  availableDecisions: ['accept', { acceptWithExecpolicyAmendment: { execpolicy_amendment: ['touch', 'x.txt'] } }, 'cancel'],
-};
+const APPROVAL_PARAMS = escalatedCommandApproval(3, { threadId: THREAD, turnId: TURN }, '/tmp/codex-rx-test-P8n1vW/workspace').params;
 const text = (t: string) => ({ type: 'text', text: t, text_elements: [] });
 /** A frame as a transport hands it over: a flat string decoded from bytes (JSON.stringify makes rope strings, slower to scan). */
 const wire = (message: unknown) => Buffer.from(JSON.stringify(message)).toString('utf8');

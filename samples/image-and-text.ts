@@ -16,7 +16,7 @@ import { lastValueFrom } from 'rxjs';
 import { imageInput, textInput } from '../lib/index.js';
 import { message } from '../lib/testing/index.js';
 import { dataUrl, stripesPng } from './support/png.js';
-import { openSession, runSample } from './support/session.js';
+import { contentPartsOf, openSession, runSample, showImageAnswer } from './support/session.js';
 
 const QUESTION = 'This image has two halves. Which colour is on the left and which on the right? One sentence.';
 const SCRIPT = [message('The left half is red and the right half is blue.')];
@@ -37,16 +37,11 @@ runSample(async ({ live }) => {
     if (user?.type === 'userMessage') console.log(`the turn's user message has ${user.content.length} parts: ${user.content.map((c) => c.type).join(' + ')}`);
 
     if (model) {
-      // Scripted mode: show that the image really went to the model, then say what this cannot show.
-      const sent = (model.responseRequests.at(-1)?.body.input as Array<{ role?: string; content?: Array<Record<string, string>> }>)
-        .flatMap((m) => m.content ?? [])
-        .find((c) => c.type === 'input_image');
+      // Scripted mode: show that the image really went to the model.
+      const sent = contentPartsOf(model.responseRequests.at(-1)?.body).find((c) => c.type === 'input_image');
       console.log(`Codex sent the model an input_image: ${sent ? `${sent.image_url === url ? 'our data: URL, unchanged' : 'a different URL'}, detail ${sent.detail}` : 'none!'}`);
-      console.log(`the scripted model answers: ${result.finalResponse}`);
-      console.log('(the scripted model cannot see images: that answer was written in advance. Run with --live for a real look.)');
-    } else {
-      console.log(`the model answers: ${result.finalResponse}`);
     }
+    showImageAnswer(result.finalResponse, model !== undefined);
   } finally {
     await dispose();
   }

@@ -15,7 +15,7 @@ import { lastValueFrom } from 'rxjs';
 import { localImageInput, textInput } from '../lib/index.js';
 import { message } from '../lib/testing/index.js';
 import { stripesPng } from './support/png.js';
-import { openSession, runSample } from './support/session.js';
+import { contentPartsOf, openSession, runSample, showImageAnswer } from './support/session.js';
 
 const QUESTION = 'Name the colours of the stripes in this image, left to right. One line.';
 const SCRIPT = [message('Red, green, blue.')];
@@ -40,17 +40,14 @@ runSample(async ({ live }) => {
 
     if (model) {
       // Scripted mode: Codex read the file and sent its bytes, inline, to the model.
-      const parts = (model.responseRequests.at(-1)?.body.input as Array<{ content?: Array<Record<string, string>> }>).flatMap((m) => m.content ?? []);
+      const parts = contentPartsOf(model.responseRequests.at(-1)?.body);
       const image = parts.find((c) => c.type === 'input_image');
       const bytes = image ? Buffer.from(image.image_url.replace(/^data:image\/png;base64,/, ''), 'base64') : undefined;
       const label = parts.find((c) => c.type === 'input_text' && c.text.startsWith('<image'));
       console.log(`Codex sent the model the file as an input_image: ${bytes ? (bytes.equals(png) ? 'a data: URL with exactly our PNG bytes' : `${bytes.length} bytes (re-encoded)`) : 'none!'}`);
       if (label) console.log(`  labelled ${label.text}`);
-      console.log(`the scripted model answers: ${result.finalResponse}`);
-      console.log('(the scripted model cannot see images: that answer was written in advance. Run with --live for a real look.)');
-    } else {
-      console.log(`the model answers: ${result.finalResponse}`);
     }
+    showImageAnswer(result.finalResponse, model !== undefined);
   } finally {
     await dispose();
   }

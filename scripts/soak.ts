@@ -7,13 +7,12 @@
  * Not part of `npm test`.
  */
 import { readFileSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { Codex } from '../lib/codex.js';
 import { StdioTransport } from '../lib/transport/stdio-transport.js';
 import { createCodexHome, message, ScriptedModelServer } from '../lib/testing/node/index.js';
 import { childPids, commandLine } from '../spec/support/processes.js';
+import { exposeGc } from '../spec/support/gc.js';
 
 const TURNS = Number(process.argv[2] ?? 500);
 const TURNS_PER_THREAD = 25;
@@ -33,18 +32,6 @@ function rssOf(pid: number | undefined): string {
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-
-/** A real gc() (so heap figures are live data, not garbage not yet collected), when V8 allows it. */
-function exposeGc(): (() => void) | undefined {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (g) return g;
-  try {
-    setFlagsFromString('--expose-gc');
-    return runInNewContext('gc') as () => void;
-  } catch {
-    return undefined;
-  }
-}
 
 async function main(): Promise<number> {
   if (process.platform !== 'linux') console.warn('soak: child counting reads /proc (Linux only)');

@@ -5,7 +5,7 @@ import { parseStructuredOutput } from '../lib/structured-output.js';
 import { agentMessageItem, tokenUsage } from '../lib/testing/index.js';
 import type { TurnResult } from '../lib/turn/turn-result.js';
 import { thrown } from './support/thrown.js';
-import { sentRequests, setup } from './validation/support.js';
+import { failure, sentRequests, setup } from './validation/support.js';
 
 const Verdict = defineOutputSchema<{ verdict: 'pass' | 'fail'; score: number; reasons: string[] }>({
   type: 'object',
@@ -17,15 +17,6 @@ const Verdict = defineOutputSchema<{ verdict: 'pass' | 'fail'; score: number; re
   required: ['verdict', 'score', 'reasons'],
   additionalProperties: false,
 });
-
-async function failure(p: Promise<unknown>): Promise<ValidationError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(ValidationError.is(e)).toBe(true);
-  return e as ValidationError;
-}
 
 describe('Thread.run with outputSchema (over the in-memory transport)', () => {
   it('yields output parsed and validated, typed from the schema', async () => {

@@ -23,3 +23,19 @@ export function conversationOf(body: unknown): ShownMessage[] {
   }
   return out;
 }
+
+/** Scripted mode: every content part (input_text, input_image, …) of the messages in one request Codex sent the model. */
+export function contentPartsOf(body: unknown): Array<Record<string, string>> {
+  const input = (body as { input?: Array<{ content?: Array<Record<string, string>> }> } | undefined)?.input ?? [];
+  return input.flatMap((m) => m.content ?? []);
+}
+
+/** Prints the model's answer to a question about an image; a scripted model's answer is said to be written in advance. */
+export function showImageAnswer(answer: string | null, scripted: boolean): void {
+  if (!scripted) {
+    console.log(`the model answers: ${answer}`);
+    return;
+  }
+  console.log(`the scripted model answers: ${answer}`);
+  console.log('(the scripted model cannot see images: that answer was written in advance. Run with --live for a real look.)');
+}

@@ -11,6 +11,8 @@
  *   runSample(async ({ live }) => …)      parses --live / --help, prints a failure as one line
  *                                         (no stack trace) and sets the exit code
  *   conversationOf(request.body)          scripted mode: the conversation Codex showed the model
+ *   contentPartsOf(request.body)          scripted mode: the content parts it sent (images, say)
+ *   showImageAnswer(answer, scripted)     the answer to a question about an image
  *
  * The live client (live.ts), `runSample` (run-sample.ts) and `conversationOf` (conversation.ts)
  * live in their own files and are re-exported here.
@@ -26,7 +28,7 @@ import { asRecord } from './sample-error.js';
 // What the samples import from here, kept in one place (each lives in its own file).
 export { closeOnError, connectLive, describeAccount, type LiveConnection } from './live.js';
 export { runSample, type SampleArgs } from './run-sample.js';
-export { conversationOf, type ShownMessage } from './conversation.js';
+export { contentPartsOf, conversationOf, showImageAnswer, type ShownMessage } from './conversation.js';
 export { SampleError } from './sample-error.js';
 export type { ScriptedModelInfo };
 

@@ -10,28 +10,20 @@ import type { ApprovalFailure, PendingServerRequest } from '../../lib/approvals/
 import type { TurnCallOptions, Thread } from '../../lib/thread';
 import type { TurnNotification } from '../../lib/turn/turn-notification';
 import type { InMemoryTransport, SentMessage } from '../../lib/transport/in-memory-transport';
-import { FakeAppServer, threadInfo, threadStartResponse, turnInfo as kitTurnInfo } from '../../lib/testing/index';
+import { commandApprovalRequest, FakeAppServer, threadInfo, threadStartResponse, turnInfo as kitTurnInfo } from '../../lib/testing/index';
 
 export const THREAD = 'thr-1';
 export const TURN = 'turn-1';
 
 /** Params of `item/commandExecution/requestApproval`, as the real binary sends them. */
-export function commandApprovalParams(overrides: Record<string, unknown> = {}) {
-  return {
-    kind: 'command',
-    threadId: THREAD,
-    turnId: TURN,
-    itemId: 'call_1',
-    startedAtMs: 1_700_000_000_000,
-    environmentId: 'local',
+export function commandApprovalParams(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const { params } = commandApprovalRequest(0, 'call_1', "/bin/bash -lc 'touch approved.txt'", { threadId: THREAD, turnId: TURN }, {
     reason: 'create a file',
-    command: "/bin/bash -lc 'touch approved.txt'",
-    cwd: '/work',
     commandActions: [{ type: 'unknown', command: 'touch approved.txt' }],
     proposedExecpolicyAmendment: ['touch', 'approved.txt'],
     availableDecisions: ['accept', 'cancel'],
-    ...overrides,
-  };
+  });
+  return { ...params, ...overrides };
 }
 
 /** Realistic params for every server request method (shapes from lib/protocol/generated). */

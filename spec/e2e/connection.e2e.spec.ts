@@ -225,14 +225,18 @@ describe('Connection when the app-server process dies mid-turn', () => {
     await mh.dispose();
   });
 
+  /** Starts the hanging turn and waits for its first agent message: what the death or the close then hits. */
+  async function midTurn(started: ReturnType<typeof startConnection>) {
+    const notifications = new Recorder(started.connection.notifications$);
+    const { thread, routed } = await startTurn(started.connection, mh.home.workspace, 'hang');
+    await routed.waitFor((m) => m.method === 'item/completed' && itemOf(m).type === 'agentMessage');
+    return { notifications, thread, routed, pid: started.transport.pid! };
+  }
+
   it('SIGKILL: every pending request and the turn route error promptly with TransportClosedError (signal, stderr tail)', async () => {
     const started = startConnection(mh);
     connection = started.connection;
-    const { transport } = started;
-    const notifications = new Recorder(connection.notifications$);
-    const { thread, routed } = await startTurn(connection, mh.home.workspace, 'hang');
-    await routed.waitFor((m) => m.method === 'item/completed' && itemOf(m).type === 'agentMessage');
-    const pid = transport.pid!;
+    const { notifications, thread, routed, pid } = await midTurn(started);
 
     // Freeze the server so that requests sent now are certainly still pending when it dies.
     process.kill(pid, 'SIGSTOP');
@@ -277,11 +281,7 @@ describe('Connection when the app-server process dies mid-turn', () => {
   it('close() during a turn: route and pending request error with TransportClosedError, close() resolves, no child is left', async () => {
     const started = startConnection(mh);
     connection = started.connection;
-    const { transport } = started;
-    const notifications = new Recorder(connection.notifications$);
-    const { thread, routed } = await startTurn(connection, mh.home.workspace, 'hang');
-    await routed.waitFor((m) => m.method === 'item/completed' && itemOf(m).type === 'agentMessage');
-    const pid = transport.pid!;
+    const { notifications, thread, routed, pid } = await midTurn(started);
     const pending = new Recorder(connection.request('thread/read', { threadId: thread.id, includeTurns: false }));
     expect(connection.stats.pendingRequests).toBe(1);
 

@@ -6,29 +6,14 @@ import { admitAnswer } from '../../lib/gateway/answer-policy.js';
 import { escalationOf, safeAnswerFor } from '../../lib/gateway/escalation.js';
 import { compileGatewayPolicy } from '../../lib/gateway/policy.js';
 import { Answers } from '../../lib/approvals/answers.js';
+import { escalatedCommandApproval } from '../support/escalated-approval.js';
 
 const strict = compileGatewayPolicy({});
 const open = compileGatewayPolicy({ allowEscalation: true });
 const generous = compileGatewayPolicy({ allowEscalation: true, allowedDecisions: ['accept', 'decline', 'cancel', 'acceptForSession', 'acceptWithExecpolicyAmendment'] });
 
 /** The escalated command request codex 0.171.0 sent under on-request (captured, ids shortened). */
-const COMMAND = {
-  method: 'item/commandExecution/requestApproval',
-  params: {
-    kind: 'command',
-    threadId: 't',
-    turnId: 'u',
-    itemId: 'call_2',
-    startedAtMs: 1796599203347,
-    environmentId: 'local',
-    reason: 'create it',
-    command: "/bin/bash -lc 'touch x.txt'",
-    cwd: '/tmp/w',
-    commandActions: [{ type: 'unknown', command: 'touch x.txt' }],
-    proposedExecpolicyAmendment: ['touch', 'x.txt'],
-    availableDecisions: ['accept', { acceptWithExecpolicyAmendment: { execpolicy_amendment: ['touch', 'x.txt'] } }, 'cancel'],
-  },
-};
+const COMMAND = escalatedCommandApproval(0, { threadId: 't', turnId: 'u' }, '/tmp/w');
 const FILE_CHANGE = { method: 'item/fileChange/requestApproval', params: { threadId: 't', turnId: 'u', itemId: 'i', startedAtMs: 1 } };
 const PERMISSIONS = {
   method: 'item/permissions/requestApproval',

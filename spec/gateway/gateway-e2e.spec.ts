@@ -13,24 +13,13 @@ import { createCodexGateway, CloseCode, MethodNotAllowedError, type CodexGateway
 import { message, shellCommand, type ScriptedStep } from '../../lib/testing/node/index.js';
 import { firstValueFrom } from 'rxjs';
 import { Codex } from '../../lib/node/index.js';
-import { processGone, startModelHome, type ModelHome } from '../support/e2e.js';
+import { processGone, startModelHome, waitGone, type ModelHome } from '../support/e2e.js';
 import { appServerChildren, startListeningAppServer, TestClient } from './support.js';
 
 jest.setTimeout(120_000);
 
 const ORIGIN = 'https://app.example.test';
 const TOKEN = 'e2e-browser-token-5b1f';
-/** How long an app-server may outlive its client. */
-const GONE_MS = 5000;
-
-async function waitGone(pid: number, ms = GONE_MS): Promise<number> {
-  const started = Date.now();
-  while (!processGone(pid)) {
-    if (Date.now() - started > ms) throw new Error(`process ${pid} still runs after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return Date.now() - started;
-}
 
 describe('codex-rx/gateway with the real app-server', () => {
   let env: ModelHome;

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { processGone } from '../support/e2e.js';
+import { processGone, waitGone } from '../support/e2e.js';
 
 jest.setTimeout(120_000);
 
@@ -30,14 +30,13 @@ function startParent(mode: 'exit' | 'wait') {
   return { proc, exited, ready };
 }
 
+/** Waits for the app-server to go; one that outlives its gateway's process by `ms` is killed and fails the test. */
 async function goneWithin(pid: number, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!processGone(pid)) {
-    if (Date.now() > deadline) {
-      process.kill(pid, 'SIGKILL');
-      throw new Error(`app-server ${pid} outlived its gateway's process by ${ms} ms`);
-    }
-    await new Promise((r) => setTimeout(r, 20));
+  try {
+    await waitGone(pid, ms);
+  } catch {
+    process.kill(pid, 'SIGKILL');
+    throw new Error(`app-server ${pid} outlived its gateway's process by ${ms} ms`);
   }
 }
 

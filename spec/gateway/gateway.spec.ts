@@ -8,7 +8,7 @@ import { CLIENT_PARAMS_DEFINITIONS } from '../../lib/protocol/validation-tables.
 import { MAX_IN_FLIGHT } from '../../lib/gateway/principal-hub.js';
 import { createCodexGateway, CloseCode, DEFAULT_ALLOWED_METHODS, HubErrorCode, MethodNotAllowedError, type CodexGateway, type CodexGatewayOptions } from '../../lib/gateway/index.js';
 import { rpcErrorFromWire, ValidationError } from '../../lib/errors.js';
-import { startFakeUpstream, TestClient, type FakeUpstream } from './support.js';
+import { RUNNING_TURN_FRAMES, startFakeUpstream, TestClient, type FakeUpstream } from './support.js';
 
 const ORIGIN = 'http://localhost:4200';
 const TOKEN = 'browser-token-0123456789';
@@ -338,14 +338,7 @@ describe('codex-rx/gateway (stand-in upstream)', () => {
     const url = await start();
     const a = await ready(url);
     const up = upstream.connections[0].socket;
-    const frames = [
-      '{"method":"turn/started","params":{"threadId":"th","turn":{"id":"turn-1"}}}',
-      '{"method":"item/started","params":{"item":{"type":"userMessage","id":"item-user"},"threadId":"th","turnId":"turn-1"}}',
-      '{"method":"item/started","params":{"item":{"type":"agentMessage","id":"item-msg"},"threadId":"th","turnId":"turn-1"}}',
-      '{"method":"item/agentMessage/delta","params":{"threadId":"th","turnId":"turn-1","itemId":"item-msg","delta":"Hel"}}',
-      '{"method":"item/agentMessage/delta","params":{"threadId":"other","turnId":"turn-0","itemId":"item-old","delta":"nope"}}',
-      '{"method":"item/agentMessage/delta","params":{"delta":"lo","itemId":"item-msg","turnId":"turn-1","threadId":"th"}}',
-    ];
+    const frames = RUNNING_TURN_FRAMES;
     for (const f of frames) up.send(f);
     await a.waitFor((m) => m.params?.delta === 'lo');
     await a.close();

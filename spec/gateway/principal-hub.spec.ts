@@ -12,6 +12,7 @@ import type { GatewayPolicyOptions } from '../../lib/gateway/policy.js';
 import { HubErrorCode, MAX_IN_FLIGHT, PrincipalHub, type HubCounters, type HubLimits } from '../../lib/gateway/principal-hub.js';
 import type { Tab } from '../../lib/gateway/tab.js';
 import type { Upstream, UpstreamEvents } from '../../lib/gateway/upstream.js';
+import { RUNNING_TURN_FRAMES } from './support.js';
 
 const LIMITS: HubLimits = { maxConnectionsPerPrincipal: 4, maxLoadedThreadsPerPrincipal: 8, maxMessagesPerSecond: 10_000, principalGraceMs: 1000, replayBytes: 1 << 20 };
 const INIT_RESULT = { userAgent: 'codex_cli_rs/0.171.0', platformFamily: 'unix' };
@@ -395,14 +396,7 @@ describe('PrincipalHub', () => {
       const { up, ready, send, hub, initUpstream } = harness();
       initUpstream();
       const a = ready();
-      const frames = [
-        '{"method":"turn/started","params":{"threadId":"th","turn":{"id":"turn-1"}}}',
-        '{"method":"item/started","params":{"item":{"type":"userMessage","id":"item-user"},"threadId":"th","turnId":"turn-1"}}',
-        '{"method":"item/started","params":{"item":{"type":"agentMessage","id":"item-msg"},"threadId":"th","turnId":"turn-1"}}',
-        '{"method":"item/agentMessage/delta","params":{"threadId":"th","turnId":"turn-1","itemId":"item-msg","delta":"Hel"}}',
-        '{"method":"item/agentMessage/delta","params":{"threadId":"other","turnId":"turn-0","itemId":"item-old","delta":"nope"}}',
-        '{"method":"item/agentMessage/delta","params":{"delta":"lo","itemId":"item-msg","turnId":"turn-1","threadId":"th"}}',
-      ];
+      const frames = RUNNING_TURN_FRAMES;
       for (const f of frames) up.reply(f);
       expect(hub.busy).toBe(true); // a turn runs
       hub.remove(asTab(a));

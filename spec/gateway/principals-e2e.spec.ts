@@ -13,7 +13,7 @@ import { createCodexGateway, type CodexGateway, type CodexGatewayOptions } from 
 import { principalDirName } from '../../lib/gateway/principal-home.js';
 import { startAppServer, type RunningAppServer } from '../../lib/node/index.js';
 import { message, shellCommand, type ScriptedStep } from '../../lib/testing/node/index.js';
-import { processGone, startModelHome, type ModelHome } from '../support/e2e.js';
+import { processGone, startModelHome, waitGone, type ModelHome } from '../support/e2e.js';
 import { appServerChildren, deltaText, modelOverrides, TestClient } from './support.js';
 
 jest.setTimeout(120_000);
@@ -23,14 +23,6 @@ const USERS: Record<string, string> = { 'alice-token-0001': 'alice', 'bob-token-
 const ALICE = 'alice-token-0001';
 const BOB = 'bob-token-0002';
 const INPUT = (text: string) => [{ type: 'text', text, text_elements: [] }];
-
-async function waitGone(pid: number, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!processGone(pid)) {
-    if (Date.now() > deadline) throw new Error(`process ${pid} still runs after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('codex-rx/gateway: one app-server per principal (real binary)', () => {
   let env: ModelHome;
@@ -204,7 +196,7 @@ describe('codex-rx/gateway: one app-server per principal (real binary)', () => {
     const [first, second] = appServerChildren().filter((p) => !before.has(p));
     expect(second).toBeDefined();
     await alice.close();
-    await waitGone(first);
+    await waitGone(first, 10_000);
     expect(gateway!.stats).toMatchObject({ upstreams: 1, connections: 1 });
     expect(processGone(second)).toBe(false);
     await gateway!.close();

@@ -2,6 +2,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { UpstreamEvents } from '../../lib/gateway/upstream.js';
+import { browserSubprotocols } from '../../lib/transport/websocket-like.js';
 import { childPids, commandLine } from '../support/processes';
 import { Waiters } from '../support/waiters';
 
@@ -16,10 +17,19 @@ export interface ClientOptions {
   headers?: Record<string, string>;
 }
 
-/** The subprotocols a browser offers for `token`. */
-export function browserProtocols(token: string): string[] {
-  return ['codex-rx.v1', `codex-rx.bearer.${Buffer.from(token, 'utf8').toString('base64url')}`];
-}
+/**
+ * What the upstream sends while turn-1 of thread `th` runs: the turn, a user message and an agent
+ * message start, "Hel" and "lo" stream (the second with its keys in another order), and between
+ * them a delta of another thread. A tab resuming `th` now is replayed items 2, 3 and 5.
+ */
+export const RUNNING_TURN_FRAMES: readonly string[] = [
+  '{"method":"turn/started","params":{"threadId":"th","turn":{"id":"turn-1"}}}',
+  '{"method":"item/started","params":{"item":{"type":"userMessage","id":"item-user"},"threadId":"th","turnId":"turn-1"}}',
+  '{"method":"item/started","params":{"item":{"type":"agentMessage","id":"item-msg"},"threadId":"th","turnId":"turn-1"}}',
+  '{"method":"item/agentMessage/delta","params":{"threadId":"th","turnId":"turn-1","itemId":"item-msg","delta":"Hel"}}',
+  '{"method":"item/agentMessage/delta","params":{"threadId":"other","turnId":"turn-0","itemId":"item-old","delta":"nope"}}',
+  '{"method":"item/agentMessage/delta","params":{"delta":"lo","itemId":"item-msg","turnId":"turn-1","threadId":"th"}}',
+];
 
 /** A JSON-RPC client over one WebSocket, recording everything it receives. */
 export class TestClient {
@@ -55,7 +65,7 @@ export class TestClient {
     let protocols: string[] = [];
     if (options.token !== undefined) {
       if (options.via === 'header') headers.Authorization = `Bearer ${options.token}`;
-      else protocols = browserProtocols(options.token);
+      else protocols = browserSubprotocols(options.token);
     }
     const socket = new WebSocket(url, protocols, { origin: options.origin, headers, perMessageDeflate: false });
     return new Promise((resolve, reject) => {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { tokenOf } from '../../lib/gateway/token.js';
-import { browserProtocols } from './support.js';
+import { browserSubprotocols } from '../../lib/transport/websocket-like.js';
 
 const req = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
 
@@ -11,13 +11,13 @@ describe('gateway token extraction', () => {
   });
 
   it('refuses other Authorization schemes without falling back to the subprotocol', () => {
-    expect(tokenOf(req({ authorization: 'Basic dXNlcjpwYXNz', 'sec-websocket-protocol': browserProtocols('t').join(', ') }))).toBeUndefined();
+    expect(tokenOf(req({ authorization: 'Basic dXNlcjpwYXNz', 'sec-websocket-protocol': browserSubprotocols('t').join(', ') }))).toBeUndefined();
     expect(tokenOf(req({ authorization: 'Bearer' }))).toBeUndefined();
   });
 
   it('decodes the browser subprotocol for any UTF-8 token', () => {
     for (const token of ['t', 'with space', 'ünïcødé ✓', 'a/b+c=d', 'x'.repeat(500), '{"json":true}']) {
-      expect(tokenOf(req({ 'sec-websocket-protocol': browserProtocols(token).join(', ') }))).toBe(token);
+      expect(tokenOf(req({ 'sec-websocket-protocol': browserSubprotocols(token).join(', ') }))).toBe(token);
     }
   });
 

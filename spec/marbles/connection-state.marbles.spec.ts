@@ -9,6 +9,7 @@ import { Connection } from '../../lib/rpc/connection.js';
 import { codexState, type CodexState } from '../../lib/rpc/link-state.js';
 import { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
 import { testScheduler } from '../support/expectations';
+import { clientInfo } from '../rpc/support.js';
 
 const S: Record<string, CodexState> = { i: 'idle', c: 'connecting', o: 'open', r: 'reconnecting', x: 'closed' };
 
@@ -19,7 +20,7 @@ function bench() {
     transports.push(t);
     return t;
   };
-  const connection = new Connection(make(), { clientInfo: { name: 'spec', title: null, version: '0' }, reconnect: { newTransport: make, random: () => 0.5 } });
+  const connection = new Connection(make(), { clientInfo, reconnect: { newTransport: make, random: () => 0.5 } });
   const steps: Record<string, () => void> = {
     c: () => connection.connect().subscribe({ error: () => undefined }),
     K: () => transports.at(-1)!.fail(new TransportClosedError('dropped', { closeCode: 1006 })),

@@ -4,8 +4,8 @@ import { TransportClosedError } from '../../lib/errors.js';
 import { Connection, type RoutedMessage } from '../../lib/rpc/connection.js';
 import type { RouteSink } from '../../lib/rpc/demultiplexer.js';
 import { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
+import { clientInfo } from '../rpc/support.js';
 
-const clientInfo = { name: 'codex-rx-marbles', title: null, version: '0.0.0' };
 
 // The messages of the marbles below: turn u1 runs on thread t1, turn u2 on thread t2.
 const started = (threadId: string, turnId: string) => ({ method: 'turn/started', params: { threadId, turn: { id: turnId, status: 'inProgress' } } });

@@ -30,6 +30,7 @@ import type {
 import { NOTIFICATION_METHODS, SERVER_REQUEST_METHODS } from '../support/protocol-methods.js';
 import { CLIENT_PARAMS_DEFINITIONS } from '../../lib/protocol/validation-tables.generated.js';
 import { assertType, expectType, type Equals, type Not } from '../support/type-assert.js';
+import { clientInfo } from '../rpc/support.js';
 
 
 // Most of this file is checked by the compiler: ts-jest type-checks specs, so a wrong type fails
@@ -50,7 +51,7 @@ describe('type-assert helpers', () => {
 });
 
 describe('protocol method types', () => {
-  const connection = new Connection(new InMemoryTransport(), { clientInfo: { name: 'spec', title: null, version: '0' } });
+  const connection = new Connection(new InMemoryTransport(), { clientInfo });
 
   it("request('thread/start', …) takes ThreadStartParams and yields ThreadStartResponse", () => {
     const started = connection.request('thread/start', { cwd: '/tmp', model: 'mock-model' });

@@ -1,10 +1,11 @@
 import { Connection } from '../../lib/rpc/connection.js';
 import { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
+import { clientInfo } from '../rpc/support.js';
 
 // Kept apart from methods.spec.ts: a type error here fails only this suite.
 
 describe('Connection.request typing', () => {
-  const connection = new Connection(new InMemoryTransport(), { clientInfo: { name: 'spec', title: null, version: '0' } });
+  const connection = new Connection(new InMemoryTransport(), { clientInfo });
 
   it('rejects params of the wrong shape for a known method at compile time', () => {
     // A known method must not fall through to the untyped `request(method: string, params?: unknown)`

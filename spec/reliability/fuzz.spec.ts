@@ -18,7 +18,9 @@ import { Connection, type RoutedMessage } from '../../lib/rpc/connection.js';
 import { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
 import { LineDecoder } from '../../lib/transport/line-decoder.js';
 import { ObservableStream } from '../support/observable-stream.js';
+import { prng as mulberry32 } from '../support/prng.js';
 import { trackUnhandled, ZERO_STATS } from './support.js';
+import { clientInfo } from '../rpc/support.js';
 
 jest.setTimeout(60_000);
 
@@ -28,16 +30,9 @@ const CONNECTION_INPUTS = 100_000;
 const CODEX_INPUTS = 20_000;
 const DUPLICATE_ROUNDS = 3_000;
 
-/** mulberry32: a tiny deterministic PRNG. */
+/** The seeded PRNG of spec/support/prng.ts, with the draws these fuzzers make. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
   return { next, int, pick: <T>(xs: readonly T[]): T => xs[int(xs.length)], chance: (p: number) => next() < p };
 }
@@ -162,6 +157,28 @@ function chunks(rng: Rng, bytes: Uint8Array): Uint8Array[] {
 }
 
 /** The lines a correct decoder must produce, and whether some segment breaks `max`. */
+/**
+ * One fuzz input: half the time a mutated stream written as raw bytes in random chunks (while
+ * `open()`), else one mutated line delivered as a parsed message (a weird value when it does not parse).
+ */
+function feed(rng: Rng, transport: InMemoryTransport, open: () => boolean = () => true): void {
+  if (rng.chance(0.5)) {
+    for (const c of chunks(rng, stream(rng))) {
+      if (!open()) break;
+      transport.write(c);
+    }
+  } else {
+    const l = mutatedLine(rng);
+    let value: unknown;
+    try {
+      value = JSON.parse(typeof l === 'string' ? l : new TextDecoder().decode(l));
+    } catch {
+      value = weird(rng);
+    }
+    transport.emit(value as object);
+  }
+}
+
 function reference(bytes: Uint8Array, max: number): { lines: string[]; tooLongAt: number } {
   const dec = new TextDecoder('utf-8');
   const lines: string[] = [];
@@ -225,7 +242,6 @@ describe('reliability: fuzzing (seed 0x' + SEED.toString(16) + ')', () => {
 
   it(`Connection dispatch: ${CONNECTION_INPUTS.toLocaleString('en')} mutated/random messages (raw bytes and objects) → no throw, no unhandled error; still answering or failed typed`, async () => {
     const rng = prng(SEED ^ 0x5a5a5a5a);
-    const clientInfo = { name: 'fuzz', title: null, version: '0' };
     let sessions = 0;
     let failedTyped = 0;
     let survived = 0;
@@ -268,21 +284,7 @@ describe('reliability: fuzzing (seed 0x' + SEED.toString(16) + ')', () => {
         }
         fed++;
         sessionInputs++;
-        if (rng.chance(0.5)) {
-          for (const c of chunks(rng, stream(rng))) {
-            if (connection.state !== 'ready') break;
-            transport.write(c);
-          }
-        } else {
-          const l = mutatedLine(rng);
-          let value: unknown;
-          try {
-            value = JSON.parse(typeof l === 'string' ? l : new TextDecoder().decode(l));
-          } catch {
-            value = weird(rng);
-          }
-          transport.emit(value as object);
-        }
+        feed(rng, transport, () => connection.state === 'ready');
       }
 
       if (connection.state === 'ready') {
@@ -356,17 +358,7 @@ describe('reliability: fuzzing (seed 0x' + SEED.toString(16) + ')', () => {
         for (const t of turns) t.unsubscribe();
         turns = threads.map(() => startTurn(started++));
       }
-      if (rng.chance(0.5)) for (const c of chunks(rng, stream(rng))) transport.write(c);
-      else {
-        const l = mutatedLine(rng);
-        let value: unknown;
-        try {
-          value = JSON.parse(typeof l === 'string' ? l : new TextDecoder().decode(l));
-        } catch {
-          value = weird(rng);
-        }
-        transport.emit(value as object);
-      }
+      feed(rng, transport);
     }
     for (const t of turns) t.unsubscribe();
     expect(turnErrors.filter((e) => !CodexError.is(e))).toEqual([]);

@@ -19,6 +19,7 @@ import { createCodexHome, message, ScriptedModelServer, type CodexHome } from '.
 import { fakeCodexBin } from '../support/fake-app-server-harness.js';
 import { ObservableStream } from '../support/observable-stream.js';
 import { eventually, processGone, trackUnhandled, waitGone, ZERO_STATS } from './support.js';
+import { clientInfo } from '../rpc/support.js';
 
 // Parents compile TypeScript on start: generous bounds for a loaded machine.
 jest.setTimeout(120_000);
@@ -139,7 +140,7 @@ describe('reliability: no orphan app-server processes', () => {
 describe('reliability: keep-alive follows what is in flight', () => {
   function setup() {
     const transport = new InMemoryTransport({ initializeResponse: null });
-    const connection = new Connection(transport, { clientInfo: { name: 't', title: null, version: '0' } });
+    const connection = new Connection(transport, { clientInfo });
     return { transport, connection };
   }
 
@@ -175,7 +176,7 @@ describe('reliability: keep-alive follows what is in flight', () => {
 
     // A server request whose handler has not answered yet
     const withHandler = new Connection(new InMemoryTransport(), {
-      clientInfo: { name: 't', title: null, version: '0' },
+      clientInfo,
       serverRequestHandler: () => new Observable<never>(),
     });
     await firstValueFrom(withHandler.connect());

@@ -4,32 +4,18 @@
  * run(), every 100th with an approval request. The heap must stay flat (middle window vs end) and
  * every counter of `codex.stats` must be back at zero. The real-binary soak is `npm run soak`.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { Codex } from '../../lib/node/index.js';
 import { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
 import type { Thread } from '../../lib/thread.js';
 import type { TurnResult } from '../../lib/turn/turn-result.js';
 import { ZERO_STATS } from './support.js';
 import { turnInfo } from '../../lib/testing/index.js';
+import { exposeGc } from '../support/gc.js';
 
 jest.setTimeout(120_000);
 
 const TURNS = 100_000;
 const THREAD = 'thr-soak';
-
-/** A real gc() when V8 lets us expose it, else undefined (then heap figures are noisier). */
-function exposeGc(): (() => void) | undefined {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (g) return g;
-  try {
-    setFlagsFromString('--expose-gc');
-    return runInNewContext('gc') as () => void;
-  } catch {
-    return undefined;
-  }
-}
-
 
 describe('reliability: soak', () => {
   it(`${TURNS.toLocaleString('en')} turns over the InMemoryTransport: flat heap, all counters back at zero`, async () => {

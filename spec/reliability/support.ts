@@ -6,17 +6,7 @@ import type { ProtocolWarning } from '../../lib/rpc/connection.js';
 import { fakeCodex, fakeCodexBin, type FakeScenario } from '../support/fake-app-server-harness.js';
 import { IDLE_STATS, processGone } from '../support/e2e.js';
 
-export { eventually, IDLE_STATS as ZERO_STATS, processGone } from '../support/e2e.js';
-
-/** Resolves once `pid` is gone; rejects after `timeoutMs`. */
-export async function waitGone(pid: number, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!processGone(pid)) {
-    if (Date.now() > deadline) throw new Error(`process ${pid} still runs after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
+export { eventually, IDLE_STATS as ZERO_STATS, processGone, waitGone } from '../support/e2e.js';
 
 /**
  * Collects errors nobody handled: RxJS's unhandled errors (a throwing subscriber, an error with

@@ -2,6 +2,7 @@ import { firstValueFrom } from 'rxjs';
 import { Activity } from '../../lib/rpc/activity.js';
 import { Connection, type ConnectionState } from '../../lib/rpc/connection.js';
 import { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
+import { clientInfo } from './support.js';
 
 describe('Activity (keep-alive by hold tokens)', () => {
   function setup(initial: ConnectionState = 'ready') {
@@ -107,7 +108,7 @@ describe('Connection keep-alive: the transport hears only the flips', () => {
     // model/list has no handler on this fake: it stays unanswered until the test ends it.
     let answer: ((value: unknown) => void) | undefined;
     const connection = new Connection(transport, {
-      clientInfo: { name: 't', title: null, version: '0' },
+      clientInfo,
       serverRequestHandler: () => new Promise((resolve) => (answer = resolve)),
     });
     await firstValueFrom(connection.connect());
@@ -137,7 +138,7 @@ describe('Connection keep-alive: the transport hears only the flips', () => {
 
   it('closed while busy: alive=false is reported once, whatever was in flight', async () => {
     const transport = new CountingTransport();
-    const connection = new Connection(transport, { clientInfo: { name: 't', title: null, version: '0' } });
+    const connection = new Connection(transport, { clientInfo });
     await firstValueFrom(connection.connect());
     const errors: unknown[] = [];
     connection.request('model/list', {}).subscribe({ error: (e) => errors.push(e) });

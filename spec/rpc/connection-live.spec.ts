@@ -12,8 +12,8 @@ import { Thread } from '../../lib/thread.js';
 import { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
 import * as kit from '../../lib/testing/payloads/index.js';
 import { ObservableStream } from '../support/observable-stream.js';
+import { clientInfo } from './support.js';
 
-const clientInfo = { name: 'codex-rx-spec', title: null, version: '0.0.0' };
 const THREAD = 'thr-1';
 const TURN = 'turn-1';
 const ref = { threadId: THREAD, turnId: TURN };

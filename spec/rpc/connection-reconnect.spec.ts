@@ -5,8 +5,8 @@ import { TransportClosedError } from '../../lib/errors.js';
 import { Connection } from '../../lib/rpc/connection.js';
 import { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
 import { ObservableStream } from '../support/observable-stream.js';
+import { clientInfo } from './support.js';
 
-const clientInfo = { name: 'codex-rx-spec', title: null, version: '0.0.0' };
 
 /** A connection whose every attempt gets a new fake (the list grows per attempt); `down` makes the next attempts fail. */
 function reconnecting(options: { initialDelayMs?: number } = {}) {

@@ -4,6 +4,7 @@ import { promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createCodexHome, message, ScriptedModelServer, shellCommand } from '../../lib/testing/node/index';
+import { OFFLINE } from './offline-env.js';
 import { processesWithMarker } from './processes.js';
 
 // `npm run demo` is `tsx samples/demo.ts`: run that file the same way, with stdout a pipe (not a
@@ -63,21 +64,6 @@ function expectInOrder(output: string, texts: Array<string | RegExp>): void {
     from += match.index + match.length;
   }
 }
-
-/** An environment with no credentials and no way out: any network attempt fails at once. */
-const OFFLINE = {
-  OPENAI_API_KEY: undefined,
-  CODEX_API_KEY: undefined,
-  CODEX_ACCESS_TOKEN: undefined,
-  HTTP_PROXY: 'http://127.0.0.1:9',
-  HTTPS_PROXY: 'http://127.0.0.1:9',
-  ALL_PROXY: 'http://127.0.0.1:9',
-  http_proxy: 'http://127.0.0.1:9',
-  https_proxy: 'http://127.0.0.1:9',
-  all_proxy: 'http://127.0.0.1:9',
-  NO_PROXY: '127.0.0.1,localhost',
-  no_proxy: '127.0.0.1,localhost',
-};
 
 describe('npm run demo', () => {
   let temp: string;

@@ -4,6 +4,7 @@ import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROTOCOL_VERSION, SDK_VERSION } from '../../lib/index';
+import { OFFLINE } from './offline-env.js';
 import { processesWithMarker } from './processes.js';
 
 // Every sample in samples/, run as a user runs it — `npx tsx samples/<name>.ts`, scripted mode,
@@ -23,23 +24,8 @@ const RUN_TIMEOUT_MS = 150_000;
 /** Per test: its run may wait behind the others in the pool. */
 const TEST_TIMEOUT_MS = 240_000;
 
-/** An environment with no credentials and no way out: any network attempt fails at once. */
-const OFFLINE = {
-  OPENAI_API_KEY: undefined,
-  CODEX_API_KEY: undefined,
-  CODEX_ACCESS_TOKEN: undefined,
-  CODEX_HOME: undefined,
-  HTTP_PROXY: 'http://127.0.0.1:9',
-  HTTPS_PROXY: 'http://127.0.0.1:9',
-  ALL_PROXY: 'http://127.0.0.1:9',
-  http_proxy: 'http://127.0.0.1:9',
-  https_proxy: 'http://127.0.0.1:9',
-  all_proxy: 'http://127.0.0.1:9',
-  NO_PROXY: '127.0.0.1,localhost',
-  no_proxy: '127.0.0.1,localhost',
-  NO_COLOR: undefined,
-  FORCE_COLOR: undefined,
-};
+/** OFFLINE, and no Codex home or colour settings from the developer's shell. */
+const SAMPLE_ENV = { ...OFFLINE, CODEX_HOME: undefined, NO_COLOR: undefined, FORCE_COLOR: undefined };
 
 interface SampleRun {
   file: string;
@@ -65,7 +51,7 @@ interface RunOptions {
 
 function runSample(file: string, home: string, options: RunOptions = {}): Promise<SampleRun> {
   const marker = randomUUID();
-  const env: Record<string, string | undefined> = { ...process.env, ...OFFLINE, HOME: home, SAMPLES_SPEC_RUN: marker, ...options.env };
+  const env: Record<string, string | undefined> = { ...process.env, ...SAMPLE_ENV, HOME: home, SAMPLES_SPEC_RUN: marker, ...options.env };
   if (options.emptyCodexHome) env.CODEX_HOME = emptyCodexHome(home);
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   const args = options.args ?? [];

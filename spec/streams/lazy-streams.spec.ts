@@ -1,39 +1,8 @@
-import type { Subscription } from 'rxjs';
-import type { CodexError } from '../../lib/errors.js';
-import type { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
+import { pageLibrary } from '../support/page-library.js';
+import { flush, record } from '../support/settle.js';
 
 // The streams load on first use (lib/streams/lazy-streams.ts): in a browser build they are a
 // chunk of their own. Here the client runs as a page does: fresh modules, nothing preloaded.
-
-interface Lib {
-  readonly Codex: typeof import('../../lib/codex.js').Codex;
-  readonly InMemoryTransport: typeof InMemoryTransport;
-  readonly CodexError: typeof CodexError;
-  /** The testing kit (it imports the streams up front): only when asked for. */
-  readonly FakeAppServer?: typeof import('../../lib/testing/fake-app-server.js').FakeAppServer;
-}
-
-function freshLibrary(mock?: () => void, withKit = false): Lib {
-  let lib: Lib | undefined;
-  jest.isolateModules(() => {
-    mock?.();
-    lib = {
-      Codex: (require('../../lib/codex.js') as typeof import('../../lib/codex.js')).Codex,
-      InMemoryTransport: (require('../../lib/transport/in-memory-transport.js') as typeof import('../../lib/transport/in-memory-transport.js')).InMemoryTransport,
-      CodexError: (require('../../lib/errors.js') as typeof import('../../lib/errors.js')).CodexError,
-      FakeAppServer: withKit ? (require('../../lib/testing/fake-app-server.js') as typeof import('../../lib/testing/fake-app-server.js')).FakeAppServer : undefined,
-    };
-  });
-  return lib!;
-}
-
-const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
-function record(observable: import('rxjs').Observable<unknown>) {
-  const r = { values: [] as unknown[], error: undefined as unknown, done: false, subscription: undefined as Subscription | undefined };
-  r.subscription = observable.subscribe({ next: (v) => r.values.push(v), error: (e) => (r.error = e), complete: () => (r.done = true) });
-  return r;
-}
 
 const searchAnswer = { data: [], nextCursor: null, backwardsCursor: null };
 
@@ -41,7 +10,7 @@ describe('streams loaded on first use (a page: no platform hands them over)', ()
   afterEach(() => jest.dontMock('../../lib/streams/all-streams'));
 
   it('the first stream waits for its chunk, then runs as usual; once loaded, streams are built at once', async () => {
-    const lib = freshLibrary();
+    const lib = pageLibrary();
     const transport = new lib.InMemoryTransport();
     transport.onRequest('thread/search/stream', () => searchAnswer);
     const codex = new lib.Codex({ transport });
@@ -60,7 +29,7 @@ describe('streams loaded on first use (a page: no platform hands them over)', ()
   });
 
   it('a stream unsubscribed while its chunk loads sends nothing', async () => {
-    const lib = freshLibrary();
+    const lib = pageLibrary();
     const transport = new lib.InMemoryTransport();
     const codex = new lib.Codex({ transport });
     record(codex.watch('/tmp')).subscription!.unsubscribe();
@@ -71,12 +40,13 @@ describe('streams loaded on first use (a page: no platform hands them over)', ()
 
   it('a chunk that fails to load errors that stream with a CodexError saying so, sends nothing, and the next use tries again', async () => {
     let attempts = 0;
-    const lib = freshLibrary(() =>
-      jest.doMock('../../lib/streams/all-streams', () => {
-        if (++attempts === 1) throw new Error('Failed to fetch dynamically imported module: /chunk-all-streams.js (404)');
-        return jest.requireActual('../../lib/streams/all-streams');
-      }),
-    );
+    const lib = pageLibrary({
+      mock: () =>
+        jest.doMock('../../lib/streams/all-streams', () => {
+          if (++attempts === 1) throw new Error('Failed to fetch dynamically imported module: /chunk-all-streams.js (404)');
+          return jest.requireActual('../../lib/streams/all-streams');
+        }),
+    });
     const transport = new lib.InMemoryTransport();
     transport.onRequest('thread/search/stream', () => searchAnswer);
     const codex = new lib.Codex({ transport });
@@ -94,7 +64,7 @@ describe('streams loaded on first use (a page: no platform hands them over)', ()
   });
 
   it('fileSearch keeps the latest query typed while its chunk loads', async () => {
-    const lib = freshLibrary();
+    const lib = pageLibrary();
     const transport = new lib.InMemoryTransport();
     transport.onRequest('fuzzyFileSearch/sessionStart', () => ({}));
     transport.onRequest('fuzzyFileSearch/sessionUpdate', () => ({}));
@@ -113,7 +83,7 @@ describe('streams loaded on first use (a page: no platform hands them over)', ()
   });
 
   it("the testing kit's clients build streams at once (virtual time has no room for a chunk load); a plain client beside them still loads", async () => {
-    const lib = freshLibrary(undefined, true);
+    const lib = pageLibrary({ kit: true });
     const server = new lib.FakeAppServer!();
     server.handle('thread/search/stream', () => searchAnswer as never);
     const kitClient = server.createClient();

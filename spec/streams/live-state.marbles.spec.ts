@@ -7,14 +7,10 @@ import { Observable } from 'rxjs';
 import { ProtocolError, TransportClosedError } from '../../lib/errors.js';
 import { liveState, MAX_CHANGES_BEFORE_READ, stateChange } from '../../lib/streams/live-state.js';
 import type { Thread } from '../../lib/thread.js';
-import { FAKE_THREAD_ID, threadInfo } from '../../lib/testing/index.js';
+import { threadReadResponse, threadStatusChanged } from '../../lib/testing/index.js';
 import { openThread } from '../support/hand-server.js';
 import { anError } from '../support/expectations.js';
-import { eachStreamBench, streamBench } from './support.js';
-
-const status = (type: 'idle' | 'active') => (type === 'idle' ? { type } : { type, activeFlags: [] });
-const statusChanged = (type: 'idle' | 'active', threadId = FAKE_THREAD_ID) => ({ method: 'thread/status/changed', params: { threadId, status: status(type) } });
-const readAnswer = (overrides = {}) => ({ thread: threadInfo({ ...overrides, id: FAKE_THREAD_ID }), readState: null });
+import { ACTIVE, eachStreamBench, IDLE, streamBench } from './support.js';
 
 describe('live state (marbles)', () => {
   let thread: Thread;
@@ -24,15 +20,15 @@ describe('live state (marbles)', () => {
 
   it('applies changes that arrive while the read is in flight to the read value', () => {
     b.scheduler.run(({ hot, expectObservable }) => {
-      b.serve(hot, '  -a-r-i', { r: () => b.server.respondTo('thread/read', readAnswer()), a: statusChanged('active') });
-      expectObservable(thread.status$).toBe('---a', { a: status('active') });
+      b.serve(hot, '  -a-r-i', { r: () => b.server.respondTo('thread/read', threadReadResponse()), a: threadStatusChanged(ACTIVE) });
+      expectObservable(thread.status$).toBe('---a', { a: ACTIVE });
     });
   });
 
   it('errors when the read fails, and with TransportClosedError when the app-server dies or the client closes', async () => {
     b.scheduler.run(({ hot, expectObservable }) => {
-      b.serve(hot, '  r-a-K', { r: () => b.server.respondTo('thread/read', readAnswer()), a: statusChanged('active'), K: () => b.transport.fail() });
-      expectObservable(thread.status$).toBe('i-a-#', { i: status('idle'), a: status('active') }, anError(TransportClosedError));
+      b.serve(hot, '  r-a-K', { r: () => b.server.respondTo('thread/read', threadReadResponse()), a: threadStatusChanged(ACTIVE), K: () => b.transport.fail() });
+      expectObservable(thread.status$).toBe('i-a-#', { i: IDLE, a: ACTIVE }, anError(TransportClosedError));
     });
     const c = streamBench();
     const t = openThread(c.codex, c.transport);
@@ -41,7 +37,7 @@ describe('live state (marbles)', () => {
     });
     const errors: unknown[] = [];
     t.status$.subscribe({ error: (e) => errors.push(e) });
-    c.transport.onRequest('thread/read', () => readAnswer());
+    c.transport.onRequest('thread/read', () => threadReadResponse());
     t.name$.subscribe({ error: (e) => errors.push(e) });
     await c.codex.close();
     expect(errors).toEqual([expect.objectContaining({ code: -32600 }), anError(TransportClosedError)]);
@@ -51,7 +47,7 @@ describe('live state (marbles)', () => {
     const errors: unknown[] = [];
     const never = () => new Observable<number>(() => undefined); // a read that is never answered
     liveState<number>(b.connection, never, [stateChange({ method: 'thread/status/changed', apply: (s) => s + 1 })]).subscribe({ error: (e) => errors.push(e) });
-    for (let i = 0; i <= MAX_CHANGES_BEFORE_READ; i++) b.server.emit(statusChanged('idle'));
+    for (let i = 0; i <= MAX_CHANGES_BEFORE_READ; i++) b.server.emit(threadStatusChanged(IDLE));
     expect(errors).toEqual([anError(ProtocolError)]);
   });
 });

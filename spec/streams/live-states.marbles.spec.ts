@@ -6,18 +6,14 @@
  */
 import type { GetAccountRateLimitsResponse } from '../../lib/protocol/generated/v2/GetAccountRateLimitsResponse.js';
 import type { RateLimitSnapshot } from '../../lib/protocol/generated/v2/RateLimitSnapshot.js';
-import type { ThreadStatus } from '../../lib/protocol/generated/v2/ThreadStatus.js';
 import { mergeRateLimits } from '../../lib/streams/live-states.js';
 import type { Thread } from '../../lib/thread.js';
-import { FAKE_THREAD_ID, FAKE_TURN_ID, threadReadResponse, threadStatusChanged, tokenUsage, tokenUsageUpdated } from '../../lib/testing/index.js';
+import { FAKE_THREAD_ID, FAKE_TURN_ID, threadReadResponse, threadStatusChanged, tokenUsageUpdated } from '../../lib/testing/index.js';
 import { openThread } from '../support/hand-server.js';
 import { expectIdle } from '../support/expectations.js';
-import { eachStreamBench } from './support.js';
+import { usage } from '../support/thread-bench.js';
+import { ACTIVE, eachStreamBench, IDLE } from './support.js';
 
-const IDLE: ThreadStatus = { type: 'idle' };
-const ACTIVE: ThreadStatus = { type: 'active', activeFlags: [] };
-/** Token usage of `total` tokens, 10 of them output. */
-const usage = (total: number) => tokenUsage({ inputTokens: total - 10, outputTokens: 10 });
 
 /** A rate-limit snapshot of bucket `codex` with nothing known, then `over`. */
 const snapshot = (over: Partial<RateLimitSnapshot>): RateLimitSnapshot => ({

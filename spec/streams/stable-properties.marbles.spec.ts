@@ -6,12 +6,9 @@
  */
 import type { Observable, Subscription } from 'rxjs';
 import type { Thread } from '../../lib/thread.js';
-import { FAKE_THREAD_ID, threadInfo } from '../../lib/testing/index.js';
+import { FAKE_THREAD_ID, threadReadResponse, threadStatusChanged } from '../../lib/testing/index.js';
 import { openThread } from '../support/hand-server.js';
-import { eachStreamBench } from './support.js';
-
-const statusChanged = (type: 'idle' | 'active') => ({ method: 'thread/status/changed', params: { threadId: FAKE_THREAD_ID, status: type === 'idle' ? { type } : { type, activeFlags: [] } } });
-const readAnswer = () => ({ thread: threadInfo({ id: FAKE_THREAD_ID }), readState: null });
+import { ACTIVE, eachStreamBench, IDLE } from './support.js';
 
 /** What the `async` pipe does with a property: on each change detection it reads it, and resubscribes only when it got a different object. */
 class AsyncPipeLike<T> {
@@ -61,7 +58,7 @@ describe('stable $ properties', () => {
         pipe.check(() => thread.status$);
         seen.push(pipe.latest);
       });
-      b.serve(hot, '  --r---a---i', { r: () => b.server.respondTo('thread/read', readAnswer()), a: statusChanged('active'), i: statusChanged('idle') });
+      b.serve(hot, '  --r---a---i', { r: () => b.server.respondTo('thread/read', threadReadResponse()), a: threadStatusChanged(ACTIVE), i: threadStatusChanged(IDLE) });
       expectObservable(b.sent$({ R: 'thread/read' })).toBe('R', { R: 'thread/read' });
       hot('--------------x').subscribe(() => pipe.destroy());
     });
@@ -71,7 +68,7 @@ describe('stable $ properties', () => {
 
   it('a second subscriber shares the read and gets the latest value at once', () => {
     b.scheduler.run(({ hot, expectObservable }) => {
-      b.serve(hot, '  -r--a', { r: () => b.server.respondTo('thread/read', readAnswer()), a: statusChanged('active') });
+      b.serve(hot, '  -r--a', { r: () => b.server.respondTo('thread/read', threadReadResponse()), a: threadStatusChanged(ACTIVE) });
       expectObservable(thread.status$, '^-----!').toBe('-i--a-', { i: { type: 'idle' }, a: { type: 'active', activeFlags: [] } });
       expectObservable(thread.status$, '---^--!').toBe('---ia-', { i: { type: 'idle' }, a: { type: 'active', activeFlags: [] } });
     });
@@ -80,7 +77,7 @@ describe('stable $ properties', () => {
 
   it('after the last subscriber left, the next one reads afresh (no stale replay)', () => {
     b.scheduler.run(({ hot, expectObservable }) => {
-      b.serve(hot, '  -r--a----r', { r: () => b.server.respondTo('thread/read', readAnswer()), a: statusChanged('active') });
+      b.serve(hot, '  -r--a----r', { r: () => b.server.respondTo('thread/read', threadReadResponse()), a: threadStatusChanged(ACTIVE) });
       expectObservable(thread.status$, '^-------!').toBe('-i--a---', { i: { type: 'idle' }, a: { type: 'active', activeFlags: [] } });
       expectObservable(thread.status$, '---------^-!').toBe('---------i', { i: { type: 'idle' } });
     });

@@ -7,6 +7,7 @@ import { filter, map, type Observable } from 'rxjs';
 import type { Connection, ProtocolWarning } from '../../lib/rpc/connection.js';
 import { toBase64 } from '../../lib/streams/output-chunk.js';
 import { PROTOCOL_VERSION } from '../../lib/protocol/tables.generated.js';
+import type { ThreadStatus } from '../../lib/protocol/generated/v2/ThreadStatus.js';
 import { FAKE_INITIALIZE_RESPONSE, InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
 import { createClient } from '../support/hand-server.js';
 import { testScheduler } from '../support/expectations.js';
@@ -72,3 +73,8 @@ export const b64 = (text: string) => toBase64(text);
 
 /** The bytes of UTF-8 text. */
 export const bytes = (text: string) => new TextEncoder().encode(text);
+
+/** A thread's status when no turn runs (for `threadStatusChanged` and expectations). */
+export const IDLE: ThreadStatus = { type: 'idle' };
+/** A thread's status while a turn runs and waits for nothing. */
+export const ACTIVE: ThreadStatus = { type: 'active', activeFlags: [] };

@@ -121,6 +121,15 @@ export function processGone(pid: number): boolean {
   }
 }
 
+/** Resolves once `pid` is gone; rejects after `timeoutMs`. */
+export async function waitGone(pid: number, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!processGone(pid)) {
+    if (Date.now() > deadline) throw new Error(`process ${pid} still runs after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Retries `check` (an assertion) until it passes or `timeoutMs` runs out, then rethrows its error. */
 export async function eventually(check: () => void, timeoutMs = 5000, everyMs = 10): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -13,8 +13,8 @@ export function deferred<T>() {
 }
 
 /** Records what an Observable did, synchronously visible. */
-export function record(observable: Observable<unknown>) {
-  const r = { values: [] as unknown[], error: undefined as unknown, done: false, subscription: undefined as Subscription | undefined };
+export function record<T>(observable: Observable<T>) {
+  const r = { values: [] as T[], error: undefined as unknown, done: false, subscription: undefined as Subscription | undefined };
   r.subscription = observable.subscribe({ next: (v) => r.values.push(v), error: (e) => (r.error = e), complete: () => (r.done = true) });
   return r;
 }

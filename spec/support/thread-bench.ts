@@ -14,7 +14,7 @@ import { createClient, HandServer, openThread } from '../support/hand-server.js'
 import { testScheduler } from '../support/expectations.js';
 
 /** Token usage of `total` tokens, 10 of them output. */
-const usage = (total: number) => tokenUsage({ inputTokens: total - 10, outputTokens: 10 });
+export const usage = (total: number) => tokenUsage({ inputTokens: total - 10, outputTokens: 10 });
 
 /** The `hot` helper of `TestScheduler.run()`. */
 export type HotFn = Parameters<Parameters<TestScheduler['run']>[0]>[0]['hot'];

@@ -8,6 +8,7 @@ import { BinaryNotFoundError } from '../../lib/transport/stdio-binary.js';
 import { StdioTransport, type StdioTransportOptions } from '../../lib/transport/stdio-transport.js';
 import { MalformedLine } from '../../lib/transport/transport.js';
 import { ObservableStream } from '../support/observable-stream.js';
+import { clientInfo } from '../rpc/support.js';
 
 // stdio-module-url.ts reads import.meta.url, which CommonJS (jest) cannot parse: use the stand-in.
 jest.mock('../../lib/transport/stdio-module-url', () => jest.requireActual('../support/stdio-module-url.cjs.js'));
@@ -54,7 +55,6 @@ rl.on('line', (line) => {
 rl.on('close', () => { if (mode !== 'ignore-stdin-close') process.exit(0); });
 `;
 
-const clientInfo = { name: 'codex-rx-spec', title: null, version: '0.0.0' };
 
 describe('StdioTransport (against a fake app-server process)', () => {
   let dir: string;

@@ -1,28 +1,11 @@
-import { tap, type Observable } from 'rxjs';
+import { tap } from 'rxjs';
+import { pageLibrary } from '../support/page-library.js';
+import { flush, record } from '../support/settle.js';
 import * as kit from '../../lib/testing/payloads/index.js';
 import { agentMessageItem, FAKE_THREAD_ID as THREAD_ID, FAKE_TURN_ID as TURN_ID, itemStarted, threadInfo, turnCompleted, turnInfo } from '../../lib/testing/payloads/index.js';
 
 // The recorders of attached turns load with the streams chunk (lib/turn/lazy-recorders.ts).
 // Here the client runs as a page does: fresh modules, nothing preloaded.
-
-function pageLibrary() {
-  let lib: { Codex: typeof import('../../lib/codex.js').Codex; InMemoryTransport: typeof import('../../lib/transport/in-memory-transport.js').InMemoryTransport } | undefined;
-  jest.isolateModules(() => {
-    lib = {
-      Codex: (require('../../lib/codex.js') as typeof import('../../lib/codex.js')).Codex,
-      InMemoryTransport: (require('../../lib/transport/in-memory-transport.js') as typeof import('../../lib/transport/in-memory-transport.js')).InMemoryTransport,
-    };
-  });
-  return lib!;
-}
-
-const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
-function collect<T>(observable: Observable<T>) {
-  const r = { values: [] as T[], error: undefined as unknown, done: false };
-  observable.subscribe({ next: (v) => r.values.push(v), error: (e) => (r.error = e), complete: () => (r.done = true) });
-  return r;
-}
 
 describe('attached turns on a page (the recorders load on first use)', () => {
   it('what a gateway replays right after the thread/resume answer, while the chunk loads, reaches a later attach once', async () => {
@@ -33,7 +16,7 @@ describe('attached turns on a page (the recorders load on first use)', () => {
     const codex = new lib.Codex({ transport });
     const replayed = itemStarted(agentMessageItem('msg-1', ''));
     // At once after the answer: the chunk is still loading, nothing has been built to hear it.
-    const opened = collect(codex.threadResume(THREAD_ID).pipe(tap(() => transport.emit(replayed))));
+    const opened = record(codex.threadResume(THREAD_ID).pipe(tap(() => transport.emit(replayed))));
     await new Promise<void>((resolve) => {
       const wait = () => (opened.values.length > 0 ? resolve() : setTimeout(wait, 0));
       wait();
@@ -42,7 +25,7 @@ describe('attached turns on a page (the recorders load on first use)', () => {
     const thread = opened.values[0]!;
     expect(thread.runningTurnId).toBe(TURN_ID);
     transport.clearSent();
-    const attached = collect(thread.attach(TURN_ID));
+    const attached = record(thread.attach(TURN_ID));
     transport.emit(turnCompleted());
     await flush();
     expect(attached.error).toBeUndefined();

@@ -6,13 +6,14 @@ import { turnStream, type TurnHooks } from '../../lib/turn/turn-stream.js';
 import { FAKE_THREAD_ID, FAKE_TURN_ID, agentMessageDelta, agentMessageItem, itemCompleted, turnCompleted, turnStartResponse, turnStarted } from '../../lib/testing/index.js';
 import { HandServer } from '../support/hand-server.js';
 import { ObservableStream } from '../support/observable-stream.js';
+import { clientInfo } from '../rpc/support.js';
 
 const params: TurnStartParams = { threadId: FAKE_THREAD_ID, input: [{ type: 'text', text: 'Hi', text_elements: [] }] };
 
 function setup(options: { maxBufferedPerThread?: number } = {}) {
   const transport = new InMemoryTransport();
   transport.onRequest('turn/interrupt', () => ({}));
-  const connection = new Connection(transport, { clientInfo: { name: 'spec', title: null, version: '0.0.0' }, ...options });
+  const connection = new Connection(transport, { clientInfo, ...options });
   connection.connect().subscribe();
   transport.clearSent();
   const server = new HandServer(transport);

@@ -1,17 +1,7 @@
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
-import { ValidationError } from '../../lib/errors.js';
 import type { ProtocolWarning } from '../../lib/rpc/connection.js';
 import { PROTOCOL_VERSION } from '../../lib/protocol/tables.generated.js';
-import { sentRequests, setup, THREAD_ID, TURN_ID } from './support.js';
-
-async function failure(p: Promise<unknown>): Promise<ValidationError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(ValidationError.is(e)).toBe(true);
-  return e as ValidationError;
-}
+import { failure, sentRequests, setup, THREAD_ID, TURN_ID } from './support.js';
 
 describe('Codex validates params against the schema before sending', () => {
   it('invalid params fail with ValidationError and nothing is sent', async () => {

@@ -217,28 +217,27 @@ function compare(what: string, definitions: Record<string, unknown>, names: read
   return tally;
 }
 
+/** Prints the tally and asserts: every schema compared, both verdicts seen more than once a schema, no disagreement. */
+function expectAgreement(what: string, names: readonly string[], tally: Tally): void {
+  console.log(`explain vs ajv, ${what}: ${tally.schemas} schemas, ${tally.valid} valid and ${tally.invalid} invalid values, ${tally.disagreements.length} disagreements`);
+  expect(tally.schemas).toBe(names.length);
+  // both verdicts must actually occur, or the comparison proves nothing
+  expect(tally.valid).toBeGreaterThan(tally.schemas);
+  expect(tally.invalid).toBeGreaterThan(tally.schemas);
+  expect(tally.disagreements.slice(0, 10)).toEqual([]);
+}
+
 describe('explain agrees with ajv on every generated schema', () => {
   it('the params of every client method', () => {
     const definitions = (JSON.parse(CLIENT_PARAMS_SCHEMA_TEXT) as { definitions: Record<string, unknown> }).definitions;
     const names = [...new Set(Object.values(CLIENT_PARAMS_DEFINITIONS).filter((d): d is string => typeof d === 'string'))].sort();
-    const tally = compare('params', definitions, names, standalone(PARAMS_VALIDATORS as unknown as Record<string, ValidateFunction>));
-    console.log(`explain vs ajv, params: ${tally.schemas} schemas, ${tally.valid} valid and ${tally.invalid} invalid values, ${tally.disagreements.length} disagreements`);
-    expect(tally.schemas).toBe(names.length);
-    // both verdicts must actually occur, or the comparison proves nothing
-    expect(tally.valid).toBeGreaterThan(tally.schemas);
-    expect(tally.invalid).toBeGreaterThan(tally.schemas);
-    expect(tally.disagreements.slice(0, 10)).toEqual([]);
+    expectAgreement('params', names, compare('params', definitions, names, standalone(PARAMS_VALIDATORS as unknown as Record<string, ValidateFunction>)));
   });
 
   it('the result of every server request (what the client answers)', () => {
     const definitions = (JSON.parse(SERVER_REQUEST_RESULT_SCHEMA) as { definitions: Record<string, unknown> }).definitions;
     const names = [...new Set(Object.values(SERVER_REQUEST_RESULT_DEFINITIONS))].sort();
-    const tally = compare('answers', definitions, names, standalone(ANSWER_VALIDATORS as unknown as Record<string, ValidateFunction>));
-    console.log(`explain vs ajv, answers: ${tally.schemas} schemas, ${tally.valid} valid and ${tally.invalid} invalid values, ${tally.disagreements.length} disagreements`);
-    expect(tally.schemas).toBe(names.length);
-    expect(tally.valid).toBeGreaterThan(tally.schemas);
-    expect(tally.invalid).toBeGreaterThan(tally.schemas);
-    expect(tally.disagreements.slice(0, 10)).toEqual([]);
+    expectAgreement('answers', names, compare('answers', definitions, names, standalone(ANSWER_VALIDATORS as unknown as Record<string, ValidateFunction>)));
   });
 
   it('the params of every server notification and request (inbound validation, compiled at run time)', () => {
@@ -247,12 +246,7 @@ describe('explain agrees with ajv on every generated schema', () => {
       const definitions = schema.schema.definitions;
       const names = [...new Set((schema.schema.oneOf ?? []).map((v) => schema.paramsOf(String((v as { properties: { method: { enum: unknown[] } } }).properties.method.enum[0]))?.definition))].filter((d): d is string => typeof d === 'string').sort();
       const shipped: Shipped = (name) => ({ verdict: (value) => schema.check(name, value) === undefined, issues: (value) => schema.check(name, value) });
-      const tally = compare(what, definitions, names, shipped);
-      console.log(`explain vs ajv, ${what}: ${tally.schemas} schemas, ${tally.valid} valid and ${tally.invalid} invalid values, ${tally.disagreements.length} disagreements`);
-      expect(tally.schemas).toBe(names.length);
-      expect(tally.valid).toBeGreaterThan(tally.schemas);
-      expect(tally.invalid).toBeGreaterThan(tally.schemas);
-      expect(tally.disagreements.slice(0, 10)).toEqual([]);
+      expectAgreement(what, names, compare(what, definitions, names, shipped));
     }
   });
 });

@@ -1,35 +1,12 @@
 import { firstValueFrom } from 'rxjs';
 import { CodexError, ValidationError } from '../../lib/errors.js';
 import { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
+import { pageLibrary } from '../support/page-library.js';
 import { flush, record } from '../support/settle.js';
 
 // Validators load on first use (lib/validation/lazy-validators.ts): in a browser build they are
 // chunks of their own. These specs run the client as a page does — no host platform, so nothing
 // is preloaded — and prove that the behaviour is the same as with validators loaded up front.
-
-/** What a page imports (from the modules directly: lib/index also holds `validateParams`, which needs the validators). */
-interface Lib {
-  readonly Codex: typeof import('../../lib/codex.js').Codex;
-  readonly InMemoryTransport: typeof InMemoryTransport;
-  readonly CodexError: typeof CodexError;
-  readonly ValidationError: typeof ValidationError;
-}
-
-/** A fresh copy of the client, as a page gets it: validators not loaded, no platform installed. */
-function freshLibrary(mock?: () => void): Lib {
-  let lib: Lib | undefined;
-  jest.isolateModules(() => {
-    mock?.();
-    const errors = require('../../lib/errors.js') as typeof import('../../lib/errors.js');
-    lib = {
-      Codex: (require('../../lib/codex.js') as typeof import('../../lib/codex.js')).Codex,
-      InMemoryTransport: (require('../../lib/transport/in-memory-transport.js') as typeof import('../../lib/transport/in-memory-transport.js')).InMemoryTransport,
-      CodexError: errors.CodexError,
-      ValidationError: errors.ValidationError,
-    };
-  });
-  return lib!;
-}
 
 const methods = (t: InMemoryTransport) => t.sent.map((m) => m.method ?? `answer ${String(m.id)}`);
 
@@ -37,7 +14,7 @@ describe('validators loaded on first use (a page: no platform preloads them)', (
   afterEach(() => jest.dontMock('../../lib/validation/params-validator'));
 
   it('invalid params on the very first call: ValidationError after the load, nothing sent', async () => {
-    const lib = freshLibrary();
+    const lib = pageLibrary();
     const transport = new lib.InMemoryTransport();
     const codex = new lib.Codex({ transport });
     const r = record(codex.request('model/list', { limit: -1 }));
@@ -52,7 +29,7 @@ describe('validators loaded on first use (a page: no platform preloads them)', (
   });
 
   it('requests subscribed while the validators load are sent in subscription order; an invalid one among them sends nothing', async () => {
-    const lib = freshLibrary();
+    const lib = pageLibrary();
     const transport = new lib.InMemoryTransport();
     transport.onRequest('model/list', () => ({ data: [], nextCursor: null }));
     transport.onRequest('thread/list', () => ({ data: [], nextCursor: null }));
@@ -71,7 +48,7 @@ describe('validators loaded on first use (a page: no platform preloads them)', (
   });
 
   it('a request unsubscribed while the validators load sends nothing', async () => {
-    const lib = freshLibrary();
+    const lib = pageLibrary();
     const transport = new lib.InMemoryTransport();
     transport.onRequest('model/list', () => ({ data: [], nextCursor: null }));
     const codex = new lib.Codex({ transport });
@@ -87,7 +64,7 @@ describe('validators loaded on first use (a page: no platform preloads them)', (
   });
 
   it('once loaded, validation is synchronous again: an error at subscribe, a valid request written at once', async () => {
-    const lib = freshLibrary();
+    const lib = pageLibrary();
     const transport = new lib.InMemoryTransport();
     transport.onRequest('model/list', () => ({ data: [], nextCursor: null }));
     const codex = new lib.Codex({ transport });
@@ -104,12 +81,13 @@ describe('validators loaded on first use (a page: no platform preloads them)', (
 
   it('a chunk that fails to load errors that request with a CodexError saying so, sends nothing, and the next call tries again', async () => {
     let attempts = 0;
-    const lib = freshLibrary(() =>
-      jest.doMock('../../lib/validation/params-validator', () => {
-        if (++attempts === 1) throw new Error('Failed to fetch dynamically imported module: /chunk-params-validator.js (404)');
-        return jest.requireActual('../../lib/validation/params-validator');
-      }),
-    );
+    const lib = pageLibrary({
+      mock: () =>
+        jest.doMock('../../lib/validation/params-validator', () => {
+          if (++attempts === 1) throw new Error('Failed to fetch dynamically imported module: /chunk-params-validator.js (404)');
+          return jest.requireActual('../../lib/validation/params-validator');
+        }),
+    });
     const transport = new lib.InMemoryTransport();
     transport.onRequest('model/list', () => ({ data: [], nextCursor: null }));
     const codex = new lib.Codex({ transport });
@@ -129,7 +107,7 @@ describe('validators loaded on first use (a page: no platform preloads them)', (
   });
 
   it('validateInbound: drift found while its chunk loads is reported once it is in', async () => {
-    const lib = freshLibrary();
+    const lib = pageLibrary();
     const transport = new lib.InMemoryTransport();
     const codex = new lib.Codex({ transport, validateInbound: true });
     const warnings: string[] = [];
@@ -142,7 +120,7 @@ describe('validators loaded on first use (a page: no platform preloads them)', (
   });
 
   it('outputSchema: its check loads on first use; a schema that cannot be compiled still fails before anything is sent', async () => {
-    const lib = freshLibrary();
+    const lib = pageLibrary();
     const transport = new lib.InMemoryTransport();
     const codex = new lib.Codex({ transport });
     const r = record(codex.thread().run('hi', { outputSchema: { type: 'strnig' } as never }));
@@ -175,28 +153,17 @@ describe('the testing kit', () => {
 
 describe('no process-wide state', () => {
   it('a FakeAppServer changes nothing for the other clients of the process: a plain Codex still loads its validators on first use', async () => {
-    let kit: typeof import('../../lib/testing/fake-app-server.js') | undefined;
-    let lib: Lib | undefined;
-    jest.isolateModules(() => {
-      kit = require('../../lib/testing/fake-app-server.js');
-      const errors = require('../../lib/errors.js') as typeof import('../../lib/errors.js');
-      lib = {
-        Codex: (require('../../lib/codex.js') as typeof import('../../lib/codex.js')).Codex,
-        InMemoryTransport: (require('../../lib/transport/in-memory-transport.js') as typeof import('../../lib/transport/in-memory-transport.js')).InMemoryTransport,
-        CodexError: errors.CodexError,
-        ValidationError: errors.ValidationError,
-      };
-    });
-    const server = new kit!.FakeAppServer();
+    const lib = pageLibrary({ kit: true });
+    const server = new lib.FakeAppServer!();
     const kitClient = server.createClient();
-    expect(lib!.ValidationError.is(record(kitClient.request('model/list', { limit: -1 })).error)).toBe(true); // the kit's client: at once
+    expect(lib.ValidationError.is(record(kitClient.request('model/list', { limit: -1 })).error)).toBe(true); // the kit's client: at once
 
-    const transport = new lib!.InMemoryTransport();
-    const other = new lib!.Codex({ transport });
+    const transport = new lib.InMemoryTransport();
+    const other = new lib.Codex({ transport });
     const bad = record(other.request('model/list', { limit: -1 }));
     expect(bad.error).toBeUndefined(); // not decided at once: this client's validators are still loading
     await flush();
-    expect(lib!.ValidationError.is(bad.error)).toBe(true);
+    expect(lib.ValidationError.is(bad.error)).toBe(true);
     expect(transport.sent).toEqual([]);
     await other.close();
   });

@@ -1,5 +1,6 @@
 /** The validation specs' client: the testing kit's FakeAppServer, its turns scripted from a list of agent messages. */
 import { lastValueFrom } from 'rxjs';
+import { ValidationError } from '../../lib/errors.js';
 import type { CodexConfig } from '../../lib/codex-config.js';
 import type { Thread } from '../../lib/thread.js';
 import type { InMemoryTransport } from '../../lib/transport/in-memory-transport.js';
@@ -26,4 +27,14 @@ export async function setup(config: Omit<CodexConfig, 'transport'> = {}, answer?
 /** The requests the client sent for `method`. */
 export function sentRequests(transport: InMemoryTransport, method: string) {
   return transport.sent.filter((m) => m.method === method && m.id !== undefined);
+}
+
+/** The ValidationError `p` rejects with (fails the test when it resolves or rejects with something else). */
+export async function failure(p: Promise<unknown>): Promise<ValidationError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(ValidationError.is(e)).toBe(true);
+  return e as ValidationError;
 }

@@ -1,3 +1,4 @@
+import type { SchedulerLike } from 'rxjs';
 import type { ServerRequestHandler } from './approvals/approval-router.js';
 import { ValidationError, type ValidationIssue } from './errors.js';
 import { APP_SERVER_PROCESS_KEYS, type AppServerProcessOptions } from './transport/process-options.js';
@@ -26,6 +27,12 @@ export interface CodexClientOptions {
   readonly approvalTimeoutMs?: number;
   /** Deadline of each request's answer (default 300 000 ms; 0 = none). Turns are not bounded by it. */
   readonly requestTimeoutMs?: number;
+  /**
+   * Runs the client's delays — request deadlines, `approvalTimeoutMs`, reconnect backoff —
+   * instead of the host's setTimeout: pass the TestScheduler in marble tests to have them in
+   * virtual time.
+   */
+  readonly scheduler?: SchedulerLike;
   /** Messages held per thread while a turn/start awaits its answer (default 10 000). */
   readonly maxBufferedPerThread?: number;
   /** Server requests awaiting an answer at once (default 1 000); more are answered -32001 at once. */
@@ -120,6 +127,7 @@ const CLIENT_KEYS: readonly (keyof CodexClientOptions | keyof CodexTransportOpti
   'approvalHandler',
   'approvalTimeoutMs',
   'requestTimeoutMs',
+  'scheduler',
   'maxBufferedPerThread',
   'maxPendingServerRequests',
   'secrets',

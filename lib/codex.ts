@@ -95,7 +95,7 @@ export class Codex {
     }
     this.validators = new ClientValidators(platform?.validators);
     this.streams = new ClientStreams(platform?.streams);
-    this.approvals = new ApprovalRouter(handlerOption(config, 'CodexConfig'), config.approvalTimeoutMs, this.validators);
+    this.approvals = new ApprovalRouter(handlerOption(config, 'CodexConfig'), config.approvalTimeoutMs, this.validators, config.scheduler);
     for (const secret of config.secrets ?? []) if (typeof secret === 'string') this.secrets.add(secret);
     if (typeof config.token === 'string') this.secrets.add(config.token);
     const shared = config.signedBearerToken?.sharedSecret;
@@ -112,6 +112,7 @@ export class Codex {
       },
       redact,
       requestTimeoutMs: config.requestTimeoutMs,
+      scheduler: config.scheduler,
       maxBufferedPerThread: config.maxBufferedPerThread,
       maxPendingServerRequests: config.maxPendingServerRequests,
       serverRequestHandler: this.approvals.handle,

@@ -1,4 +1,4 @@
-import { defer, from, Observable, of, Subscription, switchMap, take, timer, type ObservableInput, type Subscriber } from 'rxjs';
+import { defer, from, Observable, of, Subscription, switchMap, take, type ObservableInput, type SchedulerLike, type Subscriber } from 'rxjs';
 import { CodexError, ValidationError } from '../errors.js';
 import type { MessageIds } from '../protocol/ids.js';
 import type { ServerRequestMessage, ServerRequestMethod } from '../protocol/methods.js';
@@ -14,6 +14,8 @@ import type { ApprovalFailureKind, ApprovalHandler, PendingServerRequest, Server
 /** What answering needs from the router (lib/approvals/approval-router.ts). */
 export interface AnsweringHost {
   readonly timeoutMs: number | undefined;
+  /** Runs the timeout (default: the host's setTimeout). */
+  readonly scheduler?: SchedulerLike;
   /** The handlers that may claim a request, most specific first, each once. */
   handlersFor(context: ServerRequestContext): ApprovalHandler[];
   /** Observers of `pending$` (requests no handler claimed go to them). */
@@ -23,12 +25,12 @@ export interface AnsweringHost {
   report(kind: ApprovalFailureKind, request: ServerRequestMessage, context: ServerRequestContext, error: unknown): void;
   /**
    * What answering shares with the page, handed over rather than imported (so that a bundler
-   * does not split it into a chunk of its own): the safe defaults and the asynchronous-answer test.
+   * does not split it into a chunk of its own): the safe defaults, the asynchronous-answer test, the delay.
    */
   readonly shared: AnsweringShared;
 }
 
-/** The page's modules answering uses: lib/approvals/safe-answers.ts, lib/rpc/async-answer.ts. */
+/** The page's modules answering uses: lib/approvals/safe-answers.ts, lib/rpc/async-answer.ts, lib/rpc/wait.ts. */
 export interface AnsweringShared {
   /** The safe default of a request; throws MethodNotFoundError where none exists. */
   safeAnswer(method: string): unknown;
@@ -36,6 +38,8 @@ export interface AnsweringShared {
   readonly LEGACY_CURRENT_TIME: string;
   /** Whether a handler's answer is a Promise or an Observable. */
   isAsyncAnswer(value: unknown): value is ObservableInput<unknown>;
+  /** A delay on the host's setTimeout, or on `scheduler` (lib/rpc/wait.ts). */
+  wait(ms: number, scheduler?: SchedulerLike): Observable<void>;
 }
 
 /**
@@ -50,7 +54,7 @@ export function answerServerRequest(host: AnsweringHost, request: ServerRequestM
     let answer$ = ask(host, request, context, host.handlersFor(context), 0);
     const ms = host.timeoutMs;
     if (ms) {
-      const late = timer(ms).pipe(
+      const late = host.shared.wait(ms, host.scheduler).pipe(
         switchMap(() => {
           host.report('timeout', request, context, new CodexError(`no answer to ${request.method} (request ${JSON.stringify(request.id)}) within ${ms} ms; sent the safe default`));
           return safe(host, request);

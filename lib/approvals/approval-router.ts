@@ -1,4 +1,4 @@
-import { defer, Observable, of, Subject, type Subscriber } from 'rxjs';
+import { defer, Observable, of, Subject, type SchedulerLike, type Subscriber } from 'rxjs';
 import { ValidationError } from '../errors.js';
 import type { MessageIds } from '../protocol/ids.js';
 import type { ServerRequestMessage } from '../protocol/methods.js';
@@ -6,6 +6,7 @@ import type { WireRequest } from '../rpc/message.js';
 import { ClientValidators } from '../validation/lazy-validators.js';
 import type { AnsweringHost, AnsweringShared } from './answering.js';
 import { isAsyncAnswer } from '../rpc/async-answer.js';
+import { wait } from '../rpc/wait.js';
 import { LEGACY_CURRENT_TIME, safeAnswer } from './safe-answers.js';
 import type { ApprovalFailure, ApprovalFailureKind, ApprovalHandler, PendingServerRequest, ServerRequestContext, ServerRequestHandler } from './server-request-types.js';
 
@@ -64,12 +65,14 @@ export class ApprovalRouter implements AnsweringHost {
   private readonly byThread = new Map<string, ApprovalHandler[]>();
   private readonly byTurn = new Map<string, ApprovalHandler[]>();
   private readonly startingTurn = new Map<string, ApprovalHandler[]>();
-  readonly shared: AnsweringShared = { safeAnswer, LEGACY_CURRENT_TIME, isAsyncAnswer };
+  readonly shared: AnsweringShared = { safeAnswer, LEGACY_CURRENT_TIME, isAsyncAnswer, wait };
 
   constructor(
     private readonly clientHandler: ApprovalHandler | undefined,
     readonly timeoutMs: number | undefined,
     private readonly validators: ClientValidators = new ClientValidators(),
+    /** Runs `timeoutMs` (default: the host's setTimeout). */
+    readonly scheduler?: SchedulerLike,
   ) {
     requireHandler(clientHandler, 'approvalHandler', 'approvalHandler', true);
     if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs >= 0)) {

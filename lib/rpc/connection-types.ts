@@ -1,3 +1,4 @@
+import type { SchedulerLike } from 'rxjs';
 import type { ValidationIssue } from '../errors.js';
 import type { MessageIds } from '../protocol/ids.js';
 import type { InitializeCapabilities } from '../protocol/generated/InitializeCapabilities.js';
@@ -29,6 +30,8 @@ export interface ConnectionOptions {
   readonly capabilities?: Partial<InitializeCapabilities>;
   /** Deadline for each request's answer (turns are not requests); default 300 000 ms; 0 = none. */
   readonly requestTimeoutMs?: number;
+  /** Runs the connection's delays (request deadlines, reconnect backoff); default: the host's setTimeout. */
+  readonly scheduler?: SchedulerLike;
   /** Messages held per thread while a turn/start awaits its answer (default 10 000). */
   readonly maxBufferedPerThread?: number;
   /** Answers server→client requests; without one they get a JSON-RPC "method not found" error. */

@@ -1,4 +1,5 @@
-import { BehaviorSubject, Observable, Subject, timer, type MonoTypeOperatorFunction, type Subscriber, type Subscription } from 'rxjs';
+import { BehaviorSubject, Observable, Subject, type MonoTypeOperatorFunction, type Subscriber, type Subscription } from 'rxjs';
+import { wait } from './wait.js';
 import { AuthenticationError, CodexError, TransportClosedError, type ValidationIssue } from '../errors.js';
 import { isDeltaMethod } from '../protocol/delta.js';
 import { notificationThreadId, notificationTurnId, serverRequestIds } from '../protocol/ids.js';
@@ -119,7 +120,7 @@ export class Connection {
     this.paramsCheck = new ParamsCheck(options.validateParams, this.createParamsContext(), () => this._state === 'ready');
     if (options.reconnect) this.schedule = new ReconnectSchedule(options.reconnect);
     const hold = () => this.activity.hold();
-    this.pending = new PendingRequests(hold);
+    this.pending = new PendingRequests(hold, options.scheduler);
     this.answers = new ServerRequestAnswers(
       { answer: (id, result, error) => this.answer(id, result, error), warn: (kind, message, detail) => this.warn(kind, message, detail), hold },
       options.serverRequestHandler,
@@ -324,10 +325,10 @@ export class Connection {
     this._state = 'connecting';
     this.publishState();
     // After a failed attempt, the next one waits its backoff (calls wait on `ready` meanwhile).
-    const wait = this.schedule?.wait() ?? 0;
-    if (wait > 0) {
+    const delay = this.schedule?.wait() ?? 0;
+    if (delay > 0) {
       this.activity.update();
-      this.startDelay = timer(wait).subscribe(() => {
+      this.startDelay = wait(delay, this.options.scheduler).subscribe(() => {
         this.startDelay = undefined;
         if (this._state === 'connecting') this.open();
       });
@@ -555,7 +556,7 @@ export class Connection {
    */
   live<T>(source: () => Observable<T>): Observable<T> {
     if (!this.options.reconnect) return new Observable<T>((subscriber) => source().subscribe(subscriber));
-    return liveAcrossReconnects(this.liveHost, source);
+    return liveAcrossReconnects(this.liveHost, source, this.options.scheduler);
   }
 
   private readonly liveHost: LiveHost = {

@@ -1,4 +1,5 @@
-import { Observable, switchMap, timer, type Subscription } from 'rxjs';
+import { Observable, switchMap, type SchedulerLike, type Subscription } from 'rxjs';
+import { wait } from './wait.js';
 
 /** What a live stream needs from its connection. */
 export interface LiveHost {
@@ -14,9 +15,9 @@ export interface LiveHost {
  * `source()`, subscribed again on each new connection after a drop: the subscriber sees one
  * stream across reconnects. The retry waits a tick (never inside the failing connection's
  * teardown); the connection's own backoff spaces failed attempts. Errors that may not be retried
- * (a refusal, a close by the client) end the stream.
+ * (a refusal, a close by the client) end the stream. `scheduler` runs the tick (default: setTimeout).
  */
-export function liveAcrossReconnects<T>(host: LiveHost, source: () => Observable<T>): Observable<T> {
+export function liveAcrossReconnects<T>(host: LiveHost, source: () => Observable<T>, scheduler?: SchedulerLike): Observable<T> {
   return new Observable<T>((subscriber) => {
     host.counted(1);
     let inner: Subscription | undefined;
@@ -28,7 +29,7 @@ export function liveAcrossReconnects<T>(host: LiveHost, source: () => Observable
         complete: () => subscriber.complete(),
         error: (error) => {
           if (!host.mayReconnectAfter(error)) return subscriber.error(error);
-          retry = timer(0).subscribe(() => run(true));
+          retry = wait(0, scheduler).subscribe(() => run(true));
         },
       });
     };

@@ -1,4 +1,5 @@
-import { timer, type Subscriber, type Subscription } from 'rxjs';
+import type { SchedulerLike, Subscriber, Subscription } from 'rxjs';
+import { wait } from './wait.js';
 import { RequestTimeoutError } from '../errors.js';
 import type { Release } from './activity.js';
 import type { RequestId } from './message.js';
@@ -23,7 +24,11 @@ export class PendingRequests {
   private readonly entries = new Map<RequestId, Entry>();
   private nextId = 1;
 
-  constructor(private readonly hold: () => Release) {}
+  constructor(
+    private readonly hold: () => Release,
+    /** Runs the deadlines (default: the host's setTimeout). */
+    private readonly scheduler?: SchedulerLike,
+  ) {}
 
   /** Requests awaiting their answer. */
   get size(): number {
@@ -41,7 +46,7 @@ export class PendingRequests {
   expireAfter(id: RequestId, ms: number): void {
     const entry = this.entries.get(id);
     if (!entry) return; // answered while being written
-    entry.timeout = timer(ms).subscribe(() => {
+    entry.timeout = wait(ms, this.scheduler).subscribe(() => {
       this.remove(id, entry);
       entry.subscriber.error(new RequestTimeoutError(entry.method, ms));
     });

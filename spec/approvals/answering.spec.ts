@@ -5,6 +5,7 @@ import type { ApprovalFailureKind, ApprovalHandler, PendingServerRequest } from 
 import { LEGACY_CURRENT_TIME, safeAnswer } from '../../lib/approvals/safe-answers.js';
 import { MethodNotFoundError, ValidationError } from '../../lib/errors.js';
 import { isAsyncAnswer } from '../../lib/rpc/async-answer.js';
+import { wait } from '../../lib/rpc/wait.js';
 import type { ServerRequestMessage } from '../../lib/protocol/methods.js';
 
 // answerServerRequest (lib/approvals/answering.ts): the part of the router a page loads with the
@@ -16,18 +17,19 @@ const COMMAND = {
   params: { threadId: 'thr', turnId: 'turn', itemId: 'item', startedAtMs: 0, command: 'ls', cwd: '/w', reason: null },
 } as unknown as ServerRequestMessage;
 
-function host(handlers: ApprovalHandler[], options: { timeoutMs?: number; observe?: boolean } = {}) {
+function host(handlers: ApprovalHandler[], options: { timeoutMs?: number; observe?: boolean; scheduler?: TestScheduler } = {}) {
   const reports: Array<{ kind: ApprovalFailureKind; error: unknown }> = [];
   const seen: PendingServerRequest[] = [];
   const observers = new Set<Subscriber<PendingServerRequest>>();
   if (options.observe) observers.add(new Subscriber<PendingServerRequest>({ next: (r) => void seen.push(r), error: () => undefined, complete: () => undefined }));
   const h: AnsweringHost = {
     timeoutMs: options.timeoutMs,
+    scheduler: options.scheduler,
     handlersFor: () => handlers,
     observers,
     waiting: new Set(),
     report: (kind, _request, _context, error) => reports.push({ kind, error }),
-    shared: { safeAnswer, LEGACY_CURRENT_TIME, isAsyncAnswer },
+    shared: { safeAnswer, LEGACY_CURRENT_TIME, isAsyncAnswer, wait },
   };
   return { h, reports, seen };
 }
@@ -115,8 +117,9 @@ describe('answerServerRequest', () => {
   });
 
   it('after timeoutMs without an answer: the safe default, reported as a timeout', () => {
-    const { h, reports } = host([() => NEVER], { timeoutMs: 50 });
-    new TestScheduler((a, b) => expect(a).toEqual(b)).run(({ expectObservable }) => {
+    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+    const { h, reports } = host([() => NEVER], { timeoutMs: 50, scheduler });
+    scheduler.run(({ expectObservable }) => {
       expectObservable(answerServerRequest(h, COMMAND, ids)).toBe('50ms (a|)', { a: { decision: 'decline' } });
     });
     expect(reports.map((r) => r.kind)).toEqual(['timeout']);

@@ -9,6 +9,9 @@ const APPROVAL = 'item/commandExecution/requestApproval';
 const DECLINE = { decision: 'decline' };
 
 /** Deadlines and slow handlers run in virtual time: exact frames, no sleeping. */
+/** The TestScheduler of the running test: the client's timers run on it (CodexConfig.scheduler). */
+let clock: TestScheduler;
+
 function virtualTime(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 }
@@ -86,9 +89,10 @@ describe('approvalTimeoutMs: the deadline of each server request', () => {
   afterEach(() => h?.dispose());
 
   it('a handler slower than the deadline: the safe default is sent at the deadline, the late answer is dropped', () => {
-    virtualTime().run(({ expectObservable, flush }) => {
+    (clock = virtualTime()).run(({ expectObservable, flush }) => {
       let context: ServerRequestContext | undefined;
       h = harnessSync({
+        scheduler: clock,
         approvalTimeoutMs: 40,
         approvalHandler: (_, ctx) => {
           context = ctx;
@@ -107,9 +111,9 @@ describe('approvalTimeoutMs: the deadline of each server request', () => {
   });
 
   it('the Observable of a timed-out handler is unsubscribed (e.g. its dialog closes)', () => {
-    virtualTime().run(({ expectObservable, flush }) => {
+    (clock = virtualTime()).run(({ expectObservable, flush }) => {
       let closed = false;
-      h = harnessSync({ approvalTimeoutMs: 20, approvalHandler: () => new Observable<never>(() => () => (closed = true)) });
+      h = harnessSync({ scheduler: clock, approvalTimeoutMs: 20, approvalHandler: () => new Observable<never>(() => () => (closed = true)) });
       h.request(0, APPROVAL, commandApprovalParams());
       expectObservable(h.answers$(0)).toBe('20ms x', { x: { id: 0, result: DECLINE } });
       flush();
@@ -118,8 +122,8 @@ describe('approvalTimeoutMs: the deadline of each server request', () => {
   });
 
   it('an answer within the deadline is sent as is', () => {
-    virtualTime().run(({ expectObservable, flush }) => {
-      h = harnessSync({ approvalTimeoutMs: 200, approvalHandler: () => timer(10).pipe(map(() => Answers.accept())) });
+    (clock = virtualTime()).run(({ expectObservable, flush }) => {
+      h = harnessSync({ scheduler: clock, approvalTimeoutMs: 200, approvalHandler: () => timer(10).pipe(map(() => Answers.accept())) });
       h.request(0, APPROVAL, commandApprovalParams());
       expectObservable(h.answers$(0)).toBe('10ms x', { x: { id: 0, result: { decision: 'accept' } } });
       flush();
@@ -128,7 +132,7 @@ describe('approvalTimeoutMs: the deadline of each server request', () => {
   });
 
   it('without a deadline a handler may take as long as it likes', () => {
-    virtualTime().run(({ expectObservable, flush }) => {
+    (clock = virtualTime()).run(({ expectObservable, flush }) => {
       h = harnessSync({ approvalHandler: () => NEVER });
       h.request(0, APPROVAL, commandApprovalParams());
       expectObservable(h.answers$(0).pipe(takeUntil(timer(60 * 60_000)))).toBe('60m |'); // an hour: no answer

@@ -16,8 +16,11 @@ const APPROVAL = 'item/commandExecution/requestApproval';
 const ACCEPT = Answers.accept();
 const DECLINE = Answers.decline();
 
+/** The running test's scheduler: the client's timers (approvalTimeoutMs) run on it. */
+let clock: TestScheduler;
+
 function newScheduler() {
-  return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  return (clock = new TestScheduler((actual, expected) => expect(actual).toEqual(expected)));
 }
 
 /** A connected Codex over a fake server (synchronous: call inside `run`). */
@@ -25,7 +28,7 @@ function connect(config: CodexClientOptions = {}) {
   const transport = new InMemoryTransport();
   transport.onRequest('thread/start', () => ({ thread: { id: THREAD } }));
   transport.onRequest('turn/start', () => ({ turn: turnInfo(TURN) }));
-  const codex = new Codex({ ...config, transport });
+  const codex = new Codex({ ...config, transport, scheduler: clock });
   codex.connect().subscribe();
   const answers$: Observable<unknown> = transport.sent$.pipe(
     filter((m) => m.method === undefined),

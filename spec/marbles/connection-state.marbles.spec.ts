@@ -3,7 +3,7 @@
  * app-server that answers `initialize` at once. Script: `c` connects, `K` drops the current
  * app-server, `A` drops it with a refusal (close 4401), `X` is the client's close().
  */
-import type { Subscription } from 'rxjs';
+import type { SchedulerLike, Subscription } from 'rxjs';
 import { AuthenticationError, TransportClosedError } from '../../lib/errors.js';
 import { Connection } from '../../lib/rpc/connection.js';
 import { codexState, type CodexState } from '../../lib/rpc/link-state.js';
@@ -13,14 +13,14 @@ import { clientInfo } from '../rpc/support.js';
 
 const S: Record<string, CodexState> = { i: 'idle', c: 'connecting', o: 'open', r: 'reconnecting', x: 'closed' };
 
-function bench() {
+function bench(scheduler: SchedulerLike) {
   const transports: InMemoryTransport[] = [];
   const make = () => {
     const t = new InMemoryTransport();
     transports.push(t);
     return t;
   };
-  const connection = new Connection(make(), { clientInfo, reconnect: { newTransport: make, random: () => 0.5 } });
+  const connection = new Connection(make(), { clientInfo, reconnect: { newTransport: make, random: () => 0.5 }, scheduler });
   const steps: Record<string, () => void> = {
     c: () => connection.connect().subscribe({ error: () => undefined }),
     K: () => transports.at(-1)!.fail(new TransportClosedError('dropped', { closeCode: 1006 })),
@@ -32,8 +32,9 @@ function bench() {
 
 describe('connection state$ (marbles)', () => {
   it('with a live subscriber: a drop shows reconnecting, then open again without any call', () => {
-    const { connection, transports, steps } = bench();
-    testScheduler().run(({ hot, expectObservable }) => {
+    const scheduler = testScheduler();
+    const { connection, transports, steps } = bench(scheduler);
+    scheduler.run(({ hot, expectObservable }) => {
       let live: Subscription | undefined;
       hot('^-c---K---X', steps).subscribe((f) => f());
       hot('-l', { l: () => (live = connection.live(() => connection.notifications$).subscribe({ error: () => undefined })) }).subscribe((f) => f());
@@ -44,8 +45,9 @@ describe('connection state$ (marbles)', () => {
   });
 
   it('with nothing live: a drop shows idle, and nothing reopens', () => {
-    const { connection, transports, steps } = bench();
-    testScheduler().run(({ hot, expectObservable }) => {
+    const scheduler = testScheduler();
+    const { connection, transports, steps } = bench(scheduler);
+    scheduler.run(({ hot, expectObservable }) => {
       hot('^-c---K---X', steps).subscribe((f) => f());
       expectObservable(connection.state$).toBe('i-(co)i---x', S);
     });
@@ -53,8 +55,9 @@ describe('connection state$ (marbles)', () => {
   });
 
   it('a refusal is closed at once, and not retried', () => {
-    const { connection, transports, steps } = bench();
-    testScheduler().run(({ hot, expectObservable }) => {
+    const scheduler = testScheduler();
+    const { connection, transports, steps } = bench(scheduler);
+    scheduler.run(({ hot, expectObservable }) => {
       hot('^-c---A', steps).subscribe((f) => f());
       hot('-l', { l: () => connection.live(() => connection.notifications$).subscribe({ error: () => undefined }) }).subscribe((f) => f());
       expectObservable(connection.state$).toBe('i-(co)x', S);

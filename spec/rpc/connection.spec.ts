@@ -173,7 +173,7 @@ describe('Connection', () => {
       it('errors exactly at the deadline, not before', () => {
         scheduler.run(({ expectObservable }) => {
           const transport = new InMemoryTransport();
-          const connection = new Connection(transport, { clientInfo, requestTimeoutMs: 50 });
+          const connection = new Connection(transport, { clientInfo, requestTimeoutMs: 50, scheduler });
           expectObservable(connection.request('model/list', {})).toBe('50ms #', undefined, new RequestTimeoutError('model/list', 50));
           expectObservable(connection.request('thread/read', {} as never, { timeoutMs: 7 })).toBe('7ms #', undefined, new RequestTimeoutError('thread/read', 7));
         });
@@ -181,7 +181,7 @@ describe('Connection', () => {
 
       it('defaults to 300 000 ms', () => {
         scheduler.run(({ expectObservable }) => {
-          const connection = new Connection(new InMemoryTransport(), { clientInfo });
+          const connection = new Connection(new InMemoryTransport(), { clientInfo, scheduler });
           expectObservable(connection.request('model/list', {})).toBe('300000ms #', undefined, new RequestTimeoutError('model/list', 300_000));
         });
       });
@@ -189,7 +189,7 @@ describe('Connection', () => {
       it('timeoutMs 0 means no deadline', () => {
         scheduler.run(({ expectObservable, cold }) => {
           const transport = new InMemoryTransport();
-          const connection = new Connection(transport, { clientInfo, requestTimeoutMs: 0 });
+          const connection = new Connection(transport, { clientInfo, requestTimeoutMs: 0, scheduler });
           const request = connection.request('model/list', {});
           // The answer comes after a long while, and is still taken.
           cold('1000000ms a').subscribe(() => transport.respond(transport.sent[2].id!, 'late'));
@@ -200,7 +200,7 @@ describe('Connection', () => {
       it('an answer before the deadline cancels the timer', () => {
         scheduler.run(({ expectObservable, cold }) => {
           const transport = new InMemoryTransport();
-          const connection = new Connection(transport, { clientInfo, requestTimeoutMs: 50 });
+          const connection = new Connection(transport, { clientInfo, requestTimeoutMs: 50, scheduler });
           const request = connection.request('model/list', {});
           cold('      20ms a').subscribe(() => transport.respond(transport.sent[2].id!, 'ok'));
           expectObservable(request).toBe('20ms (a|)', { a: 'ok' });

@@ -5,13 +5,13 @@ import { Activity } from '../../lib/rpc/activity.js';
 import { PendingRequests } from '../../lib/rpc/pending-requests.js';
 
 describe('PendingRequests (ids, answers awaited, deadlines)', () => {
-  function setup() {
+  function setup(scheduler?: TestScheduler) {
     const reports: boolean[] = [];
     const activity = new Activity(
       () => 'ready',
       (alive) => reports.push(alive),
     );
-    return { pending: new PendingRequests(() => activity.hold()), activity, reports };
+    return { pending: new PendingRequests(() => activity.hold(), scheduler), activity, reports };
   }
 
   /** A real Subscriber (what Connection.request hands over) and what it received. */
@@ -38,8 +38,9 @@ describe('PendingRequests (ids, answers awaited, deadlines)', () => {
   });
 
   it('a deadline errors the request with RequestTimeoutError and releases it; an answer in time cancels it', () => {
-    new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(({ flush }) => {
-      const { pending, activity } = setup();
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    scheduler.run(({ flush }) => {
+      const { pending, activity } = setup(scheduler);
       const late = subscriber();
       const onTime = subscriber();
       const lateId = pending.add('model/list', late.subscriber);

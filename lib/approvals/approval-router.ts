@@ -65,6 +65,7 @@ export class ApprovalRouter implements AnsweringHost {
   private readonly byThread = new Map<string, ApprovalHandler[]>();
   private readonly byTurn = new Map<string, ApprovalHandler[]>();
   private readonly startingTurn = new Map<string, ApprovalHandler[]>();
+  /** What the answering chunk is handed from the page (see AnsweringHost.shared). */
   readonly shared: AnsweringShared = { safeAnswer, LEGACY_CURRENT_TIME, isAsyncAnswer, wait };
 
   constructor(

@@ -233,7 +233,7 @@ describe('Connection when the app-server process dies mid-turn', () => {
     return { notifications, thread, routed, pid: started.transport.pid! };
   }
 
-  it('SIGKILL: every pending request and the turn route error promptly with TransportClosedError (signal, stderr tail)', async () => {
+  it('SIGKILL: every pending request and the turn route error at once with the same TransportClosedError (signal, stderr tail)', async () => {
     const started = startConnection(mh);
     connection = started.connection;
     const { notifications, thread, routed, pid } = await midTurn(started);
@@ -246,12 +246,11 @@ describe('Connection when the app-server process dies mid-turn', () => {
       new Recorder(connection.request('thread/list', {})),
     ];
     expect(connection.stats.pendingRequests).toBe(3);
-    const killedAt = Date.now();
     process.kill(pid, 'SIGKILL');
 
     await Promise.all([...pending, routed, notifications].map((r) => r.whenEnded(5000)));
-    const slowest = Math.max(...[...pending, routed].map((r) => r.endedAt!)) - killedAt;
-    expect(slowest).toBeLessThan(3000);
+    // One failure for all: the same error object, from the one place that fails everything at once.
+    expect(new Set([...pending, routed].map((r) => r.errors[0])).size).toBe(1);
 
     const error = routed.errors[0] as TransportClosedError;
     expect(TransportClosedError.is(error)).toBe(true);

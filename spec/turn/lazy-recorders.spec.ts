@@ -1,4 +1,4 @@
-import { tap } from 'rxjs';
+import { firstValueFrom, tap } from 'rxjs';
 import { pageLibrary } from '../support/page-library.js';
 import { flush, record } from '../support/settle.js';
 import * as kit from '../../lib/testing/payloads/index.js';
@@ -16,13 +16,8 @@ describe('attached turns on a page (the recorders load on first use)', () => {
     const codex = new lib.Codex({ transport });
     const replayed = itemStarted(agentMessageItem('msg-1', ''));
     // At once after the answer: the chunk is still loading, nothing has been built to hear it.
-    const opened = record(codex.threadResume(THREAD_ID).pipe(tap(() => transport.emit(replayed))));
-    await new Promise<void>((resolve) => {
-      const wait = () => (opened.values.length > 0 ? resolve() : setTimeout(wait, 0));
-      wait();
-    });
-    await flush();
-    const thread = opened.values[0]!;
+    const thread = await firstValueFrom(codex.threadResume(THREAD_ID).pipe(tap(() => transport.emit(replayed))));
+    await flush(); // the chunk loads
     expect(thread.runningTurnId).toBe(TURN_ID);
     transport.clearSent();
     const attached = record(thread.attach(TURN_ID));

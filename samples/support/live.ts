@@ -5,7 +5,7 @@
 import { lastValueFrom } from 'rxjs';
 import { Codex, StdioTransport, type protocol, type Transport } from '../../lib/node/index.js';
 import { asRecord, rerunCommand, SampleError } from './sample-error.js';
-import { sampleClient, type ClientOptions } from './session.js';
+import { sampleClient, type ClientOptions } from './sample-client.js';
 
 /** A live client and who it acts as. */
 export interface LiveConnection {

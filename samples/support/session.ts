@@ -20,9 +20,10 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Codex, StdioTransport, type CodexSpawnConfig, type Transport } from '../../lib/node/index.js';
+import type { Codex, StdioTransport, Transport } from '../../lib/node/index.js';
 import { createCodexHome, ScriptedModelServer, type ScriptedModelInfo, type ScriptedStep, type TestApprovalPolicy } from '../../lib/testing/node/index.js';
 import { connectLive } from './live.js';
+import { sampleClient, type ClientOptions } from './sample-client.js';
 import { asRecord } from './sample-error.js';
 
 // What the samples import from here, kept in one place (each lives in its own file).
@@ -30,20 +31,8 @@ export { closeOnError, connectLive, describeAccount, type LiveConnection } from 
 export { runSample, type SampleArgs } from './run-sample.js';
 export { contentPartsOf, conversationOf, showImageAnswer, type ShownMessage } from './conversation.js';
 export { SampleError } from './sample-error.js';
+export { sampleClient, type ClientOptions } from './sample-client.js';
 export type { ScriptedModelInfo };
-
-/** Client options a sample may set (the session decides where the app-server runs). */
-export type ClientOptions = Omit<CodexSpawnConfig, 'env' | 'cwd'>;
-
-/**
- * A Codex over `settings`: spawning the app-server itself, or, with `wrap`, through the sample's
- * wrapped StdioTransport (which then takes the process options: a Codex with a transport has none).
- */
-export function sampleClient(settings: CodexSpawnConfig, wrap?: (stdio: StdioTransport) => Transport): Codex {
-  if (!wrap) return new Codex(settings);
-  const { codexBin, launchArgsOverride, configOverrides, cwd, env, maxLineBytes, stderrTailChars, maxPendingWriteBytes, closeGraceMs, ...client } = settings;
-  return new Codex({ ...client, transport: wrap(new StdioTransport(settings)) });
-}
 
 export interface SessionOptions {
   /** The real model (`--live`) instead of the scripted one. */

@@ -3,8 +3,7 @@ import type { Turn } from '../protocol/generated/v2/Turn.js';
 import type { Connection, RoutedMessage } from '../rpc/connection.js';
 import type { RouteSink } from '../rpc/demultiplexer.js';
 import { deltaStreamOf, TurnDedupe } from './turn-dedupe.js';
-import { isServerRequest, type TurnEvent } from './turn-event.js';
-import { MAX_TURN_REPLAY } from './turn-event.js';
+import { isServerRequest, MAX_TURN_REPLAY, type TurnEvent } from './turn-event.js';
 import { turnSoFar } from './turn-so-far.js';
 
 /** Turn-wide state where only the latest value matters (a late joiner needs no history of it). */

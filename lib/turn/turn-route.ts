@@ -2,8 +2,7 @@ import type { Subscriber } from 'rxjs';
 import type { Connection, RoutedMessage } from '../rpc/connection.js';
 import type { RouteSink } from '../rpc/demultiplexer.js';
 import { isDeltaMethod } from '../protocol/delta.js';
-import { MAX_TURN_REPLAY } from './turn-event.js';
-import type { TurnEvent } from './turn-event.js';
+import { MAX_TURN_REPLAY, type TurnEvent } from './turn-event.js';
 
 /** Lifecycle hooks a Thread uses to know its active turn (called per subscriber). */
 export interface TurnHooks {
